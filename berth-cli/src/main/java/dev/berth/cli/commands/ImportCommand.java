@@ -1,0 +1,115 @@
+package dev.berth.cli.commands;
+
+import dev.berth.oci.BerthException;
+import dev.berth.oci.Descriptor;
+import dev.berth.oci.Platform;
+import dev.berth.oci.Reference;
+import dev.berth.oci.archive.DockerArchive;
+import dev.berth.oci.image.ManifestBytes;
+import dev.berth.oci.layout.OciLayout;
+import dev.berth.oci.store.LocalStore;
+import dev.berth.oci.store.StoreTransaction;
+import dev.berth.oci.transfer.ImageCopier;
+import dev.berth.oci.transfer.ImageSource;
+import dev.berth.oci.transfer.PlatformChoice;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@code berth import}: an OCI layout directory or a docker-archive tar into the local store. */
+@Command(name = "import", description = {
+        "Add the images in an OCI image layout directory or a docker-archive tar to the local store.",
+        "Every blob is verified against its digest; on any error the store is left as it was."})
+public final class ImportCommand extends StoreCommand {
+    @Parameters(index = "0", paramLabel = "PATH", description = "An OCI layout directory or a docker-archive tar file.")
+    private Path path;
+
+    @Option(names = "--name", paramLabel = "NAME[:TAG]",
+            description = "Name for the imported image (default: the names recorded in PATH).")
+    private String name;
+
+    @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]",
+            description = "From a multi-platform image, import only this platform (default: all it holds).")
+    private String platform;
+
+    @Option(names = {"-q", "--quiet"}, description = "Print only the digests of the imported images.")
+    private boolean quiet;
+
+    /** An image in the source and the name it will get. */
+    private record Planned(Reference name, Descriptor root) {
+    }
+
+    @Override
+    protected int run(LocalStore store) throws IOException {
+        if (!Files.exists(path)) {
+            throw new BerthException("NOT_FOUND", "cannot import " + path + ": no such file or directory");
+        }
+        PlatformChoice platforms = platform == null ? PlatformChoice.ALL : PlatformChoice.only(Platform.parse(platform));
+        Reference explicitName = name == null ? null : Reference.parse(name);
+        try (ImageSource source = openSource()) {
+            List<Planned> planned = plan(source, explicitName);
+            ImageCopier copier = new ImageCopier();
+            List<String> report = new ArrayList<>();
+            try (StoreTransaction transaction = store.begin()) {
+                for (Planned image : planned) {
+                    ManifestBytes root = copier.copy(source, image.root(), platforms, transaction);
+                    transaction.tag(image.name(), root);
+                    report.add(quiet ? root.digest().toString()
+                            : "Loaded image: " + image.name().familiarString() + " (" + root.digest() + ")");
+                }
+                transaction.commit();
+            }
+            report.forEach(out()::println);
+        }
+        return 0;
+    }
+
+    private ImageSource openSource() throws IOException {
+        if (Files.isDirectory(path)) {
+            return OciLayout.open(path);
+        }
+        return DockerArchive.open(path);
+    }
+
+    private List<Planned> plan(ImageSource source, Reference explicitName) {
+        List<Planned> planned = new ArrayList<>();
+        if (source instanceof OciLayout layout) {
+            String fallback = explicitName != null ? explicitName.toString() : defaultNameFor(path);
+            for (Descriptor entry : layout.entries()) {
+                planned.add(new Planned(explicitName != null ? explicitName : OciLayout.nameOf(entry, fallback), entry));
+            }
+        } else if (source instanceof DockerArchive archive) {
+            for (DockerArchive.ArchivedImage image : archive.images()) {
+                Descriptor root = image.manifest().descriptor();
+                if (explicitName != null) {
+                    planned.add(new Planned(explicitName, root));
+                } else if (image.repoTags().isEmpty()) {
+                    throw new BerthException("NAME_REQUIRED", path + " holds an image without a name; give one with --name NAME[:TAG]");
+                } else {
+                    image.repoTags().forEach(tag -> planned.add(new Planned(Reference.parse(tag), root)));
+                }
+            }
+        }
+        if (planned.isEmpty()) {
+            throw new BerthException("IMAGE_INVALID", path + " holds no images");
+        }
+        if (explicitName != null && planned.size() > 1) {
+            throw new BerthException("NAME_AMBIGUOUS", path + " holds " + planned.size()
+                    + " images; --name can name only one (leave it out to keep their own names)");
+        }
+        return planned;
+    }
+
+    /** An unnamed layout's images are named after its directory, as {@code docker load} falls back to an id. */
+    private static String defaultNameFor(Path layoutDir) {
+        String base = layoutDir.toAbsolutePath().normalize().getFileName().toString().toLowerCase(java.util.Locale.ROOT)
+                .replaceAll("[^a-z0-9._-]", "-").replaceAll("^[^a-z0-9]+", "");
+        return base.isEmpty() ? "imported" : base;
+    }
+}

@@ -1,0 +1,92 @@
+package dev.berth.oci;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.UUID;
+
+/**
+ * Writes that never leave a half file under a final name: write to a temporary name in the same
+ * directory, fsync, rename, fsync the directory.
+ */
+public final class AtomicFiles {
+    private static final String TEMP_PREFIX = ".tmp-";
+
+    private AtomicFiles() {
+    }
+
+    public static void write(Path target, byte[] content) throws IOException {
+        Path temp = tempSibling(target);
+        try {
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(content);
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer);
+                }
+                channel.force(true);
+            }
+            moveIntoPlace(temp, target);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    /**
+     * Streams {@code content} to {@code target} while hashing it and moves it into place only when
+     * digest and size match the descriptor's (size -1: not checked). Nothing is left on failure.
+     */
+    public static void writeVerified(Path target, InputStream content, Digest expected, long expectedSize, String what)
+            throws IOException {
+        Path temp = tempSibling(target);
+        try {
+            DigestingInputStream digesting = new DigestingInputStream(content, expected.algorithm());
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                 OutputStream out = Channels.newOutputStream(channel)) {
+                digesting.transferTo(out);
+                channel.force(true);
+            }
+            if (expectedSize >= 0 && digesting.count() != expectedSize) {
+                throw new DigestMismatchException(what, expected, expectedSize, digesting.count());
+            }
+            Digest actual = digesting.digest();
+            if (!actual.equals(expected)) {
+                throw new DigestMismatchException(what, expected, actual);
+            }
+            moveIntoPlace(temp, target);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    /** Renames into place and fsyncs the directory so the new name survives a crash. */
+    public static void moveIntoPlace(Path source, Path target) throws IOException {
+        try {
+            Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new IOException("cannot rename " + source + " to " + target + " atomically", e);
+        }
+        syncDirectory(target.toAbsolutePath().getParent());
+    }
+
+    public static void syncDirectory(Path directory) throws IOException {
+        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+            channel.force(true);
+        }
+    }
+
+    /** True for the temporary names this class uses, so listings can skip them. */
+    public static boolean isTemporary(Path path) {
+        return path.getFileName().toString().startsWith(TEMP_PREFIX);
+    }
+
+    private static Path tempSibling(Path target) {
+        return target.resolveSibling(TEMP_PREFIX + target.getFileName() + "-" + UUID.randomUUID());
+    }
+}

@@ -1,0 +1,175 @@
+package dev.berth.oci.archive;
+
+import dev.berth.oci.AtomicFiles;
+import dev.berth.oci.BerthException;
+import dev.berth.oci.Descriptor;
+import dev.berth.oci.Digest;
+import dev.berth.oci.DigestAlgorithm;
+import dev.berth.oci.DigestMismatchException;
+import dev.berth.oci.DigestingInputStream;
+import dev.berth.oci.Json;
+import dev.berth.oci.Reference;
+import dev.berth.oci.image.ImageConfig;
+import dev.berth.oci.image.ManifestBytes;
+import dev.berth.oci.layer.Compression;
+import dev.berth.oci.transfer.ImageSink;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Writes images as a docker-archive that {@code docker load} and skopeo read: the config as
+ * {@code HEX.json} and each layer uncompressed as {@code DIFFID.tar}, named by the digests the
+ * config's rootfs lists. Blobs are gathered in a scratch directory; the archive appears under
+ * its final name only when complete.
+ */
+public final class DockerArchiveWriter implements ImageSink {
+    private final Path target;
+    private final Path scratch;
+    private final Map<Digest, Path> blobs = new ConcurrentHashMap<>();
+    private final Map<Digest, ManifestBytes> manifests = new LinkedHashMap<>();
+    private final Map<Digest, List<String>> tags = new LinkedHashMap<>();
+
+    private DockerArchiveWriter(Path target, Path scratch) {
+        this.target = target;
+        this.scratch = scratch;
+    }
+
+    public static DockerArchiveWriter create(Path target) throws IOException {
+        Path parent = target.toAbsolutePath().getParent();
+        if (!Files.isDirectory(parent)) {
+            throw new BerthException("TARGET_INVALID", "cannot write " + target + ": directory " + parent + " does not exist");
+        }
+        Path scratch = Files.createDirectory(parent.resolve(".tmp-" + target.getFileName() + "-" + UUID.randomUUID()));
+        return new DockerArchiveWriter(target, scratch);
+    }
+
+    @Override
+    public boolean hasBlob(Descriptor descriptor) {
+        return blobs.containsKey(descriptor.digest());
+    }
+
+    @Override
+    public void putBlob(Descriptor descriptor, InputStream content) throws IOException {
+        Path file = scratch.resolve(descriptor.digest().hex());
+        AtomicFiles.writeVerified(file, content, descriptor.digest(), descriptor.size(), "blob " + descriptor.digest());
+        blobs.put(descriptor.digest(), file);
+    }
+
+    @Override
+    public synchronized void putManifest(ManifestBytes manifest) {
+        if (manifest.isIndex()) {
+            throw new BerthException("ARCHIVE_UNSUPPORTED",
+                    "a docker-archive holds single-platform images, not index " + manifest.digest() + "; choose one with --platform");
+        }
+        manifests.put(manifest.digest(), manifest);
+    }
+
+    @Override
+    public synchronized void tag(Reference name, ManifestBytes root) {
+        tags.computeIfAbsent(root.digest(), d -> new ArrayList<>()).add(name.familiarString());
+    }
+
+    @Override
+    public synchronized void commit() throws IOException {
+        Path temp = scratch.resolve("archive.tar");
+        List<Map<String, Object>> entries = new ArrayList<>();
+        try (OutputStream file = Files.newOutputStream(temp, StandardOpenOption.CREATE_NEW);
+             TarArchiveOutputStream tar = new TarArchiveOutputStream(file)) {
+            tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+            tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+            for (Map.Entry<Digest, List<String>> tagged : tags.entrySet()) {
+                entries.add(writeImage(tar, manifests.get(tagged.getKey()), tagged.getValue()));
+            }
+            byte[] manifestJson = Json.write(entries);
+            addEntry(tar, DockerArchive.MANIFEST_FILE, manifestJson.length, new ByteArrayInputStream(manifestJson));
+        }
+        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+            channel.force(true);
+        }
+        AtomicFiles.moveIntoPlace(temp, target);
+    }
+
+    private Map<String, Object> writeImage(TarArchiveOutputStream tar, ManifestBytes manifest, List<String> repoTags)
+            throws IOException {
+        Descriptor configDescriptor = manifest.manifest().config();
+        Path configFile = blobFile(configDescriptor.digest());
+        List<Digest> diffIds = ImageConfig.parse(Files.readAllBytes(configFile)).rootfs() == null ? List.of()
+                : ImageConfig.parse(Files.readAllBytes(configFile)).rootfs().diffIds();
+        String configName = configDescriptor.digest().hex() + ".json";
+        addEntry(tar, configName, Files.size(configFile), Files.newInputStream(configFile));
+        List<String> layerNames = new ArrayList<>();
+        List<Descriptor> layers = manifest.manifest().layers();
+        for (int i = 0; i < layers.size(); i++) {
+            Digest expectedDiffId = i < diffIds.size() ? diffIds.get(i) : null;
+            layerNames.add(writeLayer(tar, layers.get(i), expectedDiffId));
+        }
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("Config", configName);
+        entry.put("RepoTags", repoTags);
+        entry.put("Layers", layerNames);
+        return entry;
+    }
+
+    /** Writes a layer uncompressed, as the format requires, and checks it against the config's diff_id. */
+    private String writeLayer(TarArchiveOutputStream tar, Descriptor layer, Digest expectedDiffId) throws IOException {
+        Path uncompressed = scratch.resolve(layer.digest().hex() + ".tar");
+        Digest diffId;
+        try (InputStream in = Compression.decompressed(Files.newInputStream(blobFile(layer.digest())))) {
+            DigestingInputStream digesting = new DigestingInputStream(in, DigestAlgorithm.SHA256);
+            Files.copy(digesting, uncompressed);
+            diffId = digesting.digest();
+        }
+        if (expectedDiffId != null && !expectedDiffId.equals(diffId)) {
+            throw new DigestMismatchException("layer " + layer.digest() + " (uncompressed)", expectedDiffId, diffId);
+        }
+        String name = diffId.hex() + ".tar";
+        addEntry(tar, name, Files.size(uncompressed), Files.newInputStream(uncompressed));
+        Files.delete(uncompressed);
+        return name;
+    }
+
+    private Path blobFile(Digest digest) {
+        Path file = blobs.get(digest);
+        if (file == null) {
+            throw new IllegalStateException("blob " + digest + " was not written before its manifest");
+        }
+        return file;
+    }
+
+    private static void addEntry(TarArchiveOutputStream tar, String name, long size, InputStream content) throws IOException {
+        TarArchiveEntry entry = new TarArchiveEntry(name);
+        entry.setSize(size);
+        entry.setMode(0644);
+        entry.setModTime(0);
+        tar.putArchiveEntry(entry);
+        try (InputStream in = content) {
+            in.transferTo(tar);
+        }
+        tar.closeArchiveEntry();
+    }
+
+    @Override
+    public void close() throws IOException {
+        try (var files = Files.list(scratch)) {
+            for (Path file : files.toList()) {
+                Files.deleteIfExists(file);
+            }
+        }
+        Files.deleteIfExists(scratch);
+    }
+}

@@ -1,0 +1,114 @@
+package dev.berth.oci.store;
+
+import dev.berth.oci.AtomicFiles;
+import dev.berth.oci.Descriptor;
+import dev.berth.oci.Digest;
+import dev.berth.oci.InvalidImageException;
+import dev.berth.oci.MediaType;
+import dev.berth.oci.Reference;
+import dev.berth.oci.image.ManifestBytes;
+import dev.berth.oci.transfer.ImageSink;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Adds images to the store all at once or not at all. Blobs are verified into a private
+ * staging directory; {@link #commit()} checks that every image is complete, moves the blobs into
+ * place and then names the images. Closing without commit discards everything.
+ */
+public final class StoreTransaction implements ImageSink {
+    private final LocalStore store;
+    private final StoreLock.Held lock;
+    private final Path stagingDir;
+    private final Map<Digest, Path> staged = new ConcurrentHashMap<>();
+    private final Map<Digest, ManifestBytes> manifests = new ConcurrentHashMap<>();
+    private final Map<Reference, ManifestBytes> names = new LinkedHashMap<>();
+    private boolean committed;
+
+    StoreTransaction(LocalStore store, StoreLock.Held lock, Path stagingRoot) throws IOException {
+        this.store = store;
+        this.lock = lock;
+        this.stagingDir = Files.createDirectories(stagingRoot.resolve(UUID.randomUUID().toString()));
+    }
+
+    @Override
+    public boolean hasBlob(Descriptor descriptor) {
+        return staged.containsKey(descriptor.digest()) || store.hasBlob(descriptor.digest());
+    }
+
+    @Override
+    public void putBlob(Descriptor descriptor, InputStream content) throws IOException {
+        Digest digest = descriptor.digest();
+        Path target = stagingDir.resolve(digest.algorithm().id() + "-" + digest.hex());
+        AtomicFiles.writeVerified(target, content, digest, descriptor.size(), "blob " + digest);
+        staged.put(digest, target);
+    }
+
+    @Override
+    public void putManifest(ManifestBytes manifest) throws IOException {
+        if (!hasBlob(manifest.descriptor())) {
+            putBlob(manifest.descriptor(), new ByteArrayInputStream(manifest.bytesUnsafe()));
+        }
+        manifests.put(manifest.digest(), manifest);
+    }
+
+    @Override
+    public synchronized void tag(Reference name, ManifestBytes root) {
+        names.put(name, root);
+    }
+
+    @Override
+    public synchronized void commit() throws IOException {
+        for (ManifestBytes manifest : manifests.values()) {
+            requireComplete(manifest);
+        }
+        for (Map.Entry<Digest, Path> blob : staged.entrySet()) {
+            Path target = store.blobPath(blob.getKey());
+            if (!Files.exists(target)) {
+                Files.move(blob.getValue(), target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            }
+        }
+        for (Digest digest : staged.keySet()) {
+            AtomicFiles.syncDirectory(store.blobPath(digest).getParent());
+        }
+        for (Map.Entry<Reference, ManifestBytes> name : names.entrySet()) {
+            store.tag(name.getKey(), name.getValue().descriptor());
+        }
+        committed = true;
+    }
+
+    /** An image manifest must have its config and layers; an index may hold only some platforms. */
+    private void requireComplete(ManifestBytes manifest) {
+        if (manifest.isIndex()) {
+            return;
+        }
+        for (Descriptor blob : manifest.references()) {
+            boolean mayBeAbsent = MediaType.isNonDistributable(blob.mediaType()) && !blob.urls().isEmpty();
+            if (!mayBeAbsent && !hasBlob(blob)) {
+                throw new InvalidImageException("manifest " + manifest.digest() + " names blob " + blob.digest()
+                        + " (" + blob.mediaType() + ") which is missing");
+            }
+        }
+    }
+
+    public boolean committed() {
+        return committed;
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            LocalStore.deleteTree(stagingDir, true);
+        } finally {
+            lock.close();
+        }
+    }
+}
