@@ -1,0 +1,192 @@
+package dev.berth.oci.store;
+
+import dev.berth.oci.Descriptor;
+import dev.berth.oci.Digest;
+import dev.berth.oci.DigestMismatchException;
+import dev.berth.oci.InvalidImageException;
+import dev.berth.oci.Reference;
+import dev.berth.oci.TestImages;
+import dev.berth.oci.TestImages.Image;
+import dev.berth.oci.VerifyingSink;
+import dev.berth.oci.transfer.ImageCopier;
+import dev.berth.oci.transfer.PlatformChoice;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class LocalStoreTest {
+    @TempDir
+    Path temp;
+    private LocalStore store;
+
+    @BeforeEach
+    void open() throws IOException {
+        store = LocalStore.open(temp.resolve("store"));
+    }
+
+    private void add(String name, Image image) throws IOException {
+        try (StoreTransaction tx = store.begin()) {
+            for (Map.Entry<Digest, byte[]> blob : image.blobs().entrySet()) {
+                tx.putBlob(Descriptor.of("application/octet-stream", blob.getKey(), blob.getValue().length),
+                        new ByteArrayInputStream(blob.getValue()));
+            }
+            tx.putManifest(image.manifest());
+            tx.tag(Reference.parse(name), image.manifest());
+            tx.commit();
+        }
+    }
+
+    private List<Path> blobFiles() throws IOException {
+        try (Stream<Path> files = Files.walk(store.root().resolve("blobs"))) {
+            return files.filter(Files::isRegularFile).sorted().toList();
+        }
+    }
+
+    @Test
+    void namesAnImageOnlyWhenTheTransactionCommits() throws IOException {
+        Image image = TestImages.simple("one");
+        try (StoreTransaction tx = store.begin()) {
+            for (Map.Entry<Digest, byte[]> blob : image.blobs().entrySet()) {
+                tx.putBlob(Descriptor.of("x/y", blob.getKey(), blob.getValue().length), new ByteArrayInputStream(blob.getValue()));
+            }
+            tx.putManifest(image.manifest());
+            tx.tag(Reference.parse("one"), image.manifest());
+        }
+        assertThat(store.images()).isEmpty();
+        assertThat(blobFiles()).isEmpty();
+        assertThat(store.root().resolve("staging")).isEmptyDirectory();
+
+        add("one", image);
+        assertThat(store.images()).extracting(r -> r.name().toString()).containsExactly("docker.io/library/one:latest");
+        assertThat(store.require("one").root().digest()).isEqualTo(image.manifest().digest());
+        assertThat(blobFiles()).hasSize(image.blobs().size() + 1);
+    }
+
+    @Test
+    void refusesABlobWhoseBytesDoNotMatchAndKeepsNothing() throws IOException {
+        byte[] content = "real".getBytes();
+        Digest lie = Digest.of("claimed".getBytes());
+        try (StoreTransaction tx = store.begin()) {
+            assertThatThrownBy(() -> tx.putBlob(Descriptor.of("x/y", lie, content.length), new ByteArrayInputStream(content)))
+                    .isInstanceOf(DigestMismatchException.class);
+            assertThat(tx.hasBlob(Descriptor.of("x/y", lie, content.length))).isFalse();
+        }
+        assertThat(blobFiles()).isEmpty();
+    }
+
+    @Test
+    void refusesToCommitAManifestWhoseBlobsAreMissing() throws IOException {
+        Image image = TestImages.simple("incomplete");
+        try (StoreTransaction tx = store.begin()) {
+            tx.putManifest(image.manifest());
+            tx.tag(Reference.parse("incomplete"), image.manifest());
+            assertThatThrownBy(tx::commit).isInstanceOf(InvalidImageException.class).hasMessageContaining("missing");
+        }
+        assertThat(store.images()).isEmpty();
+        assertThat(blobFiles()).isEmpty();
+    }
+
+    @Test
+    void findsImagesByNameDigestAndDigestPrefix() throws IOException {
+        Image image = TestImages.simple("find");
+        add("quay.io/group/tool:1.0", image);
+        Digest digest = image.manifest().digest();
+        assertThat(store.find("quay.io/group/tool:1.0")).isPresent();
+        assertThat(store.find("quay.io/group/tool")).isEmpty();
+        assertThat(store.find("quay.io/group/tool@" + digest)).isPresent();
+        assertThat(store.find(digest.hex().substring(0, 12))).isPresent();
+        assertThat(store.find(digest.toString())).isPresent();
+        assertThatThrownBy(() -> store.require("nothing")).hasMessageContaining("no image \"nothing\"");
+    }
+
+    @Test
+    void pruneRemovesOnlyWhatNoNameReaches() throws IOException {
+        Image kept = TestImages.simple("kept");
+        Image dropped = TestImages.simple("dropped");
+        add("kept", kept);
+        add("dropped", dropped);
+        store.tag(Reference.parse("kept:alias"), kept.descriptor());
+        store.untag(Reference.parse("dropped"));
+        store.untag(Reference.parse("kept"));
+
+        LocalStore.PruneResult result = store.prune();
+
+        // the two images share no blob: the dropped one's config, two layers and manifest go
+        assertThat(result.blobsRemoved()).isEqualTo(4);
+        assertThat(blobFiles()).hasSize(4);
+        new ImageCopier().copy(store, store.require("kept:alias").root(), PlatformChoice.ALL, new VerifyingSink());
+    }
+
+    @Test
+    void pruneWaitsForARunningTransactionSoItsBlobsSurvive() throws Exception {
+        Image image = TestImages.simple("racing");
+        CountDownLatch blobsWritten = new CountDownLatch(1);
+        CountDownLatch pruneStarted = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<?> importer = pool.submit(() -> {
+                try (StoreTransaction tx = store.begin()) {
+                    for (Map.Entry<Digest, byte[]> blob : image.blobs().entrySet()) {
+                        tx.putBlob(Descriptor.of("x/y", blob.getKey(), blob.getValue().length), new ByteArrayInputStream(blob.getValue()));
+                    }
+                    tx.putManifest(image.manifest());
+                    blobsWritten.countDown();
+                    pruneStarted.await(10, TimeUnit.SECONDS);
+                    Thread.sleep(200);
+                    tx.tag(Reference.parse("racing"), image.manifest());
+                    tx.commit();
+                }
+                return null;
+            });
+            blobsWritten.await(10, TimeUnit.SECONDS);
+            Future<LocalStore.PruneResult> pruner = pool.submit(() -> {
+                pruneStarted.countDown();
+                return store.prune();
+            });
+            importer.get(20, TimeUnit.SECONDS);
+            assertThat(pruner.get(20, TimeUnit.SECONDS).blobsRemoved()).isZero();
+        } finally {
+            pool.shutdownNow();
+        }
+        new ImageCopier().copy(store, store.require("racing").root(), PlatformChoice.ALL, new VerifyingSink());
+    }
+
+    @Test
+    void concurrentImportsOfTheSameImageBothSucceed() throws Exception {
+        Image image = TestImages.simple("twice");
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                futures.add(pool.submit(() -> {
+                    add("twice", image);
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(store.images()).hasSize(1);
+        assertThat(blobFiles()).hasSize(image.blobs().size() + 1);
+    }
+}
