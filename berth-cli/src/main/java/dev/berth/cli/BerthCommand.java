@@ -1,11 +1,15 @@
 package dev.berth.cli;
 
+import dev.berth.cli.commands.ConvertCommand;
+import dev.berth.cli.commands.ExecCommand;
 import dev.berth.cli.commands.ExportCommand;
 import dev.berth.cli.commands.ImagesCommand;
 import dev.berth.cli.commands.ImportCommand;
 import dev.berth.cli.commands.InspectCommand;
 import dev.berth.cli.commands.PruneCommand;
 import dev.berth.cli.commands.RmiCommand;
+import dev.berth.cli.commands.RunCommand;
+import dev.berth.cli.commands.ShellCommand;
 import dev.berth.cli.commands.TagCommand;
 import dev.berth.cli.commands.VersionCommand;
 import dev.berth.oci.store.LocalStore;
@@ -31,6 +35,10 @@ import java.nio.file.Path;
                 TagCommand.class,
                 RmiCommand.class,
                 PruneCommand.class,
+                RunCommand.class,
+                ExecCommand.class,
+                ShellCommand.class,
+                ConvertCommand.class,
         })
 public final class BerthCommand implements Runnable {
 

@@ -1,0 +1,92 @@
+package dev.berth.runtime;
+
+import dev.berth.oci.BerthException;
+import dev.berth.oci.Platform;
+import dev.berth.oci.image.ImageConfig;
+import dev.berth.runtime.sandbox.BwrapCommand;
+import dev.berth.runtime.sandbox.Bind;
+import dev.berth.runtime.sandbox.Caller;
+import dev.berth.runtime.sandbox.ContainerEnvironment;
+import dev.berth.runtime.sandbox.ContainerOptions;
+import dev.berth.runtime.sandbox.Launcher;
+import dev.berth.runtime.sandbox.UserDatabase;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Runs a command from an image file in a bwrap sandbox as the caller, and returns its exit code. */
+public final class ContainerRunner {
+    /** Chooses the command from the image's config (Docker run semantics, exec, shell). */
+    @FunctionalInterface
+    public interface CommandChoice {
+        List<String> command(ImageConfig.ContainerConfig config);
+    }
+
+    private final ImageCache cache;
+    private final Map<String, String> hostEnvironment;
+
+    public ContainerRunner(ImageCache cache, Map<String, String> hostEnvironment) {
+        this.cache = cache;
+        this.hostEnvironment = hostEnvironment;
+    }
+
+    public int run(ImageFile image, ContainerOptions requested, CommandChoice choice) throws IOException {
+        Caller caller = Caller.current(hostEnvironment);
+        List<Bind> binds = requested.binds().stream().map(Bind::resolved).toList();
+        ContainerOptions options = new ContainerOptions(binds, requested.environment(), requested.cleanEnvironment(),
+                requested.noHome(), requested.contain(), requested.workingDirectory(), requested.writableTmpfs(),
+                requested.fakeroot(), requested.network(), requested.ownPids(), ImageRoot.effectiveMode(requested.rootMode()));
+        Path hostWorkingDirectory = Path.of("").toAbsolutePath();
+        try (RunDirectory run = RunDirectory.create(RunDirectory.base(hostEnvironment, caller))) {
+            Path imageTree = ImageRoot.provide(image, options.rootMode(), run, cache);
+            ImageMetadata metadata = ImageMetadata.readFrom(imageTree);
+            ImageConfig.ContainerConfig config = metadata.config().config() == null
+                    ? new ImageConfig.ContainerConfig(null, null, null, null, null, null, null, null, null)
+                    : metadata.config().config();
+            requireRunnableHere(metadata.config(), metadata.name());
+            List<String> command = choice.command(config);
+            if (command.isEmpty()) {
+                throw new BerthException("IMAGE_NO_COMMAND", "image " + metadata.name()
+                        + " has no entrypoint and no command; name one, e.g. 'berth exec " + metadata.name() + " /bin/sh'");
+            }
+            BwrapCommand.EtcFiles etc = new BwrapCommand.EtcFiles(
+                    run.writeFile("passwd", UserDatabase.passwd(imageTree, caller)),
+                    run.writeFile("group", UserDatabase.group(imageTree, caller)));
+            BwrapCommand.Root root = options.writableTmpfs()
+                    ? new BwrapCommand.Root(ImageRoot.writableOverlay(imageTree, run), true)
+                    : new BwrapCommand.Root(imageTree, false);
+            String workingDirectory = workingDirectory(options, config, hostWorkingDirectory);
+            List<String> argv = new ArrayList<>(List.of(Tools.SETSID.require(), Tools.BWRAP.require()));
+            argv.addAll(BwrapCommand.build(root, options, caller, etc, hostWorkingDirectory, workingDirectory, command));
+            Map<String, String> environment = ContainerEnvironment.build(hostEnvironment,
+                    config.env() == null ? List.of() : config.env(), options, caller, metadata.name());
+            return Launcher.run(argv, environment);
+        }
+    }
+
+    /** A clear error when an image's platform is not this machine's, before anything is converted or run. */
+    public static void requireRunnableHere(ImageConfig config, String name) {
+        if (config.os() == null || config.architecture() == null) {
+            return;
+        }
+        Platform host = Platform.host();
+        if (!config.platform().satisfies(host)) {
+            throw new BerthException("PLATFORM_MISMATCH", "image " + name + " is for " + config.platform()
+                    + " and cannot run on this " + host + " machine; use an image built for " + host);
+        }
+    }
+
+    /** --pwd, else the caller's directory when it is visible inside, else the image's WorkingDir, else /. */
+    private static String workingDirectory(ContainerOptions options, ImageConfig.ContainerConfig config, Path hostWorkingDirectory) {
+        if (options.workingDirectory() != null) {
+            return options.workingDirectory().toString();
+        }
+        if (BwrapCommand.showsHostDirectory(options, hostWorkingDirectory)) {
+            return hostWorkingDirectory.toString();
+        }
+        return config.workingDir() == null || config.workingDir().isBlank() ? "/" : config.workingDir();
+    }
+}

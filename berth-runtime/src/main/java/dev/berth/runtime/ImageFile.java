@@ -1,0 +1,75 @@
+package dev.berth.runtime;
+
+import dev.berth.oci.BerthException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
+
+/**
+ * A single-file image: a squashfs, optionally behind a 4 KiB shell header that makes the file
+ * executable. The header hands the file to {@code berth run}, with the name it was invoked by
+ * (a symlink's name, for instance) in {@code BERTH_NAME}.
+ */
+public record ImageFile(Path path, long offset) {
+    public static final int HEADER_SIZE = 4096;
+    private static final byte[] SQUASHFS_MAGIC = "hsqs".getBytes(StandardCharsets.US_ASCII);
+    private static final String HEADER = """
+            #!/bin/sh
+            # A berth image: a squashfs file system after the first 4096 bytes of this file.
+            # Running it runs the image with berth (https://berth.dev); BERTH_NAME is the name it was called by.
+            BERTH_NAME=$(basename "$0")
+            export BERTH_NAME
+            exec "${BERTH:-berth}" run "$0" "$@"
+            """;
+
+    /** Opens a file written by {@link #write} (or any plain squashfs), finding where the squashfs starts. */
+    public static ImageFile open(Path path) throws IOException {
+        byte[] start;
+        try (InputStream in = Files.newInputStream(path)) {
+            start = in.readNBytes(HEADER_SIZE + SQUASHFS_MAGIC.length);
+        }
+        if (startsWithMagic(start, 0)) {
+            return new ImageFile(path.toAbsolutePath(), 0);
+        }
+        if (start.length > 2 && start[0] == '#' && start[1] == '!' && startsWithMagic(start, HEADER_SIZE)) {
+            return new ImageFile(path.toAbsolutePath(), HEADER_SIZE);
+        }
+        throw new BerthException("IMAGE_FILE_INVALID", path + " is not a berth image file (no squashfs inside); make one with 'berth convert'");
+    }
+
+    private static boolean startsWithMagic(byte[] bytes, int at) {
+        return bytes.length >= at + SQUASHFS_MAGIC.length
+                && Arrays.equals(bytes, at, at + SQUASHFS_MAGIC.length, SQUASHFS_MAGIC, 0, SQUASHFS_MAGIC.length);
+    }
+
+    /** Copies {@code squashfs} to {@code target} atomically, behind the runnable header when {@code executable}. */
+    public static void write(Path squashfs, Path target, boolean executable) throws IOException {
+        Path absolute = target.toAbsolutePath();
+        Path temp = absolute.resolveSibling(".tmp-" + absolute.getFileName() + "-" + ProcessHandle.current().pid());
+        try {
+            try (OutputStream out = Files.newOutputStream(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                if (executable) {
+                    byte[] header = Arrays.copyOf(HEADER.getBytes(StandardCharsets.US_ASCII), HEADER_SIZE);
+                    Arrays.fill(header, HEADER.length(), HEADER_SIZE, (byte) '\n');
+                    out.write(header);
+                }
+                Files.copy(squashfs, out);
+            }
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                channel.force(true);
+            }
+            Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString(executable ? "rwxr-xr-x" : "rw-r--r--"));
+            dev.berth.oci.AtomicFiles.moveIntoPlace(temp, absolute);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+}

@@ -1,0 +1,237 @@
+package dev.berth.runtime.flatten;
+
+import dev.berth.oci.BerthException;
+import dev.berth.oci.layer.Compression;
+import dev.berth.oci.layer.LayerPaths;
+import dev.berth.oci.layer.Whiteout;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Merges an image's layers into one tar stream holding exactly the final tree, without
+ * extracting anything to disk. Layers are read from the top down: the first time a path is seen
+ * it wins, and whiteouts and opaque directories seen in a layer hide what the layers below hold.
+ * Every entry comes from a stranger, so the merge also enforces the runtime's safety rules:
+ * no entry outside the root, none written through a symbolic link or file, no hard link to
+ * anything but a file of the final tree, no device nodes, no setuid or setgid bits.
+ */
+public final class LayerFlattener {
+    /** A layer blob on disk (compressed or not) and the name errors use for it. */
+    public record Layer(String name, Path blob) {
+    }
+
+    /** Longest entry path accepted; Linux's PATH_MAX. */
+    private static final int MAX_PATH_LENGTH = 4096;
+    private static final int SPECIAL_MODE_BITS = 06000;
+    private static final String USER_XATTR_PREFIX = "SCHILY.xattr.user.";
+    private static final int TOP = Integer.MAX_VALUE;
+
+    private enum Kind { DIRECTORY, IMPLIED_DIRECTORY, FILE, OTHER }
+
+    /** What the merged tree holds at a path, and which layer (index from the bottom) put it there. */
+    private record Node(Kind kind, int layer, String origin) {
+    }
+
+    private record PendingHardLink(String layer, String path, String target, TarArchiveEntry entry) {
+    }
+
+    private final TarArchiveOutputStream out;
+    private final Map<String, Node> tree = new HashMap<>();
+    private final Set<String> deleted = new HashSet<>();
+    private final Set<String> opaque = new HashSet<>();
+    private final List<PendingHardLink> hardLinks = new ArrayList<>();
+
+    public LayerFlattener(OutputStream tar) {
+        this.out = new TarArchiveOutputStream(tar);
+        out.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+        out.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+        out.setAddPaxHeadersForNonAsciiNames(true);
+    }
+
+    /** Adds a file of berth's own above every layer; layers cannot replace it. */
+    public void addFile(String path, byte[] content) throws IOException {
+        TarArchiveEntry entry = new TarArchiveEntry(path);
+        entry.setMode(0644);
+        entry.setSize(content.length);
+        record(path, Kind.FILE, TOP, "berth");
+        out.putArchiveEntry(entry);
+        out.write(content);
+        out.closeArchiveEntry();
+    }
+
+    /** Writes the merged tree of {@code layers} (bottom first, as in a manifest) and ends the tar stream. */
+    public void flatten(List<Layer> layers) throws IOException {
+        for (int index = layers.size() - 1; index >= 0; index--) {
+            Layer layer = layers.get(index);
+            try (InputStream raw = Files.newInputStream(layer.blob());
+                 TarArchiveInputStream tar = new TarArchiveInputStream(Compression.decompressed(raw))) {
+                applyLayer(tar, index, layer.name());
+            }
+        }
+        writeHardLinks();
+        out.finish();
+        out.flush();
+    }
+
+    private void applyLayer(TarArchiveInputStream tar, int index, String layerName) throws IOException {
+        Set<String> layerDeletes = new HashSet<>();
+        Set<String> layerOpaques = new HashSet<>();
+        TarArchiveEntry entry;
+        while ((entry = tar.getNextEntry()) != null) {
+            if (entry.getName().length() > MAX_PATH_LENGTH) {
+                throw unsafe(layerName, entry.getName().substring(0, 64) + "...", "has a path longer than " + MAX_PATH_LENGTH);
+            }
+            String path = LayerPaths.clean(entry.getName(), layerName);
+            if (path.isEmpty()) {
+                continue;
+            }
+            if (Whiteout.isOpaqueMarker(path)) {
+                layerOpaques.add(Whiteout.opaqueDirectory(path));
+                continue;
+            }
+            if (Whiteout.isWhiteout(path)) {
+                layerDeletes.add(Whiteout.target(path));
+                continue;
+            }
+            if (!isVisible(path, index, layerName)) {
+                continue;
+            }
+            emit(tar, entry, path, index, layerName);
+        }
+        // A layer's whiteouts hide only what lies below it, never its own entries.
+        deleted.addAll(layerDeletes);
+        opaque.addAll(layerOpaques);
+    }
+
+    /** False when a layer above already decided this path (replaced, deleted or hid it). */
+    private boolean isVisible(String path, int index, String layerName) {
+        if (deleted.contains(path)) {
+            return false;
+        }
+        for (String ancestor = parent(path); ancestor != null; ancestor = parent(ancestor)) {
+            if (deleted.contains(ancestor) || opaque.contains(ancestor)) {
+                return false;
+            }
+            Node node = tree.get(ancestor);
+            if (node != null && node.kind != Kind.DIRECTORY && node.kind != Kind.IMPLIED_DIRECTORY) {
+                if (node.layer == index) {
+                    throw unsafe(layerName, path, "lies under \"" + ancestor + "\", which the same layer made a link or file");
+                }
+                return false;
+            }
+        }
+        Node existing = tree.get(path);
+        return existing == null || existing.kind == Kind.IMPLIED_DIRECTORY;
+    }
+
+    private void emit(TarArchiveInputStream tar, TarArchiveEntry entry, String path, int index, String layerName)
+            throws IOException {
+        Node existing = tree.get(path);
+        if (entry.isCharacterDevice() || entry.isBlockDevice()) {
+            // Device nodes are never created; the path stays taken so lower layers cannot fill it.
+            record(path, Kind.OTHER, index, layerName);
+            return;
+        }
+        if (existing != null && !entry.isDirectory()) {
+            // A layer above wrote below this path as if it were a directory; here it is a link or file.
+            throw unsafe(existing.origin, existing.origin.equals(layerName) ? path : path + "/...",
+                    "writes through \"" + path + "\", which is a link or file in layer " + layerName);
+        }
+        if (entry.isLink()) {
+            String target = LayerPaths.clean(entry.getLinkName(), layerName);
+            LayerPaths.requireNoParentSteps(entry.getLinkName(), layerName);
+            record(path, Kind.OTHER, index, layerName);
+            hardLinks.add(new PendingHardLink(layerName, path, target, copyHeader(entry, path, TarConstants.LF_LINK)));
+            return;
+        }
+        TarArchiveEntry copy;
+        Kind kind;
+        if (entry.isDirectory()) {
+            copy = copyHeader(entry, path + "/", TarConstants.LF_DIR);
+            kind = Kind.DIRECTORY;
+        } else if (entry.isSymbolicLink()) {
+            copy = copyHeader(entry, path, TarConstants.LF_SYMLINK);
+            kind = Kind.OTHER;
+        } else if (entry.isFIFO()) {
+            copy = copyHeader(entry, path, TarConstants.LF_FIFO);
+            kind = Kind.OTHER;
+        } else if (entry.isFile()) {
+            copy = copyHeader(entry, path, TarConstants.LF_NORMAL);
+            copy.setSize(entry.getSize());
+            kind = Kind.FILE;
+        } else {
+            return;
+        }
+        record(path, kind, index, layerName);
+        out.putArchiveEntry(copy);
+        if (kind == Kind.FILE) {
+            tar.transferTo(out);
+        }
+        out.closeArchiveEntry();
+    }
+
+    /** A fresh header with only what berth keeps: type, mode without setuid/setgid, owner, time, target, user xattrs. */
+    private static TarArchiveEntry copyHeader(TarArchiveEntry from, String name, byte type) {
+        TarArchiveEntry copy = new TarArchiveEntry(name, type, true);
+        copy.setMode(from.getMode() & 07777 & ~SPECIAL_MODE_BITS);
+        copy.setUserId(from.getLongUserId());
+        copy.setGroupId(from.getLongGroupId());
+        copy.setModTime(from.getLastModifiedTime());
+        if (from.isSymbolicLink() || from.isLink()) {
+            copy.setLinkName(from.getLinkName());
+        }
+        from.getExtraPaxHeaders().forEach((key, value) -> {
+            if (key.startsWith(USER_XATTR_PREFIX)) {
+                copy.addPaxHeader(key, value);
+            }
+        });
+        return copy;
+    }
+
+    /** Hard links go last, once the whole tree is known, and only to regular files of it. */
+    private void writeHardLinks() throws IOException {
+        for (PendingHardLink link : hardLinks) {
+            Node target = tree.get(link.target);
+            if (target == null || target.kind != Kind.FILE || target.layer == TOP) {
+                throw unsafe(link.layer, link.path, "is a hard link to \"" + link.target + "\", which is not a file in the image");
+            }
+            TarArchiveEntry entry = link.entry;
+            entry.setLinkName(link.target);
+            out.putArchiveEntry(entry);
+            out.closeArchiveEntry();
+        }
+    }
+
+    private void record(String path, Kind kind, int layer, String origin) {
+        tree.put(path, new Node(kind, layer, origin));
+        for (String ancestor = parent(path); ancestor != null; ancestor = parent(ancestor)) {
+            if (tree.putIfAbsent(ancestor, new Node(Kind.IMPLIED_DIRECTORY, layer, origin)) != null) {
+                break;
+            }
+        }
+    }
+
+    private static String parent(String path) {
+        int slash = path.lastIndexOf('/');
+        return slash < 0 ? null : path.substring(0, slash);
+    }
+
+    private static BerthException unsafe(String layerName, String path, String why) {
+        return new BerthException("LAYER_UNSAFE", "layer " + layerName + ": entry \"" + path + "\" " + why
+                + "; berth refuses to run an image that would write outside its root");
+    }
+}

@@ -1,0 +1,109 @@
+package dev.berth.runtime.sandbox;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The bubblewrap command line for one container. bwrap does the privileged-looking work inside
+ * an unprivileged user namespace: the caller keeps their uid and gid (or appears as 0 with
+ * --fakeroot), gets no capabilities, and runs with no_new_privs, so setuid files grant nothing.
+ */
+public final class BwrapCommand {
+    /** Host directories the working directory is never bound over, since the image provides its own. */
+    private static final List<String> SYSTEM_DIRECTORIES = List.of("/", "/bin", "/sbin", "/lib", "/lib64", "/usr",
+            "/etc", "/proc", "/sys", "/dev", "/var", "/opt", "/boot", "/run");
+
+    /** What the container's root is built from. */
+    public record Root(Path directory, boolean writable) {
+    }
+
+    /** Generated files bound into /etc. */
+    public record EtcFiles(Path passwd, Path group) {
+    }
+
+    private BwrapCommand() {
+    }
+
+    /**
+     * @param hostWorkingDirectory berth's own working directory, bound into the container by default
+     * @param workingDirectory     where the command starts inside
+     */
+    public static List<String> build(Root root, ContainerOptions options, Caller caller, EtcFiles etc,
+                                     Path hostWorkingDirectory, String workingDirectory, List<String> command)
+            throws IOException {
+        List<String> args = new ArrayList<>(List.of("--unshare-user", "--unshare-uts", "--die-with-parent", "--new-session",
+                "--uid", options.fakeroot() ? "0" : Long.toString(caller.uid()),
+                "--gid", options.fakeroot() ? "0" : Long.toString(caller.gid())));
+        if (!options.network()) {
+            args.add("--unshare-net");
+        }
+        if (options.ownPids()) {
+            args.add("--unshare-pid");
+        }
+        Map<String, List<String>> mounts = mounts(options, caller, etc, hostWorkingDirectory);
+        RootLayout layout = null;
+        if (root.writable()) {
+            args.addAll(List.of("--bind", root.directory().toString(), "/"));
+        } else {
+            layout = RootLayout.of(root.directory(), mounts.keySet());
+            args.addAll(layout.arguments());
+        }
+        mounts.values().forEach(args::addAll);
+        if (layout != null) {
+            args.addAll(layout.remountReadOnly());
+        }
+        args.addAll(List.of("--chdir", workingDirectory, "--"));
+        args.addAll(command);
+        return args;
+    }
+
+    /** Every mount the container gets besides the image, keyed by its destination (a later one replaces an earlier). */
+    private static Map<String, List<String>> mounts(ContainerOptions options, Caller caller, EtcFiles etc,
+                                                    Path hostWorkingDirectory) {
+        Map<String, List<String>> mounts = new LinkedHashMap<>();
+        mounts.put("/proc", List.of("--proc", "/proc"));
+        mounts.put("/dev", options.contain() ? List.of("--dev", "/dev") : List.of("--dev-bind", "/dev", "/dev"));
+        mounts.put("/sys", List.of("--ro-bind", "/sys", "/sys"));
+        mounts.put("/tmp", options.contain() ? List.of("--tmpfs", "/tmp") : List.of("--bind", "/tmp", "/tmp"));
+        String home = caller.home().toString();
+        if (!SYSTEM_DIRECTORIES.contains(home)) {
+            mounts.put(home, options.contain() || options.noHome() ? List.of("--tmpfs", home) : List.of("--bind", home, home));
+        }
+        String cwd = hostWorkingDirectory.toString();
+        if (!options.contain() && !isSystemPath(cwd) && !isUnder(cwd, "/tmp")
+                && !(isUnder(cwd, home) && !options.noHome())) {
+            mounts.put(cwd, List.of("--bind", cwd, cwd));
+        }
+        for (Bind bind : options.binds()) {
+            String destination = bind.destination().toString();
+            mounts.remove(destination);
+            mounts.put(destination, List.of(bind.readOnly() ? "--ro-bind" : "--bind", bind.source().toString(), destination));
+        }
+        mounts.put("/etc/passwd", List.of("--ro-bind", etc.passwd().toString(), "/etc/passwd"));
+        mounts.put("/etc/group", List.of("--ro-bind", etc.group().toString(), "/etc/group"));
+        for (String file : List.of("/etc/resolv.conf", "/etc/hosts")) {
+            if (Files.isRegularFile(Path.of(file))) {
+                mounts.put(file, List.of("--ro-bind", file, file));
+            }
+        }
+        return mounts;
+    }
+
+    /** Whether the host directory {@code dir} is the same directory inside (bound, or under the bound home or /tmp). */
+    public static boolean showsHostDirectory(ContainerOptions options, java.nio.file.Path dir) {
+        return !options.contain() && !isSystemPath(dir.toString());
+    }
+
+    private static boolean isSystemPath(String path) {
+        return SYSTEM_DIRECTORIES.stream().anyMatch(dir -> path.equals(dir) || (!dir.equals("/") && isUnder(path, dir)));
+    }
+
+    private static boolean isUnder(String path, String dir) {
+        return path.equals(dir) || path.startsWith(dir.endsWith("/") ? dir : dir + "/");
+    }
+}

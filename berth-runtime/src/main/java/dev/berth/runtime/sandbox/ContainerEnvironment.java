@@ -1,0 +1,47 @@
+package dev.berth.runtime.sandbox;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The container's environment, built in the documented order: the host's (or, with
+ * --cleanenv, only the keep-list), minus variables that describe the host's own files, then
+ * the image's ENV, then --env-file and --env.
+ */
+public final class ContainerEnvironment {
+    /** What --cleanenv keeps from the host: identity, terminal, locale, time zone, display. */
+    public static final Set<String> KEEP_LIST = Set.of("TERM", "HOME", "USER", "LOGNAME", "LANG", "LC_ALL",
+            "LC_CTYPE", "LC_MESSAGES", "TZ", "DISPLAY", "COLORTERM", "BERTH_NAME");
+
+    /** Host variables that point at the host's programs and libraries, which the image does not have. */
+    private static final Set<String> HOST_ONLY = Set.of("PATH", "LD_LIBRARY_PATH", "LD_PRELOAD", "PS1", "PROMPT_COMMAND");
+
+    public static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+    private ContainerEnvironment() {
+    }
+
+    public static Map<String, String> build(Map<String, String> host, List<String> imageEnv, ContainerOptions options,
+                                            Caller caller, String imageName) {
+        Map<String, String> result = new LinkedHashMap<>();
+        host.forEach((key, value) -> {
+            boolean keep = options.cleanEnvironment() ? KEEP_LIST.contains(key) : !HOST_ONLY.contains(key);
+            if (keep) {
+                result.put(key, value);
+            }
+        });
+        for (String assignment : imageEnv) {
+            int equals = assignment.indexOf('=');
+            if (equals > 0) {
+                result.put(assignment.substring(0, equals), assignment.substring(equals + 1));
+            }
+        }
+        result.putIfAbsent("PATH", DEFAULT_PATH);
+        result.put("HOME", options.fakeroot() ? "/root" : caller.home().toString());
+        result.put("BERTH_CONTAINER", imageName);
+        result.putAll(options.environment());
+        return result;
+    }
+}

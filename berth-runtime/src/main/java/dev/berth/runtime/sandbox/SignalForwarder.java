@@ -1,0 +1,62 @@
+package dev.berth.runtime.sandbox;
+
+import sun.misc.Signal;
+
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Passes SIGINT, SIGTERM and SIGHUP that berth receives to the container's process group.
+ * bwrap itself must not get them: its monitor process would die and take the container down
+ * with SIGKILL instead of letting it handle the signal. So bwrap runs in its own session (out of
+ * reach of the terminal's signals) and the container in another (bwrap --new-session), and
+ * berth delivers each signal to the container's group with kill(2).
+ */
+final class SignalForwarder {
+    private static final List<String> FORWARDED = List.of("INT", "TERM", "HUP");
+    private static final long FIND_CHILD_ATTEMPTS = 200;
+    private static final MethodHandle KILL = Linker.nativeLinker().downcallHandle(
+            Linker.nativeLinker().defaultLookup().find("kill").orElseThrow(),
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+
+    private SignalForwarder() {
+    }
+
+    /** From now on, the forwarded signals go to the container that {@code bwrap} started. */
+    static void install(Process bwrap) {
+        for (String name : FORWARDED) {
+            Signal.handle(new Signal(name), signal -> Thread.ofVirtual().start(() -> forward(bwrap, signal.getNumber())));
+        }
+    }
+
+    private static void forward(Process bwrap, int signal) {
+        for (int attempt = 0; attempt < FIND_CHILD_ATTEMPTS && bwrap.isAlive(); attempt++) {
+            Optional<ProcessHandle> container = bwrap.toHandle().children().findFirst();
+            if (container.isPresent()) {
+                long pid = container.get().pid();
+                // the group first, so children of a shell get the signal as they would from a terminal
+                if (kill(-pid, signal) != 0) {
+                    kill(pid, signal);
+                }
+                return;
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private static int kill(long pid, int signal) {
+        try {
+            return (int) KILL.invokeExact((int) pid, signal);
+        } catch (Throwable e) {
+            throw new IllegalStateException("kill(2) failed", e);
+        }
+    }
+}
