@@ -143,9 +143,7 @@ public final class ImageCopier {
 
     private void copyBlob(ImageSource source, Descriptor blob, ImageSink sink) throws IOException {
         listener.blobStarted(blob);
-        try (InputStream in = new ProgressStream(source.blob(blob), blob)) {
-            sink.putBlob(blob, in);
-        }
+        sink.putBlob(blob, () -> new ProgressStream(source.blob(blob), blob));
         listener.blobDone(blob);
     }
 

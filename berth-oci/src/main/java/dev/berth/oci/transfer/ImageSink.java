@@ -20,6 +20,16 @@ public interface ImageSink extends Closeable {
     /** Writes a blob, verifying digest and size; on mismatch nothing is kept and the error says so. */
     void putBlob(Descriptor descriptor, InputStream content) throws IOException;
 
+    /**
+     * Writes a blob whose content can be read again. Sinks that may fail part way, such as a
+     * registry upload, override this to retry from the start; others read it once.
+     */
+    default void putBlob(Descriptor descriptor, BlobOpener content) throws IOException {
+        try (InputStream in = content.open()) {
+            putBlob(descriptor, in);
+        }
+    }
+
     /** Writes a manifest or index; the blobs and child manifests it names have been put before. */
     void putManifest(ManifestBytes manifest) throws IOException;
 

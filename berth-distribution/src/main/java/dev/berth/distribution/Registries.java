@@ -1,0 +1,93 @@
+package dev.berth.distribution;
+
+import dev.berth.distribution.auth.CredentialStore;
+import dev.berth.distribution.auth.Credentials;
+import dev.berth.distribution.config.BerthConfig;
+import dev.berth.distribution.config.RegistrySettings;
+import dev.berth.oci.BerthException;
+import dev.berth.oci.Descriptor;
+import dev.berth.oci.Reference;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The registries one berth command talks to: their settings from the config file, their
+ * credentials from the users' credential files, one connected client per host.
+ */
+public final class Registries {
+    private final BerthConfig config;
+    private final CredentialStore credentials;
+    private final RetryPolicy retry;
+    private final boolean insecure;
+    private final Map<String, RegistryClient> clients = new ConcurrentHashMap<>();
+
+    /** @param insecure allow plain HTTP to every registry, as {@code --insecure} asks */
+    public Registries(BerthConfig config, CredentialStore credentials, RetryPolicy retry, boolean insecure) {
+        this.config = config;
+        this.credentials = credentials;
+        this.retry = retry;
+        this.insecure = insecure;
+    }
+
+    public CredentialStore credentials() {
+        return credentials;
+    }
+
+    public RegistrySettings settings(String registry) {
+        RegistrySettings settings = config.registry(registry);
+        return insecure ? settings.withInsecure(true) : settings;
+    }
+
+    /** A connected client for the registry host, with the stored credentials. */
+    public RegistryClient client(String registry) throws IOException {
+        RegistryClient existing = clients.get(registry);
+        if (existing != null) {
+            return existing;
+        }
+        RegistryClient connected = RegistryClient.connect(registry, settings(registry), () -> lookup(registry), retry);
+        clients.putIfAbsent(registry, connected);
+        return connected;
+    }
+
+    /** A client that uses {@code login} instead of the stored credentials: how {@code berth login} checks them. */
+    public RegistryClient clientWith(String registry, Credentials login) throws IOException {
+        return RegistryClient.connect(registry, settings(registry), () -> Optional.of(login), retry);
+    }
+
+    private Optional<Credentials> lookup(String registry) {
+        try {
+            return credentials.lookup(registry);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A source positioned on an image, and the root descriptor its reference names. */
+    public record Resolved(RegistrySource source, Descriptor root) {
+    }
+
+    /**
+     * Finds the image on the registry's mirrors in order, then on the registry itself. A mirror
+     * that cannot be reached or does not have the image is passed over; when the origin fails
+     * too, its error is the one reported.
+     */
+    public Resolved resolve(Reference reference) throws IOException {
+        List<String> candidates = new ArrayList<>(settings(reference.registry()).mirrors());
+        for (String mirror : candidates) {
+            try {
+                RegistrySource source = new RegistrySource(client(mirror), reference.repository());
+                return new Resolved(source, source.resolve(reference));
+            } catch (BerthException | IOException mirrorFailed) {
+                // Mirrors are a convenience: the origin is the authority.
+            }
+        }
+        RegistrySource source = new RegistrySource(client(reference.registry()), reference.repository());
+        return new Resolved(source, source.resolve(reference));
+    }
+}

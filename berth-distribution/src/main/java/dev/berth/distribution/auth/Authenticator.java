@@ -1,0 +1,206 @@
+package dev.berth.distribution.auth;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.berth.distribution.RegistryException;
+import dev.berth.oci.Json;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * Answers one registry's authentication challenges: nothing until the registry asks, then
+ * Basic with the stored credentials, or the Docker token protocol (a Bearer token per scope,
+ * fetched from the challenge's realm with the credentials when there are any, cached until it
+ * expires, fetched again when the registry refuses it).
+ */
+public final class Authenticator {
+    private static final int MAX_TOKEN_RESPONSE = 1 << 20;
+    private static final Duration DEFAULT_TOKEN_LIFETIME = Duration.ofSeconds(60);
+    private static final Duration EXPIRY_MARGIN = Duration.ofSeconds(10);
+
+    private final String registry;
+    private final HttpClient http;
+    private final Supplier<Optional<Credentials>> credentials;
+    private final Map<Scope, Token> tokens = new ConcurrentHashMap<>();
+    private volatile Challenge bearer;
+    private volatile boolean basic;
+
+    private record Token(String value, Instant expires) {
+        boolean valid() {
+            return Instant.now().isBefore(expires);
+        }
+    }
+
+    public Authenticator(String registry, HttpClient http, Supplier<Optional<Credentials>> credentials) {
+        this.registry = registry;
+        this.http = http;
+        this.credentials = memoize(credentials);
+    }
+
+    /** The {@code Authorization} header for a request that needs {@code scope}, or null to go without. */
+    public String authorization(Scope scope) throws IOException {
+        if (basic) {
+            return credentials.get().map(c -> "Basic " + c.basicToken()).orElse(null);
+        }
+        Challenge challenge = bearer;
+        if (challenge == null) {
+            return null;
+        }
+        Token token = tokens.get(scope);
+        if (token == null || !token.valid()) {
+            token = fetchToken(challenge, scope);
+            tokens.put(scope, token);
+        }
+        return "Bearer " + token.value();
+    }
+
+    /**
+     * A request with {@code sentAuthorization} (null: none) was answered 401. Learns the challenge
+     * and returns normally when a retry may succeed; throws when it cannot. The caller retries once
+     * and reports {@link #refused} when the retry is refused too.
+     */
+    public void challenged(String wwwAuthenticate, Scope scope, String sentAuthorization) throws IOException {
+        List<Challenge> challenges = Challenge.parseAll(wwwAuthenticate);
+        Optional<Challenge> bearerChallenge = challenges.stream().filter(Challenge::isBearer).findFirst();
+        if (bearerChallenge.isPresent()) {
+            bearer = bearerChallenge.get();
+            basic = false;
+            Token cached = tokens.get(scope);
+            if (cached != null && sentAuthorization != null && sentAuthorization.equals("Bearer " + cached.value())) {
+                // Expired or revoked early: the next authorization() fetches a fresh one.
+                tokens.remove(scope, cached);
+            }
+            return;
+        }
+        if (challenges.stream().anyMatch(Challenge::isBasic)) {
+            if (credentials.get().isEmpty()) {
+                throw loginRequired();
+            }
+            if (sentAuthorization != null && sentAuthorization.startsWith("Basic ")) {
+                throw wrongCredentials();
+            }
+            basic = true;
+            return;
+        }
+        throw new RegistryException("UNAUTHORIZED", registry + " asks for an authentication scheme berth does not support"
+                + (challenges.isEmpty() ? "" : " (" + challenges.getFirst().scheme() + ")"));
+    }
+
+    /** The registry said 401 again although berth answered its challenge with {@code sentAuthorization}. */
+    public RegistryException refused(Scope scope, String sentAuthorization) {
+        return sentAuthorization != null && sentAuthorization.startsWith("Basic ") ? wrongCredentials() : denied(scope);
+    }
+
+    private RegistryException denied(Scope scope) {
+        String what = scope.repository() == null ? registry : registry + "/" + scope.repository();
+        if (credentials.get().isEmpty()) {
+            return new RegistryException("UNAUTHORIZED", "access to " + what
+                    + " requires authentication: run 'berth login " + registry + "'");
+        }
+        return new RegistryException("UNAUTHORIZED", "access to " + what + " denied for user "
+                + credentials.get().get().username() + " (" + (scope.push() ? "push" : "pull") + ")");
+    }
+
+    private Token fetchToken(Challenge challenge, Scope scope) throws IOException {
+        String realm = challenge.parameter("realm");
+        if (realm == null || realm.isEmpty()) {
+            throw new RegistryException("UNAUTHORIZED", registry + " asks for a Bearer token but names no realm to get it from");
+        }
+        List<String> query = new ArrayList<>();
+        if (challenge.parameter("service") != null) {
+            query.add("service=" + encode(challenge.parameter("service")));
+        }
+        List<String> scopes = scope.tokenScopes();
+        if (scopes.isEmpty() && challenge.parameter("scope") != null) {
+            scopes = List.of(challenge.parameter("scope"));
+        }
+        scopes.forEach(s -> query.add("scope=" + encode(s)));
+        Optional<Credentials> login = credentials.get();
+        login.ifPresent(c -> query.add("account=" + encode(c.username())));
+        URI uri;
+        try {
+            uri = URI.create(realm + (realm.contains("?") ? "&" : "?") + String.join("&", query));
+        } catch (IllegalArgumentException e) {
+            throw new RegistryException("UNAUTHORIZED", registry + " names an invalid token realm");
+        }
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET().timeout(Duration.ofSeconds(60));
+        login.ifPresent(c -> request.header("Authorization", "Basic " + c.basicToken()));
+        HttpResponse<InputStream> response;
+        try {
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while fetching a token");
+        } catch (IOException e) {
+            throw new RegistryException("REGISTRY_UNAVAILABLE", "cannot reach the token service of " + registry
+                    + " at " + uri.getHost() + ": " + e.getClass().getSimpleName(), e);
+        }
+        byte[] body;
+        try (InputStream in = response.body()) {
+            body = in.readNBytes(MAX_TOKEN_RESPONSE);
+        }
+        if (response.statusCode() == 401 || response.statusCode() == 403) {
+            throw login.isPresent() ? wrongCredentials() : denied(scope);
+        }
+        if (response.statusCode() != 200) {
+            throw new RegistryException("UNAUTHORIZED", "the token service of " + registry + " answered "
+                    + response.statusCode());
+        }
+        JsonNode json = Json.tree(body, "token response of " + registry);
+        String token = json.path("token").asText(json.path("access_token").asText(""));
+        if (token.isEmpty()) {
+            throw new RegistryException("UNAUTHORIZED", "the token service of " + registry + " sent no token");
+        }
+        long lifetime = json.path("expires_in").asLong(DEFAULT_TOKEN_LIFETIME.toSeconds());
+        Duration valid = Duration.ofSeconds(Math.max(lifetime, 1)).minus(EXPIRY_MARGIN);
+        return new Token(token, Instant.now().plus(valid.isNegative() ? Duration.ofSeconds(1) : valid));
+    }
+
+    private RegistryException loginRequired() {
+        return new RegistryException("UNAUTHORIZED", registry + " requires a login: run 'berth login " + registry + "'");
+    }
+
+    private RegistryException wrongCredentials() {
+        return new RegistryException("UNAUTHORIZED", registry + " rejected the user name or password of "
+                + credentials.get().map(Credentials::username).orElse("(none)")
+                + " (run 'berth login " + registry + "' again)");
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    private static <T> Supplier<T> memoize(Supplier<T> supplier) {
+        return new Supplier<>() {
+            private volatile T value;
+
+            @Override
+            public T get() {
+                T result = value;
+                if (result == null) {
+                    synchronized (this) {
+                        if (value == null) {
+                            value = supplier.get();
+                        }
+                        result = value;
+                    }
+                }
+                return result;
+            }
+        };
+    }
+}

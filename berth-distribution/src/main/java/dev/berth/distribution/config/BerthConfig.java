@@ -1,0 +1,112 @@
+package dev.berth.distribution.config;
+
+import dev.berth.distribution.RegistryException;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * berth's config file: {@code $XDG_CONFIG_HOME/berth/config.toml} (default
+ * {@code ~/.config/berth/config.toml}), else {@code /etc/berth/config.toml}. The registry part:
+ *
+ * <pre>
+ * [registries."registry.example.org"]
+ * insecure = true                      # plain HTTP allowed
+ * ca = "/etc/ssl/site-ca.pem"          # extra trusted certificates (PEM)
+ * mirrors = ["mirror.example.org"]     # tried first for pulls
+ * </pre>
+ */
+public final class BerthConfig {
+    public static final BerthConfig EMPTY = new BerthConfig(Map.of());
+    private static final long MAX_SIZE = 1 << 20;
+    private static final String REGISTRIES = "registries.";
+
+    private final Map<String, RegistrySettings> registries;
+
+    private BerthConfig(Map<String, RegistrySettings> registries) {
+        this.registries = Map.copyOf(registries);
+    }
+
+    /** The first config file that exists, for the given environment; empty when there is none. */
+    public static BerthConfig load(Map<String, String> environment) throws IOException {
+        for (Path candidate : candidates(environment)) {
+            if (Files.isRegularFile(candidate)) {
+                return load(candidate);
+            }
+        }
+        return EMPTY;
+    }
+
+    static List<Path> candidates(Map<String, String> environment) {
+        String explicit = environment.get("BERTH_CONFIG");
+        if (explicit != null && !explicit.isBlank()) {
+            return List.of(Path.of(explicit));
+        }
+        String xdg = environment.get("XDG_CONFIG_HOME");
+        Path user = xdg != null && !xdg.isBlank() ? Path.of(xdg, "berth", "config.toml")
+                : Path.of(System.getProperty("user.home"), ".config", "berth", "config.toml");
+        return List.of(user, Path.of("/etc/berth/config.toml"));
+    }
+
+    public static BerthConfig load(Path file) throws IOException {
+        if (Files.size(file) > MAX_SIZE) {
+            throw new RegistryException("CONFIG_INVALID", file + " is larger than " + MAX_SIZE + " bytes");
+        }
+        return parse(Files.readString(file, StandardCharsets.UTF_8), file.toString(), file.toAbsolutePath().getParent());
+    }
+
+    /** Parses config text; relative CA paths resolve against {@code baseDir}. */
+    public static BerthConfig parse(String text, String source, Path baseDir) {
+        Map<String, RegistrySettings> registries = new LinkedHashMap<>();
+        for (Map.Entry<String, Map<String, Object>> table : TomlSubset.parse(text, source).entrySet()) {
+            if (!table.getKey().startsWith(REGISTRIES)) {
+                continue; // other sections belong to other parts of berth
+            }
+            String host = table.getKey().substring(REGISTRIES.length());
+            registries.put(host, settings(table.getValue(), source + " [registries.\"" + host + "\"]", baseDir));
+        }
+        return new BerthConfig(registries);
+    }
+
+    private static RegistrySettings settings(Map<String, Object> values, String where, Path baseDir) {
+        boolean insecure = false;
+        Path ca = null;
+        List<String> mirrors = List.of();
+        for (Map.Entry<String, Object> entry : values.entrySet()) {
+            Object value = entry.getValue();
+            switch (entry.getKey()) {
+                case "insecure" -> insecure = require(value, Boolean.class, where, "insecure", "true or false");
+                case "ca" -> ca = baseDir.resolve(require(value, String.class, where, "ca", "a \"path\""));
+                case "mirrors" -> mirrors = requireStrings(value, where);
+                default -> throw new RegistryException("CONFIG_INVALID", where + ": unknown setting \"" + entry.getKey()
+                        + "\" (known: insecure, ca, mirrors)");
+            }
+        }
+        return new RegistrySettings(insecure, ca, mirrors);
+    }
+
+    private static <T> T require(Object value, Class<T> type, String where, String key, String expected) {
+        if (!type.isInstance(value)) {
+            throw new RegistryException("CONFIG_INVALID", where + ": " + key + " must be " + expected);
+        }
+        return type.cast(value);
+    }
+
+    private static List<String> requireStrings(Object value, String where) {
+        if (!(value instanceof List<?> list)) {
+            throw new RegistryException("CONFIG_INVALID", where + ": mirrors must be a list of \"host[:port]\" strings");
+        }
+        return list.stream().map(String.class::cast).toList();
+    }
+
+    /** The settings for a registry host; defaults when the file does not mention it. */
+    public RegistrySettings registry(String host) {
+        return Optional.ofNullable(registries.get(host)).orElse(RegistrySettings.DEFAULT);
+    }
+}

@@ -1,0 +1,204 @@
+package dev.berth.distribution.copy;
+
+import dev.berth.distribution.Registries;
+import dev.berth.distribution.RegistrySink;
+import dev.berth.distribution.RegistrySource;
+import dev.berth.oci.BerthException;
+import dev.berth.oci.Descriptor;
+import dev.berth.oci.Digest;
+import dev.berth.oci.MediaType;
+import dev.berth.oci.Reference;
+import dev.berth.oci.archive.DockerArchive;
+import dev.berth.oci.archive.DockerArchiveWriter;
+import dev.berth.oci.image.ManifestBytes;
+import dev.berth.oci.layout.OciLayout;
+import dev.berth.oci.layout.OciLayoutWriter;
+import dev.berth.oci.store.ImageRecord;
+import dev.berth.oci.store.LocalStore;
+import dev.berth.oci.transfer.ImageCopier;
+import dev.berth.oci.transfer.ImageSink;
+import dev.berth.oci.transfer.ImageSource;
+import dev.berth.oci.transfer.PlatformChoice;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * {@code copy(source, sink)} between any two {@link ImageLocation}s: pull, push, import, export
+ * and copy are all this. Only blobs the destination lacks move; the destination shows the image
+ * only once all of it is there.
+ */
+public final class ImageTransfer {
+    private final Registries registries;
+    private final StoreOpener store;
+    private final ImageCopier copier;
+
+    /** Opens the local store only when a location needs it. */
+    @FunctionalInterface
+    public interface StoreOpener {
+        LocalStore open() throws IOException;
+    }
+
+    public ImageTransfer(Registries registries, StoreOpener store, ImageCopier copier) {
+        this.registries = registries;
+        this.store = store;
+        this.copier = copier;
+    }
+
+    /** What was copied: the root as written, and the name it got at the destination. */
+    public record Result(ManifestBytes root, Reference name) {
+    }
+
+    private record Opened(ImageSource source, Descriptor root, Reference name) {
+    }
+
+    public Result copy(ImageLocation from, ImageLocation to, PlatformChoice platforms) throws IOException {
+        Opened source = open(from);
+        try (ImageSource ignored = source.source()) {
+            Reference name = destinationName(to, source.name());
+            PlatformChoice choice = to instanceof ImageLocation.DockerArchiveFile && platforms.all()
+                    ? PlatformChoice.host() // a docker-archive holds one image per name
+                    : platforms;
+            try (ImageSink sink = openSink(to, source)) {
+                ManifestBytes root = copier.copy(source.source(), source.root(), choice, sink);
+                sink.tag(name, root);
+                sink.commit();
+                return new Result(root, name);
+            }
+        }
+    }
+
+    private Opened open(ImageLocation location) throws IOException {
+        return switch (location) {
+            case ImageLocation.Registry registry -> {
+                Registries.Resolved resolved = registries.resolve(registry.reference());
+                yield new Opened(resolved.source(), resolved.root(), registry.reference());
+            }
+            case ImageLocation.OciDirectory oci -> {
+                OciLayout layout = OciLayout.open(oci.dir());
+                Descriptor entry = layout.entry(oci.tag());
+                yield new Opened(layout, entry, OciLayout.nameOf(entry, nameFromPath(oci.dir())));
+            }
+            case ImageLocation.DockerArchiveFile archive -> openArchive(archive);
+            case ImageLocation.Store stored -> {
+                LocalStore local = store.open();
+                ImageRecord record = local.require(stored.reference());
+                yield new Opened(local, record.root(), record.name());
+            }
+        };
+    }
+
+    private static Opened openArchive(ImageLocation.DockerArchiveFile location) throws IOException {
+        DockerArchive archive = DockerArchive.open(location.file());
+        List<DockerArchive.ArchivedImage> images = archive.images();
+        for (DockerArchive.ArchivedImage image : images) {
+            for (String tag : image.repoTags()) {
+                Reference name = Reference.parse(tag);
+                if (location.name() == null ? images.size() == 1 : name.equals(location.name())) {
+                    return new Opened(archive, image.manifest().descriptor(), name);
+                }
+            }
+            if (location.name() == null && images.size() == 1) {
+                return new Opened(archive, image.manifest().descriptor(), null);
+            }
+        }
+        archive.close();
+        throw new BerthException("NOT_FOUND", location.name() == null
+                ? location.file() + " holds " + images.size() + " images; name one as docker-archive:FILE:NAME"
+                : "no image " + location.name() + " in " + location.file());
+    }
+
+    private static Reference destinationName(ImageLocation to, Reference sourceName) {
+        return switch (to) {
+            case ImageLocation.Registry registry -> registry.reference();
+            case ImageLocation.OciDirectory oci -> {
+                Reference base = sourceName != null ? sourceName : Reference.parse(nameFromPath(oci.dir()));
+                yield oci.tag() != null ? base.withTag(oci.tag()) : base;
+            }
+            case ImageLocation.DockerArchiveFile archive -> archive.name() != null ? archive.name()
+                    : requireName(sourceName, "give one as docker-archive:FILE:NAME");
+            case ImageLocation.Store stored -> !stored.reference().isEmpty() ? Reference.parse(stored.reference())
+                    : requireName(sourceName, "give one as berth:NAME");
+        };
+    }
+
+    private static Reference requireName(Reference name, String hint) {
+        if (name == null) {
+            throw new BerthException("NAME_REQUIRED", "the source image has no name; " + hint);
+        }
+        return name;
+    }
+
+    private ImageSink openSink(ImageLocation to, Opened source) throws IOException {
+        return switch (to) {
+            case ImageLocation.Registry registry -> {
+                Reference target = registry.reference();
+                yield new RegistrySink(registries.client(target.registry()), target.repository(),
+                        mountSources(source, target), RegistrySink.DEFAULT_CHUNK_SIZE);
+            }
+            case ImageLocation.OciDirectory oci -> OciLayoutWriter.create(oci.dir());
+            case ImageLocation.DockerArchiveFile archive -> DockerArchiveWriter.create(archive.file());
+            case ImageLocation.Store ignored -> store.open().begin();
+        };
+    }
+
+    /**
+     * Where on the target registry a blob may already be, for a cross-repository mount: the
+     * source repository when copying within one registry, or, pushing from the local store,
+     * the repositories of that registry that stored images came from.
+     */
+    private static Function<Digest, Optional<String>> mountSources(Opened source, Reference target) {
+        if (source.source() instanceof RegistrySource registry
+                && registry.client().registry().equals(target.registry())
+                && !registry.repository().equals(target.repository())) {
+            return digest -> Optional.of(registry.repository());
+        }
+        if (source.source() instanceof LocalStore local) {
+            Map<Digest, String> known = blobsByRepository(local, target);
+            return digest -> Optional.ofNullable(known.get(digest));
+        }
+        return digest -> Optional.empty();
+    }
+
+    private static Map<Digest, String> blobsByRepository(LocalStore local, Reference target) {
+        Map<Digest, String> known = new HashMap<>();
+        try {
+            for (ImageRecord record : local.images()) {
+                Reference name = record.name();
+                if (!name.registry().equals(target.registry()) || name.repository().equals(target.repository())) {
+                    continue;
+                }
+                Deque<Descriptor> pending = new ArrayDeque<>(List.of(record.root()));
+                while (!pending.isEmpty()) {
+                    Descriptor next = pending.pop();
+                    if (!local.hasBlob(next.digest()) || known.putIfAbsent(next.digest(), name.repository()) != null) {
+                        continue;
+                    }
+                    if (MediaType.isManifest(next.mediaType())) {
+                        pending.addAll(local.manifest(next).references());
+                    }
+                }
+            }
+        } catch (IOException | BerthException unreadable) {
+            // Mount hints only save uploads; without them every missing blob is simply sent.
+            return Map.of();
+        }
+        return known;
+    }
+
+    /** A name for images from a layout without names: its directory's name, made a valid repository. */
+    static String nameFromPath(Path path) {
+        Path fileName = path.toAbsolutePath().normalize().getFileName();
+        String base = (fileName == null ? "" : fileName.toString()).toLowerCase(Locale.ROOT)
+                .replaceAll("[^a-z0-9._-]", "-").replaceAll("^[^a-z0-9]+", "").replaceAll("[^a-z0-9]+$", "");
+        return base.isEmpty() ? "image" : base;
+    }
+}

@@ -1,0 +1,123 @@
+package dev.berth.distribution.testing;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The CNCF reference registry ({@code docker-registry}, Debian) on 127.0.0.1 and a free port,
+ * configured per test: anonymous, htpasswd, token auth, TLS. Fails, never skips, when the
+ * program is missing.
+ */
+public final class DockerRegistry implements AutoCloseable {
+    private final Process process;
+    private final int port;
+    private final Path log;
+
+    private DockerRegistry(Process process, int port, Path log) {
+        this.process = process;
+        this.port = port;
+        this.log = log;
+    }
+
+    public static Builder builder(Path workDir) {
+        return new Builder(workDir);
+    }
+
+    public static final class Builder {
+        private final Path workDir;
+        private final List<String> authYaml = new ArrayList<>();
+        private String tlsYaml = "";
+
+        private Builder(Path workDir) {
+            this.workDir = workDir;
+        }
+
+        /** htpasswd auth; the file must hold bcrypt entries ({@code htpasswd -Bbn}). */
+        public Builder htpasswd(Path file) {
+            authYaml.add("  htpasswd:\n    realm: berth-test\n    path: " + file + "\n");
+            return this;
+        }
+
+        public Builder token(String realm, String service, String issuer, Path rootCertBundle) {
+            authYaml.add("  token:\n    realm: " + realm + "\n    service: " + service + "\n    issuer: " + issuer
+                    + "\n    rootcertbundle: " + rootCertBundle + "\n");
+            return this;
+        }
+
+        public Builder tls(Path certificate, Path key) {
+            tlsYaml = "  tls:\n    certificate: " + certificate + "\n    key: " + key + "\n";
+            return this;
+        }
+
+        public DockerRegistry start() throws IOException, InterruptedException {
+            Files.createDirectories(workDir);
+            int port = freePort();
+            String config = "version: 0.1\n"
+                    + "log:\n  level: warn\n  accesslog:\n    disabled: true\n"
+                    + "storage:\n  filesystem:\n    rootdirectory: " + workDir.resolve("storage") + "\n"
+                    + "  delete:\n    enabled: true\n"
+                    + "http:\n  addr: 127.0.0.1:" + port + "\n  secret: berth-test-secret\n" + tlsYaml
+                    + (authYaml.isEmpty() ? "" : "auth:\n" + String.join("", authYaml));
+            Path configFile = workDir.resolve("config.yml");
+            Files.writeString(configFile, config);
+            Path log = workDir.resolve("registry.log");
+            Process process = new ProcessBuilder("docker-registry", "serve", configFile.toString())
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            DockerRegistry registry = new DockerRegistry(process, port, log);
+            registry.awaitListening();
+            return registry;
+        }
+    }
+
+    public static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private void awaitListening() throws IOException, InterruptedException {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new IOException("docker-registry exited: " + Files.readString(log));
+            }
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                return;
+            } catch (IOException notYet) {
+                Thread.sleep(50);
+            }
+        }
+        close();
+        throw new IOException("docker-registry did not start listening: " + Files.readString(log));
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** host:port, as in image references. */
+    public String host() {
+        return "127.0.0.1:" + port;
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(Duration.ofSeconds(10))) {
+                process.destroyForcibly().waitFor();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,175 @@
+package dev.berth.distribution.testing;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * An HTTP/1.1 proxy in front of a registry that misbehaves like a bad network: it answers 503
+ * and 429 at random, cuts connections part way through request or response bodies, and slows
+ * bytes down. Each connection carries one request (it asks both sides for Connection: close),
+ * so every request meets its own luck.
+ */
+public final class FaultyProxy implements AutoCloseable {
+    /** Chances per request, and a pause per 64 KiB forwarded. */
+    public record Faults(double unavailable, double tooManyRequests, double cut, long pauseMillisPer64k) {
+        public static final Faults ALWAYS_UNAVAILABLE = new Faults(1, 0, 0, 0);
+    }
+
+    private static final int CHUNK = 64 * 1024;
+
+    private final ServerSocket server;
+    private final int upstreamPort;
+    private final Faults faults;
+    private final SplittableRandom random;
+    private final AtomicInteger injected = new AtomicInteger();
+    private final Thread acceptor;
+
+    public FaultyProxy(int upstreamPort, Faults faults, long seed) throws IOException {
+        this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        this.upstreamPort = upstreamPort;
+        this.faults = faults;
+        this.random = new SplittableRandom(seed);
+        this.acceptor = Thread.ofVirtual().start(this::acceptLoop);
+    }
+
+    public String host() {
+        return "127.0.0.1:" + server.getLocalPort();
+    }
+
+    /** How many faults were injected, so a test can show it was not a quiet run. */
+    public int faultsInjected() {
+        return injected.get();
+    }
+
+    private void acceptLoop() {
+        while (!server.isClosed()) {
+            try {
+                Socket client = server.accept();
+                Thread.ofVirtual().start(() -> handle(client));
+            } catch (IOException closed) {
+                return;
+            }
+        }
+    }
+
+    private synchronized double roll() {
+        return random.nextDouble();
+    }
+
+    private synchronized long below(long bound) {
+        return random.nextLong(Math.max(bound, 1));
+    }
+
+    private void handle(Socket client) {
+        try (client) {
+            InputStream fromClient = client.getInputStream();
+            OutputStream toClient = client.getOutputStream();
+            String head = readHead(fromClient);
+            if (head == null) {
+                return;
+            }
+            double dice = roll();
+            if (dice < faults.unavailable()) {
+                injected.incrementAndGet();
+                reply(toClient, "503 Service Unavailable", "Retry-After: 0\r\n");
+                return;
+            }
+            if (dice < faults.unavailable() + faults.tooManyRequests()) {
+                injected.incrementAndGet();
+                reply(toClient, "429 Too Many Requests", "Retry-After: 0\r\n");
+                return;
+            }
+            boolean cut = roll() < faults.cut();
+            boolean cutRequest = cut && roll() < 0.5;
+            long cutAfter = cut ? below(4L << 20) : Long.MAX_VALUE;
+            if (cut) {
+                injected.incrementAndGet();
+            }
+            try (Socket upstream = new Socket(InetAddress.getLoopbackAddress(), upstreamPort)) {
+                OutputStream toUpstream = upstream.getOutputStream();
+                toUpstream.write(withConnectionClose(head).getBytes(StandardCharsets.ISO_8859_1));
+                Thread requestBody = Thread.ofVirtual().start(() -> {
+                    try {
+                        pump(fromClient, toUpstream, cutRequest ? cutAfter : Long.MAX_VALUE);
+                        if (cutRequest) {
+                            upstream.close();
+                            client.close();
+                        }
+                    } catch (IOException ignored) {
+                        // one side hung up: the response pump sees it too
+                    }
+                });
+                pump(upstream.getInputStream(), toClient, cutRequest ? Long.MAX_VALUE : cutAfter);
+                requestBody.interrupt();
+            }
+        } catch (IOException ignored) {
+            // a cut connection is the point of this class
+        }
+    }
+
+    private void pump(InputStream in, OutputStream out, long limit) throws IOException {
+        byte[] buffer = new byte[CHUNK];
+        long sent = 0;
+        while (sent < limit) {
+            int n = in.read(buffer, 0, (int) Math.min(buffer.length, limit - sent));
+            if (n < 0) {
+                return;
+            }
+            out.write(buffer, 0, n);
+            out.flush();
+            sent += n;
+            if (faults.pauseMillisPer64k() > 0) {
+                try {
+                    Thread.sleep(faults.pauseMillisPer64k() * n / CHUNK);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private static String readHead(InputStream in) throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        int matched = 0;
+        while (matched < 4) {
+            int b = in.read();
+            if (b < 0 || head.size() > 65536) {
+                return null;
+            }
+            head.write(b);
+            matched = (b == '\r' && (matched == 0 || matched == 2)) || (b == '\n' && (matched == 1 || matched == 3))
+                    ? matched + 1 : (b == '\r' ? 1 : 0);
+        }
+        return head.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    private static String withConnectionClose(String head) {
+        StringBuilder rewritten = new StringBuilder();
+        for (String line : head.split("\r\n")) {
+            if (!line.isEmpty() && !line.regionMatches(true, 0, "Connection:", 0, 11)) {
+                rewritten.append(line).append("\r\n");
+            }
+        }
+        return rewritten.append("Connection: close\r\n\r\n").toString();
+    }
+
+    private static void reply(OutputStream out, String status, String headers) throws IOException {
+        out.write(("HTTP/1.1 " + status + "\r\n" + headers + "Content-Length: 0\r\nConnection: close\r\n\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1));
+        out.flush();
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.close();
+        acceptor.interrupt();
+    }
+}
