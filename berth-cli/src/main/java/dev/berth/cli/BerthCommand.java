@@ -12,6 +12,8 @@ import dev.berth.cli.commands.RunCommand;
 import dev.berth.cli.commands.ShellCommand;
 import dev.berth.cli.commands.TagCommand;
 import dev.berth.cli.commands.VersionCommand;
+import dev.berth.cli.commands.registry.RegistryCommand;
+import dev.berth.cli.commands.registry.ServeCommand;
 import dev.berth.oci.store.LocalStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -35,6 +37,8 @@ import java.nio.file.Path;
                 TagCommand.class,
                 RmiCommand.class,
                 PruneCommand.class,
+                ServeCommand.class,
+                RegistryCommand.class,
                 RunCommand.class,
                 ExecCommand.class,
                 ShellCommand.class,

@@ -1,0 +1,558 @@
+package dev.berth.registry;
+
+import dev.berth.oci.BerthException;
+import dev.berth.oci.Descriptor;
+import dev.berth.oci.Digest;
+import dev.berth.oci.DigestAlgorithm;
+import dev.berth.oci.DigestingInputStream;
+import dev.berth.oci.InvalidImageException;
+import dev.berth.oci.MediaType;
+import dev.berth.oci.image.ManifestBytes;
+import dev.berth.registry.storage.ChunkSource;
+import dev.berth.registry.storage.RegistryStorage;
+import dev.berth.registry.storage.UploadState;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.channels.WritableByteChannel;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The registry's rules over its storage: what a push must prove before content becomes visible,
+ * which repository sees what, and how tags, referrers and deletions move together. Thread-safe;
+ * the HTTP layer calls it from one virtual thread per request.
+ *
+ * <p>Locks: a digest's lock is held whenever something decides a blob is present and about to be
+ * referenced (a HEAD, a mount, a manifest push), and by the collector while it decides a blob may
+ * go; each such decision touches the blob, so a collection that started earlier keeps it. A
+ * repository's lock serialises its manifest, tag and referrer changes with its in-memory index.
+ */
+public final class Registry {
+    private final RegistryStorage storage;
+    private final RegistryConfig config;
+    private final RepositoryIndex index;
+    private final ManifestCache manifests;
+    private final StripedLocks digestLocks = new StripedLocks(256);
+    private final StripedLocks repositoryLocks = new StripedLocks(64);
+    private final StripedLocks uploadLocks = new StripedLocks(64);
+    private final ConcurrentHashMap<String, UploadHasher> hashers = new ConcurrentHashMap<>();
+
+    public Registry(RegistryStorage storage, RegistryConfig config) throws IOException {
+        this.storage = storage;
+        this.config = config;
+        this.index = new RepositoryIndex(storage);
+        this.manifests = new ManifestCache(config.manifestCacheBytes());
+    }
+
+    public RegistryConfig config() {
+        return config;
+    }
+
+    RegistryStorage storage() {
+        return storage;
+    }
+
+    ReentrantLock digestLock(Digest digest) {
+        return digestLocks.lockFor(digest);
+    }
+
+    ReentrantLock uploadLock(String id) {
+        return uploadLocks.lockFor(id);
+    }
+
+    void forgetUpload(String id) {
+        hashers.remove(id);
+    }
+
+    void forgetManifest(Digest digest) {
+        manifests.remove(digest);
+    }
+
+    // ---------------------------------------------------------------- blobs
+
+    /** The size of a blob the repository holds; BLOB_UNKNOWN otherwise. */
+    public long blobSize(String repository, Digest digest) throws IOException {
+        requireRepositoryName(repository);
+        if (storage.hasBlobLink(repository, digest)) {
+            Optional<Long> size = storage.blobSize(digest);
+            if (size.isPresent()) {
+                return size.get();
+            }
+        }
+        throw new RegistryException(ErrorCode.BLOB_UNKNOWN, "blob " + digest + " is not in repository " + repository);
+    }
+
+    /**
+     * Answers a client asking whether it must upload a blob. A yes usually means the client will
+     * reference the blob next, so it is touched to keep a running collection from removing it.
+     */
+    public long blobSizeForPush(String repository, Digest digest) throws IOException {
+        ReentrantLock lock = digestLock(digest);
+        lock.lock();
+        try {
+            long size = blobSize(repository, digest);
+            storage.touchBlob(digest);
+            return size;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public SeekableByteChannel openBlob(Digest digest) throws IOException {
+        return storage.openBlob(digest);
+    }
+
+    public void deleteBlob(String repository, Digest digest) throws IOException {
+        requireDeletes();
+        requireExistingRepository(repository);
+        if (!storage.unlinkBlob(repository, digest)) {
+            throw new RegistryException(ErrorCode.BLOB_UNKNOWN, "blob " + digest + " is not in repository " + repository);
+        }
+    }
+
+    /**
+     * Links a blob another repository (or, without {@code from}, any repository) holds into this
+     * one. False when it cannot: the client then uploads it.
+     */
+    public boolean mount(String repository, Digest digest, String from) throws IOException {
+        requireRepositoryName(repository);
+        if (from != null) {
+            requireRepositoryName(from);
+        }
+        ReentrantLock lock = digestLock(digest);
+        lock.lock();
+        try {
+            boolean visible = from == null || storage.hasBlobLink(from, digest);
+            if (!visible || storage.blobSize(digest).isEmpty()) {
+                return false;
+            }
+            storage.touchBlob(digest);
+            storage.linkBlob(repository, digest);
+            index.created(repository);
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---------------------------------------------------------------- uploads
+
+    public UploadState startUpload(String repository, DigestAlgorithm algorithm) throws IOException {
+        requireRepositoryName(repository);
+        UploadState state = new UploadState(UUID.randomUUID().toString(), repository, algorithm, 0, Instant.now());
+        storage.createUpload(state);
+        hashers.put(state.id(), new UploadHasher(algorithm));
+        return state;
+    }
+
+    public UploadState uploadStatus(String repository, String id) throws IOException {
+        requireRepositoryName(repository);
+        return storage.upload(id)
+                .filter(state -> state.repository().equals(repository))
+                .orElseThrow(() -> new RegistryException(ErrorCode.BLOB_UPLOAD_UNKNOWN,
+                        "upload " + id + " is not in progress in repository " + repository));
+    }
+
+    /** Appends a chunk; {@code range}, when given, must continue exactly where the upload stands. */
+    public UploadState appendChunk(String repository, String id, ContentRange range, ChunkSource body) throws IOException {
+        ReentrantLock lock = uploadLock(id);
+        lock.lock();
+        try {
+            return append(uploadStatus(repository, id), range, body);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private UploadState append(UploadState state, ContentRange range, ChunkSource body) throws IOException {
+        if (range != null && range.start() != state.size()) {
+            throw RegistryException.rangeNotSatisfiable("chunk starts at byte " + range.start()
+                    + " but the upload has " + state.size() + " bytes: chunks must come in order");
+        }
+        UploadHasher hasher = hashers.get(state.id());
+        if (hasher != null && hasher.position() != state.size()) {
+            hashers.remove(state.id());
+            hasher = null;
+        }
+        if (hasher == null && state.size() == 0) {
+            hasher = new UploadHasher(state.algorithm());
+            hashers.put(state.id(), hasher);
+        }
+        UploadHasher feeding = hasher;
+        ChunkSource checked = target -> {
+            WritableByteChannel sink = feeding == null ? target : feeding.hashing(target);
+            long written = body.writeTo(sink);
+            if (range != null && written != range.length()) {
+                throw new RegistryException(ErrorCode.BLOB_UPLOAD_INVALID, "chunk " + range.start() + "-" + range.end()
+                        + " should be " + range.length() + " bytes but " + written + " arrived");
+            }
+            return written;
+        };
+        try {
+            return storage.append(state, checked);
+        } catch (IOException | RuntimeException e) {
+            hashers.remove(state.id());
+            throw e;
+        }
+    }
+
+    /**
+     * Closes an upload: appends the last chunk if there is one, checks the whole content against
+     * {@code expected}, and only then makes it a blob of the repository. On a mismatch nothing is
+     * stored and the session ends.
+     */
+    public Digest finishUpload(String repository, String id, Digest expected, ContentRange range, ChunkSource lastChunk)
+            throws IOException {
+        ReentrantLock lock = uploadLock(id);
+        lock.lock();
+        try {
+            UploadState state = uploadStatus(repository, id);
+            if (lastChunk != null) {
+                state = append(state, range, lastChunk);
+            }
+            Digest actual = hashOf(state, expected.algorithm());
+            hashers.remove(id);
+            if (!actual.equals(expected)) {
+                storage.deleteUpload(id);
+                throw new RegistryException(ErrorCode.DIGEST_INVALID, "uploaded content has digest " + actual
+                        + ", not " + expected + "; nothing was stored");
+            }
+            ReentrantLock blobLock = digestLock(expected);
+            blobLock.lock();
+            try {
+                storage.commitUpload(id, expected);
+                storage.linkBlob(repository, expected);
+                index.created(repository);
+            } finally {
+                blobLock.unlock();
+            }
+            return expected;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Digest hashOf(UploadState state, DigestAlgorithm algorithm) throws IOException {
+        UploadHasher hasher = hashers.get(state.id());
+        if (hasher != null && hasher.algorithm() == algorithm && hasher.position() == state.size()) {
+            return hasher.digest();
+        }
+        try (InputStream in = storage.readUpload(state.id());
+             DigestingInputStream digesting = new DigestingInputStream(in, algorithm)) {
+            long remaining = state.size();
+            byte[] buffer = new byte[256 * 1024];
+            while (remaining > 0) {
+                int n = digesting.read(buffer, 0, (int) Math.min(buffer.length, remaining));
+                if (n < 0) {
+                    throw new IOException("upload " + state.id() + " is shorter than its recorded " + state.size() + " bytes");
+                }
+                remaining -= n;
+            }
+            return digesting.digest();
+        }
+    }
+
+    public void cancelUpload(String repository, String id) throws IOException {
+        ReentrantLock lock = uploadLock(id);
+        lock.lock();
+        try {
+            uploadStatus(repository, id);
+            hashers.remove(id);
+            storage.deleteUpload(id);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---------------------------------------------------------------- manifests
+
+    /** A manifest by tag or digest, as the repository holds it. */
+    public ManifestBytes manifest(String repository, String reference) throws IOException {
+        requireExistingRepository(repository);
+        RepositoryIndex.Repository repo = index.get(repository);
+        Digest digest;
+        if (isDigestReference(reference)) {
+            digest = parseDigest(reference);
+            if (!repo.manifests.contains(digest)) {
+                throw manifestUnknown(repository, reference);
+            }
+        } else {
+            digest = repo.tags.get(reference);
+            if (digest == null) {
+                throw manifestUnknown(repository, reference);
+            }
+        }
+        return load(repository, digest).orElseThrow(() -> manifestUnknown(repository, reference));
+    }
+
+    private Optional<ManifestBytes> load(String repository, Digest digest) throws IOException {
+        ManifestBytes cached = manifests.get(digest);
+        if (cached != null) {
+            return Optional.of(cached);
+        }
+        Optional<String> mediaType = storage.manifestMediaType(repository, digest);
+        if (mediaType.isEmpty()) {
+            return Optional.empty();
+        }
+        byte[] bytes;
+        try (SeekableByteChannel channel = storage.openBlob(digest);
+             InputStream in = java.nio.channels.Channels.newInputStream(channel)) {
+            bytes = in.readNBytes(ManifestBytes.MAX_SIZE + 1);
+        } catch (java.nio.file.NoSuchFileException e) {
+            return Optional.empty();
+        }
+        ManifestBytes parsed = ManifestBytes.parseVerified(bytes, mediaType.get(), digest, "stored manifest " + digest);
+        manifests.put(parsed);
+        return Optional.of(parsed);
+    }
+
+    /** What a manifest push did: its digest, the subject it refers to, and the tags that now point at it. */
+    public record PushedManifest(Digest digest, Digest subject, List<String> tags) {
+    }
+
+    public PushedManifest putManifest(String repository, String reference, String contentType, byte[] body,
+                                      List<String> extraTags) throws IOException {
+        requireRepositoryName(repository);
+        Digest byDigest = isDigestReference(reference) ? parseDigest(reference) : null;
+        Set<String> tags = new LinkedHashSet<>();
+        if (byDigest == null) {
+            tags.add(Names.requireTag(reference));
+        }
+        for (String tag : extraTags) {
+            tags.add(Names.requireTag(tag));
+        }
+        ManifestBytes manifest = parseManifest(body, contentType, byDigest);
+        if (byDigest != null && !manifest.digest().equals(byDigest)) {
+            throw new RegistryException(ErrorCode.DIGEST_INVALID, "manifest has digest " + manifest.digest()
+                    + ", not " + byDigest + " as its URL says");
+        }
+        requireReferencedContent(repository, manifest);
+        Digest digest = manifest.digest();
+        ReentrantLock blobLock = digestLock(digest);
+        blobLock.lock();
+        try {
+            storage.putBlob(digest, manifest.bytesUnsafe());
+        } finally {
+            blobLock.unlock();
+        }
+        Digest subject = manifest.subject().map(Descriptor::digest).orElse(null);
+        ReentrantLock repositoryLock = repositoryLocks.lockFor(repository);
+        repositoryLock.lock();
+        try {
+            storage.linkManifest(repository, digest, manifest.mediaType());
+            if (subject != null) {
+                storage.linkReferrer(repository, subject, digest);
+            }
+            for (String tag : tags) {
+                storage.putTag(repository, tag, digest);
+            }
+            index.created(repository);
+            RepositoryIndex.Repository repo = index.get(repository);
+            repo.manifests.add(digest);
+            for (String tag : tags) {
+                repo.tags.put(tag, digest);
+            }
+        } finally {
+            repositoryLock.unlock();
+        }
+        manifests.put(manifest);
+        return new PushedManifest(digest, subject, List.copyOf(tags));
+    }
+
+    private static ManifestBytes parseManifest(byte[] body, String contentType, Digest byDigest) {
+        try {
+            if (byDigest != null) {
+                return ManifestBytes.parse(body, contentType, byDigest.algorithm());
+            }
+            ManifestBytes manifest = ManifestBytes.parse(body, contentType, DigestAlgorithm.SHA256);
+            // Pushed by tag, a manifest gets the digest algorithm its own content is addressed with.
+            List<Descriptor> references = manifest.references();
+            if (!references.isEmpty() && references.getFirst().digest().algorithm() != DigestAlgorithm.SHA256) {
+                return ManifestBytes.parse(body, contentType, references.getFirst().digest().algorithm());
+            }
+            return manifest;
+        } catch (InvalidImageException e) {
+            throw new RegistryException(ErrorCode.MANIFEST_INVALID, e.getMessage());
+        }
+    }
+
+    /**
+     * An image manifest's config and layers must be blobs of the repository (non-distributable
+     * layers excepted), an index's manifests must be manifests of it; a subject need not exist.
+     */
+    private void requireReferencedContent(String repository, ManifestBytes manifest) throws IOException {
+        List<Digest> missing = new ArrayList<>();
+        for (Descriptor reference : manifest.references()) {
+            if (!manifest.isIndex() && (MediaType.isNonDistributable(reference.mediaType()) || !reference.urls().isEmpty())) {
+                continue;
+            }
+            Digest digest = reference.digest();
+            ReentrantLock lock = digestLock(digest);
+            lock.lock();
+            try {
+                boolean linked = manifest.isIndex()
+                        ? index.exists(repository) && index.get(repository).manifests.contains(digest)
+                        : storage.hasBlobLink(repository, digest);
+                if (linked && storage.blobSize(digest).isPresent()) {
+                    storage.touchBlob(digest);
+                } else {
+                    missing.add(digest);
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new RegistryException(ErrorCode.MANIFEST_BLOB_UNKNOWN, "manifest references "
+                    + (manifest.isIndex() ? "manifests" : "blobs") + " that repository " + repository
+                    + " does not have: " + missing + "; push them first");
+        }
+    }
+
+    public void deleteManifest(String repository, String reference) throws IOException {
+        requireDeletes();
+        requireExistingRepository(repository);
+        RepositoryIndex.Repository repo = index.get(repository);
+        ReentrantLock repositoryLock = repositoryLocks.lockFor(repository);
+        repositoryLock.lock();
+        try {
+            if (!isDigestReference(reference)) {
+                if (repo.tags.remove(reference) == null || !storage.deleteTag(repository, reference)) {
+                    throw manifestUnknown(repository, reference);
+                }
+                return;
+            }
+            Digest digest = parseDigest(reference);
+            if (!repo.manifests.contains(digest)) {
+                throw manifestUnknown(repository, reference);
+            }
+            Optional<ManifestBytes> manifest = load(repository, digest);
+            for (Map.Entry<String, Digest> tag : List.copyOf(repo.tags.entrySet())) {
+                if (tag.getValue().equals(digest)) {
+                    storage.deleteTag(repository, tag.getKey());
+                    repo.tags.remove(tag.getKey());
+                }
+            }
+            Optional<Digest> subject = manifest.flatMap(ManifestBytes::subject).map(Descriptor::digest);
+            if (subject.isPresent()) {
+                storage.unlinkReferrer(repository, subject.get(), digest);
+            }
+            storage.unlinkManifest(repository, digest);
+            repo.manifests.remove(digest);
+        } finally {
+            repositoryLock.unlock();
+        }
+    }
+
+    // ---------------------------------------------------------------- listings
+
+    /** The repository's tags in ASCII order. */
+    public NavigableSet<String> tags(String repository) {
+        requireExistingRepository(repository);
+        return index.get(repository).tags.navigableKeySet();
+    }
+
+    public NavigableSet<String> repositories() {
+        return index.names();
+    }
+
+    /** Descriptors of the manifests in the repository whose subject is {@code subject}. */
+    public List<Descriptor> referrers(String repository, Digest subject, String artifactType) throws IOException {
+        requireRepositoryName(repository);
+        if (!index.exists(repository)) {
+            return List.of();
+        }
+        RepositoryIndex.Repository repo = index.get(repository);
+        List<Descriptor> result = new ArrayList<>();
+        for (Digest referrer : storage.referrers(repository, subject)) {
+            if (!repo.manifests.contains(referrer)) {
+                continue;
+            }
+            Optional<ManifestBytes> loaded;
+            try {
+                loaded = load(repository, referrer);
+            } catch (BerthException e) {
+                continue;
+            }
+            if (loaded.isEmpty()) {
+                continue;
+            }
+            ManifestBytes manifest = loaded.get();
+            String type = manifest.artifactType();
+            if (type == null && !manifest.isIndex()) {
+                type = manifest.manifest().config().mediaType();
+            }
+            if (artifactType != null && !artifactType.equals(type)) {
+                continue;
+            }
+            Map<String, String> annotations = manifest.isIndex() ? manifest.index().annotations() : manifest.manifest().annotations();
+            result.add(new Descriptor(manifest.mediaType(), manifest.digest(), manifest.size(), null,
+                    annotations, null, null, type));
+        }
+        result.sort((a, b) -> a.digest().compareTo(b.digest()));
+        return result;
+    }
+
+    // ---------------------------------------------------------------- collection support
+
+    /** Every manifest every repository holds, with what it references: the collector's roots. */
+    void forEachManifest(ManifestVisitor visitor) throws IOException {
+        for (String repository : storage.repositories()) {
+            for (Digest digest : storage.manifestLinks(repository)) {
+                visitor.visit(digest, load(repository, digest).orElse(null));
+            }
+        }
+    }
+
+    @FunctionalInterface
+    interface ManifestVisitor {
+        /** {@code manifest} is null when its content is gone. */
+        void visit(Digest digest, ManifestBytes manifest) throws IOException;
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    public static boolean isDigestReference(String reference) {
+        return reference.indexOf(':') >= 0;
+    }
+
+    static Digest parseDigest(String text) {
+        try {
+            return Digest.parse(text);
+        } catch (BerthException e) {
+            throw new RegistryException(ErrorCode.DIGEST_INVALID, e.getMessage());
+        }
+    }
+
+    private static RegistryException manifestUnknown(String repository, String reference) {
+        return new RegistryException(ErrorCode.MANIFEST_UNKNOWN, "manifest " + reference + " is not in repository " + repository);
+    }
+
+    private void requireDeletes() {
+        if (!config.deleteEnabled()) {
+            throw new RegistryException(ErrorCode.UNSUPPORTED, "deletion is disabled on this registry (delete-enabled = false)");
+        }
+    }
+
+    private static void requireRepositoryName(String repository) {
+        Names.requireRepository(repository);
+    }
+
+    private void requireExistingRepository(String repository) {
+        requireRepositoryName(repository);
+        if (!index.exists(repository)) {
+            throw new RegistryException(ErrorCode.NAME_UNKNOWN, "repository " + repository + " does not exist");
+        }
+    }
+}

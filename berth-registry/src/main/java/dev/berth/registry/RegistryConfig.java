@@ -1,0 +1,93 @@
+package dev.berth.registry;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * How a registry runs. Defaults suit a single machine: loopback on port 5000, deletes allowed,
+ * garbage collected hourly with an hour's grace for fresh blobs, uploads kept for a day.
+ *
+ * @param host               interface to listen on
+ * @param port               TCP port; 0 picks a free one
+ * @param root               storage directory
+ * @param deleteEnabled      whether manifest, tag and blob DELETE are allowed (405 otherwise)
+ * @param gcInterval         time between online collections; zero turns them off
+ * @param gcGrace            blobs written or used more recently than this are never collected
+ * @param uploadExpiry       upload sessions older than this are removed by collection
+ * @param tlsCertificate     PEM certificate chain; with {@code tlsKey}, serve HTTPS
+ * @param tlsKey             PEM PKCS#8 private key
+ * @param manifestCacheBytes memory for parsed manifests
+ * @param accessLog          one log line per request
+ */
+public record RegistryConfig(
+        String host,
+        int port,
+        Path root,
+        boolean deleteEnabled,
+        Duration gcInterval,
+        Duration gcGrace,
+        Duration uploadExpiry,
+        Path tlsCertificate,
+        Path tlsKey,
+        long manifestCacheBytes,
+        boolean accessLog) {
+
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    public static final int DEFAULT_PORT = 5000;
+
+    public RegistryConfig {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port " + port + " is out of range");
+        }
+    }
+
+    public static RegistryConfig defaults(Path root) {
+        return new RegistryConfig(DEFAULT_HOST, DEFAULT_PORT, root, true, Duration.ofHours(1), Duration.ofHours(1),
+                Duration.ofHours(24), null, null, 64L << 20, true);
+    }
+
+    /** True when both halves of a TLS key pair are configured; {@link RegistryServer} refuses just one. */
+    public boolean tls() {
+        return tlsCertificate != null && tlsKey != null;
+    }
+
+    public RegistryConfig withListen(String newHost, int newPort) {
+        return new RegistryConfig(newHost, newPort, root, deleteEnabled, gcInterval, gcGrace, uploadExpiry,
+                tlsCertificate, tlsKey, manifestCacheBytes, accessLog);
+    }
+
+    public RegistryConfig withRoot(Path newRoot) {
+        return new RegistryConfig(host, port, newRoot, deleteEnabled, gcInterval, gcGrace, uploadExpiry,
+                tlsCertificate, tlsKey, manifestCacheBytes, accessLog);
+    }
+
+    public RegistryConfig withDeleteEnabled(boolean enabled) {
+        return new RegistryConfig(host, port, root, enabled, gcInterval, gcGrace, uploadExpiry,
+                tlsCertificate, tlsKey, manifestCacheBytes, accessLog);
+    }
+
+    public RegistryConfig withGc(Duration interval, Duration grace) {
+        return new RegistryConfig(host, port, root, deleteEnabled, interval, grace, uploadExpiry,
+                tlsCertificate, tlsKey, manifestCacheBytes, accessLog);
+    }
+
+    public RegistryConfig withUploadExpiry(Duration expiry) {
+        return new RegistryConfig(host, port, root, deleteEnabled, gcInterval, gcGrace, expiry,
+                tlsCertificate, tlsKey, manifestCacheBytes, accessLog);
+    }
+
+    public RegistryConfig withTls(Path certificate, Path key) {
+        return new RegistryConfig(host, port, root, deleteEnabled, gcInterval, gcGrace, uploadExpiry,
+                certificate, key, manifestCacheBytes, accessLog);
+    }
+
+    public RegistryConfig withManifestCacheBytes(long bytes) {
+        return new RegistryConfig(host, port, root, deleteEnabled, gcInterval, gcGrace, uploadExpiry,
+                tlsCertificate, tlsKey, bytes, accessLog);
+    }
+
+    public RegistryConfig withAccessLog(boolean enabled) {
+        return new RegistryConfig(host, port, root, deleteEnabled, gcInterval, gcGrace, uploadExpiry,
+                tlsCertificate, tlsKey, manifestCacheBytes, enabled);
+    }
+}

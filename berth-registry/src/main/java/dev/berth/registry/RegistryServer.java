@@ -1,0 +1,153 @@
+package dev.berth.registry;
+
+import dev.berth.oci.BerthException;
+import dev.berth.registry.http.RegistryHandler;
+import dev.berth.registry.storage.FilesystemStorage;
+import org.eclipse.jetty.io.ArrayByteBufferPool;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A running registry: storage opened and locked, Jetty listening, collections scheduled. Requests
+ * run on virtual threads; Jetty's selectors stay on a few platform threads.
+ */
+public final class RegistryServer implements Closeable {
+    private static final Logger LOG = LoggerFactory.getLogger(RegistryServer.class);
+    /** How long a graceful stop waits for requests in flight. */
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
+
+    private final RegistryConfig config;
+    private final FilesystemStorage storage;
+    private final Registry registry;
+    private final GarbageCollector collector;
+    private final Server server;
+    private final ServerConnector connector;
+    private final ScheduledExecutorService scheduler;
+
+    private RegistryServer(RegistryConfig config, FilesystemStorage storage, Registry registry, Server server,
+                           ServerConnector connector) {
+        this.config = config;
+        this.storage = storage;
+        this.registry = registry;
+        this.collector = new GarbageCollector(registry);
+        this.server = server;
+        this.connector = connector;
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("berth-gc").factory());
+    }
+
+    /** Opens the storage and starts listening; the returned server is serving. */
+    public static RegistryServer start(RegistryConfig config) throws IOException {
+        if ((config.tlsCertificate() == null) != (config.tlsKey() == null)) {
+            throw new BerthException("CONFIG_INVALID", "TLS needs both tls-certificate and tls-key");
+        }
+        FilesystemStorage storage = FilesystemStorage.open(config.root());
+        try {
+            Registry registry = new Registry(storage, config);
+            QueuedThreadPool threads = new QueuedThreadPool();
+            threads.setName("berth-registry");
+            threads.setVirtualThreadsExecutor(Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("berth-request-", 0).factory()));
+            Server server = new Server(threads, null, new ArrayByteBufferPool(0, 4096, 1024 * 1024));
+            HttpConfiguration http = new HttpConfiguration();
+            http.setSendServerVersion(false);
+            http.setSendDateHeader(false);
+            ServerConnector connector;
+            if (config.tls()) {
+                SslContextFactory.Server ssl = new SslContextFactory.Server();
+                KeyStore keyStore = PemKeyStore.load(config.tlsCertificate(), config.tlsKey());
+                ssl.setKeyStore(keyStore);
+                ssl.setKeyStorePassword(PemKeyStore.PASSWORD);
+                http.addCustomizer(new SecureRequestCustomizer(false));
+                connector = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(http));
+            } else {
+                connector = new ServerConnector(server, new HttpConnectionFactory(http));
+            }
+            connector.setHost(config.host());
+            connector.setPort(config.port());
+            connector.setIdleTimeout(TimeUnit.MINUTES.toMillis(5));
+            server.addConnector(connector);
+            // GracefulHandler lets a stop wait for requests in flight instead of cutting them off.
+            server.setHandler(new GracefulHandler(new RegistryHandler(registry)));
+            server.setStopTimeout(STOP_TIMEOUT.toMillis());
+            server.setStopAtShutdown(false);
+            RegistryServer running = new RegistryServer(config, storage, registry, server, connector);
+            try {
+                server.start();
+            } catch (IOException e) {
+                throw new BerthException("LISTEN_FAILED", "cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
+            } catch (Exception e) {
+                throw new IOException("cannot start the registry: " + e.getMessage(), e);
+            }
+            running.scheduleCollections();
+            return running;
+        } catch (IOException | RuntimeException e) {
+            storage.close();
+            throw e;
+        }
+    }
+
+    private void scheduleCollections() {
+        Duration interval = config.gcInterval();
+        if (interval.isZero() || interval.isNegative()) {
+            return;
+        }
+        scheduler.scheduleWithFixedDelay(() -> {
+            try {
+                collector.collect(config.gcGrace(), config.uploadExpiry());
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("garbage collection failed: {}", e.toString());
+            }
+        }, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public int port() {
+        return connector.getLocalPort();
+    }
+
+    /** The base URL clients use, e.g. {@code http://127.0.0.1:5000}. */
+    public String url() {
+        String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
+        return (config.tls() ? "https" : "http") + "://" + host + ":" + port();
+    }
+
+    public Registry registry() {
+        return registry;
+    }
+
+    public GarbageCollector collector() {
+        return collector;
+    }
+
+    public void join() throws InterruptedException {
+        server.join();
+    }
+
+    /** Stops accepting, lets requests in flight finish (bounded), then releases the storage. */
+    @Override
+    public void close() throws IOException {
+        scheduler.shutdownNow();
+        try {
+            server.stop();
+        } catch (Exception e) {
+            LOG.warn("stopping the HTTP server: {}", e.toString());
+        } finally {
+            storage.close();
+        }
+    }
+}
