@@ -68,7 +68,7 @@ public final class RegistryClient {
             try {
                 secure.ping(retry.attempts());
             } catch (RegistryException e) {
-                throw e.getCause() instanceof SSLHandshakeException untrusted ? untrustedCertificate(registry, untrusted) : e;
+                throw isCertificateProblem(e.getCause()) ? untrustedCertificate(registry, (IOException) e.getCause()) : e;
             }
             return secure;
         }
@@ -76,9 +76,8 @@ public final class RegistryClient {
             secure.ping(1);
             return secure;
         } catch (RegistryException e) {
-            if (e.getCause() instanceof SSLHandshakeException untrusted && untrusted.getMessage() != null
-                    && !untrusted.getMessage().contains("Unsupported or unrecognized SSL message")) {
-                throw untrustedCertificate(registry, untrusted);
+            if (isCertificateProblem(e.getCause())) {
+                throw untrustedCertificate(registry, (IOException) e.getCause());
             }
             // Not a TLS server (or none at all there): plain HTTP is allowed, so try it.
             if (!(e.getCause() instanceof IOException)) {
@@ -92,7 +91,21 @@ public final class RegistryClient {
         return plain;
     }
 
-    private static RegistryException untrustedCertificate(String registry, SSLHandshakeException e) {
+    /** A TLS server whose certificate is not trusted, as opposed to no TLS server at all. */
+    private static boolean isCertificateProblem(Throwable failure) {
+        if (!(failure instanceof SSLHandshakeException)) {
+            return false;
+        }
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof java.security.cert.CertificateException
+                    || cause instanceof java.security.cert.CertPathValidatorException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static RegistryException untrustedCertificate(String registry, IOException e) {
         return new RegistryException("TLS_UNTRUSTED", "cannot connect to " + registry + " securely: " + e.getMessage()
                 + " (trust its CA with ca = \"/path/ca.pem\" under [registries.\"" + registry + "\"] in config.toml)", e);
     }

@@ -175,6 +175,22 @@ class RegistryTransferTest {
     }
 
     @Test
+    void aLayerOf256MiBGoesUpInChunksAndComesBackVerified() throws Exception {
+        Path layoutDir = work.resolve("large");
+        OciLayoutWriter layout = OciLayoutWriter.create(layoutDir);
+        ManifestBytes large = TestImages.image(layout, Platform.host(), 99, 256L << 20);
+        TestImages.tagAndCommit(layout, "large", large);
+
+        transfer.copy(at("oci:" + layoutDir + ":large"), at(image("large/image:1")), PlatformChoice.ALL);
+        ImageTransfer.Result pulled = transfer.copy(at(image("large/image:1")), at("berth:"), PlatformChoice.host());
+
+        assertThat(pulled.root().digest()).isEqualTo(large.digest());
+        Digest layer = large.manifest().layers().getFirst().digest();
+        assertThat(Files.size(store.blobPath(layer))).isEqualTo(256L << 20);
+        assertThat(Programs.skopeoDigest(image("large/image:1"))).isEqualTo(large.digest());
+    }
+
+    @Test
     void aMissingTagIsNamedInTheError() {
         assertThatThrownBy(() -> transfer.copy(at(image("seed/single:nope")), at("berth:"), PlatformChoice.host()))
                 .isInstanceOf(NotFoundException.class)

@@ -36,6 +36,7 @@ public final class Authenticator {
     private final HttpClient http;
     private final Supplier<Optional<Credentials>> credentials;
     private final Map<Scope, Token> tokens = new ConcurrentHashMap<>();
+    private final Map<Scope, Object> fetchLocks = new ConcurrentHashMap<>();
     private volatile Challenge bearer;
     private volatile boolean basic;
 
@@ -62,8 +63,14 @@ public final class Authenticator {
         }
         Token token = tokens.get(scope);
         if (token == null || !token.valid()) {
-            token = fetchToken(challenge, scope);
-            tokens.put(scope, token);
+            // One fetch per scope: parallel blob transfers that start together share it.
+            synchronized (fetchLocks.computeIfAbsent(scope, s -> new Object())) {
+                token = tokens.get(scope);
+                if (token == null || !token.valid()) {
+                    token = fetchToken(challenge, scope);
+                    tokens.put(scope, token);
+                }
+            }
         }
         return "Bearer " + token.value();
     }

@@ -18,9 +18,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * so every request meets its own luck.
  */
 public final class FaultyProxy implements AutoCloseable {
-    /** Chances per request, and a pause per 64 KiB forwarded. */
-    public record Faults(double unavailable, double tooManyRequests, double cut, long pauseMillisPer64k) {
-        public static final Faults ALWAYS_UNAVAILABLE = new Faults(1, 0, 0, 0);
+    /** Chances per request, a pause per 64 KiB forwarded, and whether only blob requests meet them. */
+    public record Faults(double unavailable, double tooManyRequests, double cut, long pauseMillisPer64k, boolean blobsOnly) {
+        public static final Faults BLOBS_ALWAYS_UNAVAILABLE = new Faults(1, 0, 0, 0, true);
     }
 
     private static final int CHUNK = 64 * 1024;
@@ -76,7 +76,7 @@ public final class FaultyProxy implements AutoCloseable {
             if (head == null) {
                 return;
             }
-            double dice = roll();
+            double dice = faults.blobsOnly() && !head.contains("/blobs/") ? 1 : roll();
             if (dice < faults.unavailable()) {
                 injected.incrementAndGet();
                 reply(toClient, "503 Service Unavailable", "Retry-After: 0\r\n");
@@ -87,7 +87,7 @@ public final class FaultyProxy implements AutoCloseable {
                 reply(toClient, "429 Too Many Requests", "Retry-After: 0\r\n");
                 return;
             }
-            boolean cut = roll() < faults.cut();
+            boolean cut = dice < 1 && roll() < faults.cut();
             boolean cutRequest = cut && roll() < 0.5;
             long cutAfter = cut ? below(4L << 20) : Long.MAX_VALUE;
             if (cut) {
@@ -141,7 +141,8 @@ public final class FaultyProxy implements AutoCloseable {
         int matched = 0;
         while (matched < 4) {
             int b = in.read();
-            if (b < 0 || head.size() > 65536) {
+            // 0x16 opens a TLS handshake: this proxy speaks plain HTTP only, so hang up as a plain server would.
+            if (b < 0 || head.size() > 65536 || (head.size() == 0 && b == 0x16)) {
                 return null;
             }
             head.write(b);

@@ -37,6 +37,7 @@ public final class TokenIssuer implements AutoCloseable {
     private final String user;
     private final String password;
     private final AtomicInteger tokensIssued = new AtomicInteger();
+    private final List<String> requests = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final long lifetimeSeconds;
 
     private TokenIssuer(HttpServer server, PrivateKey key, X509Certificate certificate, String user, String password,
@@ -81,6 +82,11 @@ public final class TokenIssuer implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/token";
     }
 
+    /** The query strings of the token requests answered so far, for messages of failed assertions. */
+    public List<String> requests() {
+        return List.copyOf(requests);
+    }
+
     public int tokensIssued() {
         return tokensIssued.get();
     }
@@ -113,6 +119,7 @@ public final class TokenIssuer implements AutoCloseable {
             }
             String token = sign(authenticated ? user : "", "[" + String.join(",", access) + "]");
             tokensIssued.incrementAndGet();
+            requests.add(String.valueOf(query));
             byte[] body = ("{\"token\":\"" + token + "\",\"expires_in\":" + lifetimeSeconds + "}").getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             exchange.sendResponseHeaders(200, body.length);
