@@ -3,6 +3,7 @@ package dev.berth.registry;
 import dev.berth.oci.BerthException;
 import dev.berth.registry.http.RegistryHandler;
 import dev.berth.registry.storage.FilesystemStorage;
+import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.io.ArrayByteBufferPool;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -67,6 +68,8 @@ public final class RegistryServer implements Closeable {
             HttpConfiguration http = new HttpConfiguration();
             http.setSendServerVersion(false);
             http.setSendDateHeader(false);
+            // "a//b" must reach the handler, which answers NAME_INVALID, rather than Jetty's HTML 400.
+            http.setUriCompliance(UriCompliance.DEFAULT.with("berth", UriCompliance.Violation.AMBIGUOUS_EMPTY_SEGMENT));
             ServerConnector connector;
             if (config.tls()) {
                 SslContextFactory.Server ssl = new SslContextFactory.Server();
@@ -84,6 +87,7 @@ public final class RegistryServer implements Closeable {
             server.addConnector(connector);
             // GracefulHandler lets a stop wait for requests in flight instead of cutting them off.
             server.setHandler(new GracefulHandler(new RegistryHandler(registry)));
+            server.setErrorHandler(RegistryHandler::jettyError);
             server.setStopTimeout(STOP_TIMEOUT.toMillis());
             server.setStopAtShutdown(false);
             RegistryServer running = new RegistryServer(config, storage, registry, server, connector);

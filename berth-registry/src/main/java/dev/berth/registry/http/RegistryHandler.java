@@ -619,6 +619,14 @@ public final class RegistryHandler extends Handler.Abstract {
         }
     }
 
+    /** Errors Jetty raises itself (malformed requests) in the spec's JSON shape too. */
+    public static boolean jettyError(Request request, Response response, Callback callback) {
+        Object message = request.getAttribute(org.eclipse.jetty.server.handler.ErrorHandler.ERROR_MESSAGE);
+        write(response, callback, JSON, json(errorBody(ErrorCode.UNSUPPORTED.name(),
+                message == null ? "bad request" : message.toString())));
+        return true;
+    }
+
     private static ObjectNode errorBody(String code, String message) {
         ObjectNode body = Json.mapper().createObjectNode();
         ObjectNode error = body.putArray("errors").addObject();
