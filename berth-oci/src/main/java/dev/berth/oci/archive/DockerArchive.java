@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.type.TypeReference;
-import dev.berth.oci.BerthException;
 import dev.berth.oci.Descriptor;
 import dev.berth.oci.Digest;
 import dev.berth.oci.DigestAlgorithm;
@@ -25,6 +24,7 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -70,6 +70,8 @@ public final class DockerArchive implements ImageSource {
         TarFile tar;
         try {
             tar = new TarFile(file);
+        } catch (FileSystemException e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
             throw new InvalidImageException(file + " is not a readable tar archive: " + e.getMessage(), e);
         }
@@ -204,10 +206,5 @@ public final class DockerArchive implements ImageSource {
     @Override
     public void close() throws IOException {
         tar.close();
-    }
-
-    /** Thrown for an archive that a manifest.json entry cannot be matched to. */
-    static BerthException unsupported(String message) {
-        return new BerthException("ARCHIVE_UNSUPPORTED", message);
     }
 }
