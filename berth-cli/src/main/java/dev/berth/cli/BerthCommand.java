@@ -12,6 +12,11 @@ import dev.berth.cli.commands.RunCommand;
 import dev.berth.cli.commands.ShellCommand;
 import dev.berth.cli.commands.TagCommand;
 import dev.berth.cli.commands.VersionCommand;
+import dev.berth.cli.commands.client.CopyCommand;
+import dev.berth.cli.commands.client.LoginCommand;
+import dev.berth.cli.commands.client.LogoutCommand;
+import dev.berth.cli.commands.client.PullCommand;
+import dev.berth.cli.commands.client.PushCommand;
 import dev.berth.cli.commands.registry.RegistryCommand;
 import dev.berth.cli.commands.registry.ServeCommand;
 import dev.berth.oci.store.LocalStore;
@@ -37,6 +42,11 @@ import java.nio.file.Path;
                 TagCommand.class,
                 RmiCommand.class,
                 PruneCommand.class,
+                PullCommand.class,
+                PushCommand.class,
+                CopyCommand.class,
+                LoginCommand.class,
+                LogoutCommand.class,
                 ServeCommand.class,
                 RegistryCommand.class,
                 RunCommand.class,

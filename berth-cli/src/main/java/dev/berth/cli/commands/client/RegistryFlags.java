@@ -1,0 +1,31 @@
+package dev.berth.cli.commands.client;
+
+import dev.berth.distribution.Registries;
+import dev.berth.distribution.RetryPolicy;
+import dev.berth.distribution.auth.CredentialStore;
+import dev.berth.distribution.config.BerthConfig;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** The options every command that talks to registries shares, and the wiring they drive. */
+final class RegistryFlags {
+    @Option(names = "--insecure", description = "Allow plain HTTP to registries that are not on this machine.")
+    boolean insecure;
+
+    @Option(names = "--authfile", paramLabel = "FILE",
+            description = "Credentials file to use (default: $REGISTRY_AUTH_FILE or $XDG_RUNTIME_DIR/containers/auth.json, "
+                    + "then ~/.docker/config.json; logins are saved to ~/.docker/config.json).")
+    Path authFile;
+
+    Registries registries() throws IOException {
+        Map<String, String> environment = System.getenv();
+        return new Registries(BerthConfig.load(environment), credentials(), RetryPolicy.DEFAULT, insecure);
+    }
+
+    CredentialStore credentials() {
+        return CredentialStore.fromEnvironment(System.getenv(), authFile);
+    }
+}
