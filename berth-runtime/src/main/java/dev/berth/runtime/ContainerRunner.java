@@ -56,9 +56,9 @@ public final class ContainerRunner {
                     run.writeFile("passwd", UserDatabase.passwd(imageTree, caller)),
                     run.writeFile("group", UserDatabase.group(imageTree, caller)));
             BwrapCommand.Root root = options.writableTmpfs()
-                    ? new BwrapCommand.Root(ImageRoot.writableOverlay(imageTree, run), true)
+                    ? new BwrapCommand.Root(ImageRoot.writableOverlay(imageTree, run, caller), true)
                     : new BwrapCommand.Root(imageTree, false);
-            String workingDirectory = workingDirectory(options, config, hostWorkingDirectory);
+            String workingDirectory = workingDirectory(options, caller, config, hostWorkingDirectory);
             List<String> argv = new ArrayList<>(List.of(Tools.SETSID.require(), Tools.BWRAP.require()));
             argv.addAll(BwrapCommand.build(root, options, caller, etc, hostWorkingDirectory, workingDirectory, command));
             Map<String, String> environment = ContainerEnvironment.build(hostEnvironment,
@@ -80,11 +80,12 @@ public final class ContainerRunner {
     }
 
     /** --pwd, else the caller's directory when it is visible inside, else the image's WorkingDir, else /. */
-    private static String workingDirectory(ContainerOptions options, ImageConfig.ContainerConfig config, Path hostWorkingDirectory) {
+    private static String workingDirectory(ContainerOptions options, Caller caller, ImageConfig.ContainerConfig config,
+                                           Path hostWorkingDirectory) {
         if (options.workingDirectory() != null) {
             return options.workingDirectory().toString();
         }
-        if (BwrapCommand.showsHostDirectory(options, hostWorkingDirectory)) {
+        if (BwrapCommand.showsHostDirectory(options, caller, hostWorkingDirectory)) {
             return hostWorkingDirectory.toString();
         }
         return config.workingDir() == null || config.workingDir().isBlank() ? "/" : config.workingDir();

@@ -2,6 +2,7 @@ package dev.berth.runtime;
 
 import dev.berth.oci.BerthException;
 import dev.berth.oci.Digest;
+import dev.berth.runtime.sandbox.Caller;
 import dev.berth.runtime.sandbox.ContainerOptions.RootMode;
 
 import java.io.IOException;
@@ -51,7 +52,7 @@ public final class ImageRoot {
     }
 
     /** A writable view of {@code lower} whose changes live in the run directory and vanish with it. */
-    public static Path writableOverlay(Path lower, RunDirectory run) throws IOException {
+    public static Path writableOverlay(Path lower, RunDirectory run, Caller caller) throws IOException {
         if (!fuseAvailable() || Tools.FUSE_OVERLAYFS.find().isEmpty()) {
             throw new BerthException("FUSE_UNAVAILABLE", "--writable-tmpfs needs FUSE and fuse-overlayfs"
                     + " (install the fuse-overlayfs package)");
@@ -59,8 +60,10 @@ public final class ImageRoot {
         Path upper = run.newDirectory("upper");
         Path work = run.newDirectory("work");
         Path merged = run.newDirectory("merged");
-        run.mount(List.of(Tools.FUSE_OVERLAYFS.require(), "-o", "lowerdir=" + lower + ",upperdir=" + upper + ",workdir=" + work,
-                merged.toString()), merged, "mounting a writable layer over the image");
+        // Squashing ownership to the caller lets them write where the image's owner (usually root) could.
+        run.mount(List.of(Tools.FUSE_OVERLAYFS.require(), "-o", "lowerdir=" + lower + ",upperdir=" + upper + ",workdir=" + work
+                + ",squash_to_uid=" + caller.uid() + ",squash_to_gid=" + caller.gid(), merged.toString()),
+                merged, "mounting a writable layer over the image");
         return merged;
     }
 

@@ -75,8 +75,7 @@ public final class BwrapCommand {
             mounts.put(home, options.contain() || options.noHome() ? List.of("--tmpfs", home) : List.of("--bind", home, home));
         }
         String cwd = hostWorkingDirectory.toString();
-        if (!options.contain() && !isSystemPath(cwd) && !isUnder(cwd, "/tmp")
-                && !(isUnder(cwd, home) && !options.noHome())) {
+        if (showsHostDirectory(options, caller, hostWorkingDirectory) && !isUnder(cwd, "/tmp") && !isUnder(cwd, home)) {
             mounts.put(cwd, List.of("--bind", cwd, cwd));
         }
         for (Bind bind : options.binds()) {
@@ -94,9 +93,14 @@ public final class BwrapCommand {
         return mounts;
     }
 
-    /** Whether the host directory {@code dir} is the same directory inside (bound, or under the bound home or /tmp). */
-    public static boolean showsHostDirectory(ContainerOptions options, java.nio.file.Path dir) {
-        return !options.contain() && !isSystemPath(dir.toString());
+    /**
+     * Whether the caller's working directory {@code dir} is visible inside at the same path: bound
+     * itself, or under the bound home or /tmp. Never with --contain, nor inside a hidden home.
+     */
+    public static boolean showsHostDirectory(ContainerOptions options, Caller caller, Path dir) {
+        String path = dir.toString();
+        boolean inHiddenHome = options.noHome() && isUnder(path, caller.home().toString());
+        return !options.contain() && !isSystemPath(path) && !inHiddenHome;
     }
 
     private static boolean isSystemPath(String path) {

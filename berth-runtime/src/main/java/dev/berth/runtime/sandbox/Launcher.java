@@ -18,8 +18,9 @@ public final class Launcher {
         ProcessBuilder builder = new ProcessBuilder(argv).inheritIO();
         builder.environment().clear();
         builder.environment().putAll(environment);
+        SignalForwarder signals = SignalForwarder.install();
         Process process = builder.start();
-        SignalForwarder.install(process);
+        signals.attach(process);
         return ToolRunner.waitFor(process);
     }
 }

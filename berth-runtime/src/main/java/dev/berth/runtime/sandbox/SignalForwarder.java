@@ -8,6 +8,7 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Passes SIGINT, SIGTERM and SIGHUP that berth receives to the container's process group.
@@ -23,14 +24,30 @@ final class SignalForwarder {
             Linker.nativeLinker().defaultLookup().find("kill").orElseThrow(),
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
 
+    private final CompletableFuture<Process> bwrap = new CompletableFuture<>();
+
     private SignalForwarder() {
     }
 
-    /** From now on, the forwarded signals go to the container that {@code bwrap} started. */
-    static void install(Process bwrap) {
+    /**
+     * Takes over the forwarded signals before bwrap starts, so that none arriving while it starts
+     * can kill berth (and with it the container) instead; such a signal waits for {@link #attach}.
+     */
+    static SignalForwarder install() {
+        SignalForwarder forwarder = new SignalForwarder();
         for (String name : FORWARDED) {
-            Signal.handle(new Signal(name), signal -> Thread.ofVirtual().start(() -> forward(bwrap, signal.getNumber())));
+            try {
+                Signal.handle(new Signal(name), signal -> Thread.ofVirtual()
+                        .start(() -> forwarder.bwrap.thenAccept(process -> forward(process, signal.getNumber()))));
+            } catch (IllegalArgumentException reservedByTheJvm) {
+                // e.g. the JVM runs with -Xrs; that signal then keeps its default effect
+            }
         }
+        return forwarder;
+    }
+
+    void attach(Process process) {
+        bwrap.complete(process);
     }
 
     private static void forward(Process bwrap, int signal) {

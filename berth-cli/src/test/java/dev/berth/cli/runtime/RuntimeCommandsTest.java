@@ -1,0 +1,161 @@
+package dev.berth.cli.runtime;
+
+import dev.berth.cli.Tools;
+import dev.berth.cli.UmociImages;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * berth run/exec/convert as an ordinary user would meet them: who they are inside, what they
+ * can see and write, exit codes and signals, and the single-file executable image.
+ */
+class RuntimeCommandsTest {
+    private static final String IMAGE = "rt:1";
+    private static UnprivilegedUser user;
+    private static String home;
+
+    @BeforeAll
+    static void createUserAndImage() throws Exception {
+        user = UnprivilegedUser.create();
+        home = user.home();
+        Path layout = user.workspace().resolve("layout");
+        UmociImages.busybox(layout, "test", 0);
+        addSetuidFileAndEntrypoint(layout);
+        Tools.ok(user.workspace(), "chmod", "-R", "a+rX", layout.toString());
+        ok(home, "berth rmi " + IMAGE + " >/dev/null 2>&1; berth import " + layout + " --name " + IMAGE);
+    }
+
+    /** A setuid copy of busybox and an entrypoint that reports its name and arguments. */
+    private static void addSetuidFileAndEntrypoint(Path layout) {
+        Path bundle = user.workspace().resolve("bundle");
+        Tools.ok(user.workspace(), "umoci", "unpack", "--rootless", "--image", layout + ":test", bundle.toString());
+        Tools.ok(user.workspace(), "mkdir", bundle.resolve("rootfs/suid").toString());
+        Tools.ok(user.workspace(), "cp", "/bin/busybox", bundle.resolve("rootfs/suid/id").toString());
+        Tools.ok(user.workspace(), "chmod", "4755", bundle.resolve("rootfs/suid/id").toString());
+        Tools.ok(user.workspace(), "umoci", "repack", "--image", layout + ":test", bundle.toString());
+        Tools.ok(user.workspace(), "umoci", "config", "--image", layout + ":test",
+                "--config.entrypoint", "/bin/sh", "--config.entrypoint", "-c",
+                "--config.entrypoint", "echo \"name=$BERTH_NAME args=$*\"", "--config.entrypoint", "entry",
+                "--config.cmd", "default");
+    }
+
+    private static Tools.Result ok(String dir, String commandLine) {
+        return user.sh(dir, commandLine).assertSuccess(commandLine);
+    }
+
+    private static String workDirectory(String name) {
+        return ok(home, "d=$(mktemp -d " + user.scratch() + "/" + name + "-XXXX) && chmod 755 $d && echo $d").stdout().strip();
+    }
+
+    @Test
+    void insideTheCallerKeepsTheirUidGidAndName() {
+        String outside = ok(home, "id -u; id -g").stdout();
+        String inside = ok(home, "berth exec " + IMAGE + " sh -c 'busybox id -u; busybox id -g'").stdout();
+        assertThat(inside).isEqualTo(outside);
+        assertThat(ok(home, "berth exec " + IMAGE + " busybox whoami").stdout().strip()).isEqualTo(ok(home, "id -un").stdout().strip());
+    }
+
+    @Test
+    void filesCreatedInTheWorkingDirectoryBelongToTheCaller() {
+        String work = workDirectory("cwd");
+        ok(work, "berth exec " + IMAGE + " sh -c 'echo made inside > made-inside'");
+        assertThat(ok(work, "stat -c %u made-inside; cat made-inside").stdout()).isEqualTo(ok(home, "id -u").stdout() + "made inside\n");
+    }
+
+    @Test
+    void theContainersExitCodeIsBerthsExitCode() {
+        assertThat(user.sh(home, "berth exec " + IMAGE + " sh -c 'exit 7'").exitCode()).isEqualTo(7);
+        assertThat(user.sh(home, "berth exec " + IMAGE + " sh -c 'kill -KILL $$'").exitCode()).isEqualTo(128 + 9);
+    }
+
+    @Test
+    void runUsesEntrypointAndCmdArgumentsReplaceCmdAndEntrypointOverrides() {
+        assertThat(ok(home, "berth run " + IMAGE).stdout()).isEqualTo("name= args=default\n");
+        assertThat(ok(home, "berth run " + IMAGE + " -x two").stdout()).isEqualTo("name= args=-x two\n");
+        assertThat(ok(home, "berth run --entrypoint /bin/busybox " + IMAGE + " echo replaced").stdout()).isEqualTo("replaced\n");
+    }
+
+    @Test
+    void signalsReachTheContainer() throws Exception {
+        for (String signal : new String[] {"TERM", "INT", "HUP"}) {
+            Process berth = user.start(home, "exec berth exec " + IMAGE + " sh -c 'trap \"echo got " + signal
+                    + "; exit 42\" " + signal + "; echo ready; while :; do busybox sleep 0.1; done'");
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(berth.getInputStream(), StandardCharsets.UTF_8))) {
+                assertThat(out.readLine()).isEqualTo("ready");
+                String java = Tools.ok(user.workspace(), "pgrep", "-u", user.uid(), "-f", "dev.berth.cli.Main").stdout().strip();
+                Tools.ok(user.workspace(), "kill", "-" + signal, java);
+                List<String> after = out.lines().toList();
+                assertThat(after).as("output after SIG" + signal).contains("got " + signal);
+                assertThat(berth.waitFor(30, TimeUnit.SECONDS)).isTrue();
+                assertThat(berth.exitValue()).isEqualTo(42);
+            } finally {
+                berth.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
+    void readOnlyBindsRefuseWritesAndReadWriteBindsReachTheHost() {
+        String data = workDirectory("data");
+        assertThat(user.sh(home, "berth exec --bind " + data + ":/data:ro " + IMAGE + " sh -c 'echo x > /data/f'").exitCode()).isNotZero();
+        ok(home, "berth exec --bind " + data + ":/data " + IMAGE + " sh -c 'echo written > /data/f'");
+        assertThat(ok(home, "cat " + data + "/f").stdout()).isEqualTo("written\n");
+    }
+
+    @Test
+    void missingBindSourceIsAClearErrorBeforeAnythingRuns() {
+        Tools.Result result = user.sh(home, "berth exec --bind /no/such/dir:/data " + IMAGE + " sh -c 'echo ran'");
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.stdout()).doesNotContain("ran");
+        assertThat(result.stderr()).contains("/no/such/dir").contains("no such file or directory");
+    }
+
+    @Test
+    void containHidesHomeAndNoHomeToo() {
+        ok(home, "echo secret > secret-file");
+        assertThat(ok(home, "berth exec " + IMAGE + " sh -c 'cat $HOME/secret-file'").stdout()).isEqualTo("secret\n");
+        assertThat(user.sh(home, "berth exec --contain " + IMAGE + " sh -c 'cat $HOME/secret-file'").exitCode()).isNotZero();
+        assertThat(user.sh(home, "berth exec --no-home --pwd / " + IMAGE + " sh -c 'cat $HOME/secret-file'").exitCode()).isNotZero();
+    }
+
+    @Test
+    void theImageIsReadOnlyAndWritableTmpfsWritesVanish() {
+        assertThat(user.sh(home, "berth exec " + IMAGE + " sh -c 'echo x > /bin/new'").exitCode()).isNotZero();
+        assertThat(ok(home, "berth exec --writable-tmpfs " + IMAGE + " sh -c 'echo kept > /bin/new && cat /bin/new'").stdout())
+                .isEqualTo("kept\n");
+        assertThat(user.sh(home, "berth exec --writable-tmpfs " + IMAGE + " sh -c 'test -e /bin/new'").exitCode()).isEqualTo(1);
+    }
+
+    @Test
+    void setuidFilesGrantNothing() {
+        String report = ok(home, "berth exec " + IMAGE + " sh -c 'busybox stat -c %a /suid/id; busybox grep NoNewPrivs /proc/self/status; /suid/id -u'").stdout();
+        assertThat(report).startsWith("755\n").contains("NoNewPrivs:\t1").endsWith(ok(home, "id -u").stdout());
+    }
+
+    @Test
+    void executableImageRunsByItselfAndBySymlinkName() {
+        String dir = workDirectory("exe");
+        ok(dir, "berth convert " + IMAGE + " -o tool.img --executable && ln -s tool.img python3");
+        assertThat(ok(dir, "./tool.img a b").stdout()).isEqualTo("name=tool.img args=a b\n");
+        assertThat(ok(dir, "./python3 -c 1").stdout()).isEqualTo("name=python3 args=-c 1\n");
+        assertThat(ok(dir, "berth run --sandbox tool.img").stdout()).isEqualTo("name= args=default\n");
+    }
+
+    @Test
+    void theCacheIsPrivateToItsOwner() throws IOException {
+        ok(home, "berth exec " + IMAGE + " sh -c true");
+        assertThat(ok(home, "stat -c %a .cache/berth .cache/berth/images").stdout()).isEqualTo("700\n700\n");
+        assertThat(Files.exists(Path.of(home))).isTrue();
+    }
+}

@@ -1,0 +1,126 @@
+package dev.berth.cli.runtime;
+
+import dev.berth.cli.Tools;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * An ordinary user to run berth as, the way the runtime is meant to be used. When the tests run
+ * as root (CI), a user is created and given its own copy of berth's class path, which it can read
+ * (root's Maven repository is closed to it); otherwise the current user is the one.
+ */
+final class UnprivilegedUser {
+    static final String NAME = "berth-runtime-test";
+
+    private final Path workspace;
+    private final Path launcher;
+    private final boolean root;
+    private final String home;
+
+    private UnprivilegedUser(Path workspace, Path launcher, boolean root, String home) {
+        this.workspace = workspace;
+        this.launcher = launcher;
+        this.root = root;
+        this.home = home;
+    }
+
+    static UnprivilegedUser create() throws IOException {
+        boolean root = "root".equals(System.getProperty("user.name"));
+        Path workspace = Files.createTempDirectory(Path.of("/tmp"), "berth-runtime-it-");
+        Files.setPosixFilePermissions(workspace, PosixFilePermissions.fromString("rwxr-xr-x"));
+        if (root) {
+            if (Tools.run(workspace, "id", NAME).exitCode() != 0) {
+                Tools.ok(workspace, "useradd", "--create-home", "--shell", "/bin/sh", NAME);
+            }
+            // FUSE is how berth mounts images; this machine ships /dev/fuse closed to users.
+            Tools.ok(workspace, "chmod", "0666", "/dev/fuse");
+        }
+        Path launcher = workspace.resolve("bin/berth");
+        Files.createDirectories(launcher.getParent());
+        Files.writeString(launcher, "#!/bin/sh\nexec " + Path.of(System.getProperty("java.home"), "bin", "java")
+                + " -XX:+UseSerialGC -XX:TieredStopAtLevel=1 --enable-native-access=ALL-UNNAMED -cp '"
+                + copyClassPath(workspace.resolve("lib")) + "' dev.berth.cli.Main \"$@\"\n");
+        Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Tools.ok(workspace, "chmod", "-R", "a+rX", workspace.toString());
+        Files.createDirectory(workspace.resolve("scratch"));
+        Tools.ok(workspace, "chmod", "1777", workspace.resolve("scratch").toString());
+        String home = root ? "/home/" + NAME : System.getProperty("user.home");
+        return new UnprivilegedUser(workspace, launcher, root, home);
+    }
+
+    /** A copy of this test JVM's class path that any user can read. */
+    private static String copyClassPath(Path lib) throws IOException {
+        Files.createDirectories(lib);
+        List<String> entries = new ArrayList<>();
+        int index = 0;
+        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            Path source = Path.of(entry);
+            if (!Files.exists(source)) {
+                continue;
+            }
+            Path target = lib.resolve((index++) + (Files.isDirectory(source) ? "" : ".jar"));
+            if (Files.isDirectory(source)) {
+                try (Stream<Path> walk = Files.walk(source)) {
+                    for (Path path : walk.toList()) {
+                        Path copy = target.resolve(source.relativize(path).toString());
+                        if (Files.isDirectory(path)) {
+                            Files.createDirectories(copy);
+                        } else {
+                            Files.copy(path, copy);
+                        }
+                    }
+                }
+            } else {
+                Files.copy(source, target);
+            }
+            entries.add(target.toString());
+        }
+        return String.join(":", entries);
+    }
+
+    Path workspace() {
+        return workspace;
+    }
+
+    /** A directory in the workspace where the user may create things. */
+    Path scratch() {
+        return workspace.resolve("scratch");
+    }
+
+    /** The user's numeric id, for pgrep. */
+    String uid() {
+        return root ? Tools.ok(workspace, "id", "-u", NAME).stdout().strip() : Tools.ok(workspace, "id", "-u").stdout().strip();
+    }
+
+    String home() {
+        return home;
+    }
+
+    /** Runs a shell command line as the user in {@code dir}, with berth on PATH. */
+    Tools.Result sh(String dir, String commandLine) {
+        return Tools.run(workspace, Map.of(), command(dir, commandLine));
+    }
+
+    Process start(String dir, String commandLine) throws IOException {
+        return new ProcessBuilder(command(dir, commandLine)).redirectErrorStream(true).start();
+    }
+
+    private List<String> command(String dir, String commandLine) {
+        List<String> command = new ArrayList<>();
+        if (root) {
+            command.addAll(List.of("runuser", "-u", NAME, "--"));
+        }
+        // as from a terminal: signals the test JVM was started ignoring (SIGINT, in the background) are restored
+        command.addAll(List.of("env", "--default-signal=INT,TERM,HUP", "-i", "HOME=" + home, "USER=" + (root ? NAME : System.getProperty("user.name")),
+                "PATH=" + launcher.getParent() + ":/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin",
+                "sh", "-c", "cd '" + dir + "' && " + commandLine));
+        return command;
+    }
+}
