@@ -186,7 +186,8 @@ public final class RegistryHandler extends Handler.Abstract {
 
     private void getManifest(Request request, Response response, Callback callback, Route route, boolean head) throws IOException {
         ManifestBytes manifest = registry.manifest(route.repository(), route.reference());
-        String accept = request.getHeaders().get(HttpHeader.ACCEPT);
+        // Go clients send one Accept header per type: read them all.
+        List<String> accept = request.getHeaders().getCSV(HttpHeader.ACCEPT, false);
         if (!accepts(accept, manifest.mediaType())) {
             manifest = negotiate(route, manifest, accept);
         }
@@ -223,7 +224,7 @@ public final class RegistryHandler extends Handler.Abstract {
      * A client whose Accept leaves out the stored type: an index asked for by tag falls back to its
      * linux/amd64 image (what Docker-era clients expect); anything else is not found for this client.
      */
-    private ManifestBytes negotiate(Route route, ManifestBytes manifest, String accept) throws IOException {
+    private ManifestBytes negotiate(Route route, ManifestBytes manifest, List<String> accept) throws IOException {
         if (manifest.isIndex() && !Registry.isDigestReference(route.reference())) {
             for (Descriptor entry : manifest.index().manifests()) {
                 if (entry.platform() != null && "linux".equals(entry.platform().os())
@@ -236,11 +237,11 @@ public final class RegistryHandler extends Handler.Abstract {
                 + manifest.mediaType() + ", which the request's Accept header does not allow");
     }
 
-    static boolean accepts(String accept, String mediaType) {
-        if (accept == null || accept.isBlank()) {
+    static boolean accepts(List<String> accept, String mediaType) {
+        if (accept.isEmpty()) {
             return true;
         }
-        for (String part : accept.split(",")) {
+        for (String part : accept) {
             String type = part.strip();
             int semicolon = type.indexOf(';');
             if (semicolon >= 0) {
