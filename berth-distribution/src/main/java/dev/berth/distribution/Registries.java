@@ -46,11 +46,16 @@ public final class Registries {
 
     /** A connected client for the registry host, with the stored credentials. */
     public RegistryClient client(String registry) throws IOException {
+        return client(registry, retry.attempts());
+    }
+
+    private RegistryClient client(String registry, int pingAttempts) throws IOException {
         RegistryClient existing = clients.get(registry);
         if (existing != null) {
             return existing;
         }
-        RegistryClient connected = RegistryClient.connect(registry, settings(registry), () -> lookup(registry), retry);
+        RegistryClient connected = RegistryClient.connect(registry, settings(registry), () -> lookup(registry), retry,
+                pingAttempts);
         clients.putIfAbsent(registry, connected);
         return connected;
     }
@@ -81,7 +86,7 @@ public final class Registries {
         List<String> candidates = new ArrayList<>(settings(reference.registry()).mirrors());
         for (String mirror : candidates) {
             try {
-                RegistrySource source = new RegistrySource(client(mirror), reference.repository());
+                RegistrySource source = new RegistrySource(client(mirror, 1), reference.repository());
                 return new Resolved(source, source.resolve(reference));
             } catch (BerthException | IOException mirrorFailed) {
                 // Mirrors are a convenience: the origin is the authority.

@@ -52,6 +52,15 @@ public final class RegistryClient {
      */
     public static RegistryClient connect(String registry, RegistrySettings settings,
                                          Supplier<Optional<Credentials>> credentials, RetryPolicy retry) throws IOException {
+        return connect(registry, settings, credentials, retry, retry.attempts());
+    }
+
+    /**
+     * As {@link #connect(String, RegistrySettings, Supplier, RetryPolicy)}, but gives the first
+     * contact only {@code pingAttempts}: a mirror that is down should be passed over at once.
+     */
+    public static RegistryClient connect(String registry, RegistrySettings settings, Supplier<Optional<Credentials>> credentials,
+                                         RetryPolicy retry, int pingAttempts) throws IOException {
         HttpClient.Builder builder = HttpClient.newBuilder()
                 .connectTimeout(CONNECT_TIMEOUT)
                 .followRedirects(HttpClient.Redirect.NEVER);
@@ -66,7 +75,7 @@ public final class RegistryClient {
         RegistryClient secure = new RegistryClient(registry, URI.create("https://" + host), tls, authenticator, retry);
         if (!plainAllowed) {
             try {
-                secure.ping(retry.attempts());
+                secure.ping(pingAttempts);
             } catch (RegistryException e) {
                 throw isCertificateProblem(e.getCause()) ? untrustedCertificate(registry, (IOException) e.getCause()) : e;
             }
@@ -87,7 +96,7 @@ public final class RegistryClient {
         HttpClient plainHttp = builder.version(HttpClient.Version.HTTP_1_1).build();
         RegistryClient plain = new RegistryClient(registry, URI.create("http://" + host), plainHttp,
                 new Authenticator(registry, plainHttp, credentials), retry);
-        plain.ping(retry.attempts());
+        plain.ping(pingAttempts);
         return plain;
     }
 

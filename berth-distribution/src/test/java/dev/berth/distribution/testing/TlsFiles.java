@@ -1,0 +1,37 @@
+package dev.berth.distribution.testing;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.Certificate;
+import java.util.Base64;
+
+/** A key pair and self-signed certificate for 127.0.0.1, made with the JDK's keytool, as PEM files a Go server reads. */
+public record TlsFiles(Path certificate, Path key) {
+
+    public static TlsFiles forLoopback(Path dir) throws Exception {
+        Files.createDirectories(dir);
+        Path keystore = dir.resolve("server.p12");
+        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        Programs.check(keytool, "-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1",
+                "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1", "-validity", "2", "-storetype", "PKCS12",
+                "-keystore", keystore.toString(), "-storepass", "changeit", "-keypass", "changeit");
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(keystore)) {
+            store.load(in, "changeit".toCharArray());
+        }
+        PrivateKey key = (PrivateKey) store.getKey("server", "changeit".toCharArray());
+        Certificate certificate = store.getCertificate("server");
+        Path certificateFile = dir.resolve("server.pem");
+        Path keyFile = dir.resolve("server.key");
+        Files.writeString(certificateFile, pem("CERTIFICATE", certificate.getEncoded()));
+        Files.writeString(keyFile, pem("PRIVATE KEY", key.getEncoded()));
+        return new TlsFiles(certificateFile, keyFile);
+    }
+
+    private static String pem(String type, byte[] der) {
+        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der)
+                + "\n-----END " + type + "-----\n";
+    }
+}
