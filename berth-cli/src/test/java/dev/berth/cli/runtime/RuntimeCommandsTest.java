@@ -32,8 +32,12 @@ class RuntimeCommandsTest {
         Path layout = user.workspace().resolve("layout");
         UmociImages.busybox(layout, "test", 0);
         addSetuidFileAndEntrypoint(layout);
-        Tools.ok(user.workspace(), "chmod", "-R", "a+rX", layout.toString());
-        ok(home, "berth rmi " + IMAGE + " >/dev/null 2>&1; berth import " + layout + " --name " + IMAGE);
+        Path otherPlatform = variant(layout, "arm", "--architecture", "arm64");
+        Path noCommand = variant(layout, "bare", "--clear", "config.entrypoint", "--clear", "config.cmd");
+        Tools.ok(user.workspace(), "chmod", "-R", "a+rX", user.workspace().toString());
+        for (String[] image : new String[][] {{IMAGE, layout.toString()}, {"rt:arm", otherPlatform.toString()}, {"rt:bare", noCommand.toString()}}) {
+            ok(home, "berth rmi " + image[0] + " >/dev/null 2>&1; berth import " + image[1] + " --name " + image[0]);
+        }
     }
 
     /** A setuid copy of busybox and an entrypoint that reports its name and arguments. */
@@ -48,6 +52,16 @@ class RuntimeCommandsTest {
                 "--config.entrypoint", "/bin/sh", "--config.entrypoint", "-c",
                 "--config.entrypoint", "echo \"name=$BERTH_NAME args=$*\"", "--config.entrypoint", "entry",
                 "--config.cmd", "default");
+    }
+
+    /** A copy of {@code layout} whose image config umoci changed with {@code change}. */
+    private static Path variant(Path layout, String name, String... change) {
+        Path copy = user.workspace().resolve("layout-" + name);
+        Tools.ok(user.workspace(), "cp", "-r", layout.toString(), copy.toString());
+        java.util.List<String> command = new java.util.ArrayList<>(List.of("umoci", "config", "--image", copy + ":test"));
+        command.addAll(List.of(change));
+        Tools.run(user.workspace(), java.util.Map.of(), command).assertSuccess(String.join(" ", command));
+        return copy;
     }
 
     private static Tools.Result ok(String dir, String commandLine) {
@@ -157,5 +171,78 @@ class RuntimeCommandsTest {
         ok(home, "berth exec " + IMAGE + " sh -c true");
         assertThat(ok(home, "stat -c %a .cache/berth .cache/berth/images").stdout()).isEqualTo("700\n700\n");
         assertThat(Files.exists(Path.of(home))).isTrue();
+    }
+
+    @Test
+    void fakerootIsRootInsideAndNothingOnTheHost() {
+        assertThat(ok(home, "berth exec --fakeroot " + IMAGE + " busybox id -u").stdout()).isEqualTo("0\n");
+        assertThat(user.sh(home, "berth exec --fakeroot --bind /etc:/host-etc " + IMAGE + " sh -c 'echo x > /host-etc/berth-fakeroot'")
+                .exitCode()).isNotZero();
+        assertThat(Files.exists(Path.of("/etc/berth-fakeroot"))).isFalse();
+    }
+
+    @Test
+    void netNoneLeavesOnlyLoopbackAndPidGivesOwnProcessIds() {
+        String interfaces = ok(home, "berth exec --net none " + IMAGE + " sh -c 'busybox tail -n +3 /proc/net/dev | busybox cut -d: -f1'").stdout();
+        assertThat(interfaces.strip()).isEqualTo("lo");
+        assertThat(Integer.parseInt(ok(home, "berth exec --pid " + IMAGE + " sh -c 'echo $$'").stdout().strip())).isLessThanOrEqualTo(2);
+    }
+
+    @Test
+    void environmentLayersHostImageFileAndFlagsAndCleanenvKeepsTheKeepList() {
+        String dir = workDirectory("env");
+        ok(dir, "printf '# comment\\nFROM_FILE=file\\nBOTH=file\\n' > vars.env");
+        String env = ok(dir, "FROM_HOST=host BOTH=host berth exec --env-file vars.env --env BOTH=flag " + IMAGE + " busybox env").stdout();
+        assertThat(env.lines()).contains("FROM_HOST=host", "FROM_FILE=file", "BOTH=flag", "PATH=/bin", "HOME=" + home);
+        String clean = ok(dir, "FROM_HOST=host berth exec --cleanenv " + IMAGE + " busybox env").stdout();
+        assertThat(clean.lines()).contains("HOME=" + home, "PATH=/bin").noneMatch(line -> line.startsWith("FROM_HOST="));
+    }
+
+    @Test
+    void pwdChoosesTheWorkingDirectory() {
+        assertThat(ok(home, "berth exec --pwd /bin " + IMAGE + " sh -c pwd").stdout()).isEqualTo("/bin\n");
+        assertThat(ok(home, "berth exec " + IMAGE + " sh -c pwd").stdout()).isEqualTo(home + "\n");
+    }
+
+    @Test
+    void imagesThatCannotRunHereFailWithAClearMessage() {
+        Tools.Result arm = user.sh(home, "berth exec rt:arm sh -c 'echo ran'");
+        assertThat(arm.exitCode()).isEqualTo(1);
+        assertThat(arm.stderr()).contains("linux/arm64").contains("cannot run on this linux/amd64");
+        Tools.Result bare = user.sh(home, "berth run rt:bare");
+        assertThat(bare.exitCode()).isEqualTo(1);
+        assertThat(bare.stderr()).contains("no entrypoint and no command");
+    }
+
+    @Test
+    void aKilledRunsMountIsCleanedByTheNextRun() throws Exception {
+        Process berth = user.start(home, "exec berth exec " + IMAGE + " sh -c 'echo ready; while :; do busybox sleep 1; done'");
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(berth.getInputStream(), StandardCharsets.UTF_8))) {
+            assertThat(out.readLine()).isEqualTo("ready");
+            String java = Tools.ok(user.workspace(), "pgrep", "-u", user.uid(), "-f", "dev.berth.cli.Main").stdout().strip();
+            Tools.ok(user.workspace(), "kill", "-KILL", java);
+            assertThat(berth.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        }
+        String runs = "/tmp/berth-" + user.uid() + "/runs/";
+        assertThat(mountsUnder(runs)).isNotEmpty();
+        ok(home, "berth exec " + IMAGE + " sh -c true");
+        assertThat(mountsUnder(runs)).isEmpty();
+        assertThat(ok(home, "ls " + runs).stdout()).isEmpty();
+    }
+
+    private static List<String> mountsUnder(String prefix) throws IOException {
+        return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream().filter(line -> line.contains(" " + prefix)).toList();
+    }
+
+    @Test
+    void aSharedReadOnlyCacheIsUsedWithoutWritingToIt() {
+        ok(home, "berth exec " + IMAGE + " sh -c true");
+        String shared = workDirectory("shared");
+        ok(home, "mkdir " + shared + "/images && cp .cache/berth/images/*.sqfs " + shared + "/images/ && chmod -R a-w " + shared);
+        String own = workDirectory("own-cache");
+        assertThat(ok(home, "BERTH_CACHE_DIR=" + own + " BERTH_SHARED_CACHE=" + shared + " berth exec " + IMAGE + " sh -c 'echo ran'")
+                .stdout()).isEqualTo("ran\n");
+        assertThat(ok(home, "ls " + own).stdout()).doesNotContain("images");
+        ok(home, "chmod -R u+w " + shared);
     }
 }
