@@ -292,8 +292,22 @@ public final class FilesystemStorage implements RegistryStorage {
         List<UploadState> result = new ArrayList<>();
         for (Path dir : list(uploads)) {
             String id = dir.getFileName().toString();
-            readState(id, dir).ifPresentOrElse(result::add,
-                    () -> result.add(new UploadState(id, "", DigestAlgorithm.SHA256, 0, Instant.EPOCH)));
+            if (!id.matches("[0-9a-f-]{36}")) {
+                continue;
+            }
+            Optional<UploadState> state = readState(id, dir);
+            if (state.isPresent()) {
+                result.add(state.get());
+            } else {
+                // No state yet (being created right now) or never (a crash during creation):
+                // the directory's age tells which, so expiry handles both.
+                try {
+                    Instant created = Files.getLastModifiedTime(dir).toInstant();
+                    result.add(new UploadState(id, "", DigestAlgorithm.SHA256, 0, created));
+                } catch (NoSuchFileException e) {
+                    // finished meanwhile
+                }
+            }
         }
         return result;
     }
