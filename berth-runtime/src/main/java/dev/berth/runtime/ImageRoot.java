@@ -15,8 +15,8 @@ import java.util.List;
 
 /**
  * Makes an image file's tree available on the host for bwrap to build the container from:
- * mounted with squashfuse_ll (multithreaded FUSE, nothing written), or extracted once into the
- * cache (directory mode, for hosts without FUSE or with --sandbox).
+ * extracted once into the node-local cache (the default, and what hosts without FUSE need), or
+ * mounted for the run with squashfuse_ll (multithreaded FUSE, nothing written to disk).
  */
 public final class ImageRoot {
     private ImageRoot() {
@@ -30,10 +30,7 @@ public final class ImageRoot {
     }
 
     public static RootMode effectiveMode(RootMode requested) {
-        if (requested != RootMode.AUTO) {
-            return requested;
-        }
-        return fuseAvailable() ? RootMode.FUSE : RootMode.DIRECTORY;
+        return requested == RootMode.AUTO ? RootMode.DIRECTORY : requested;
     }
 
     /** The read-only tree of {@code image}, mounted in {@code run} or extracted into {@code cache}. */
@@ -41,7 +38,7 @@ public final class ImageRoot {
         if (mode == RootMode.FUSE) {
             if (!fuseAvailable()) {
                 throw new BerthException("FUSE_UNAVAILABLE", "cannot mount images here: /dev/fuse is not usable by you"
-                        + " or squashfuse_ll/fusermount3 are missing; run with --sandbox to extract the image instead");
+                        + " or squashfuse_ll/fusermount3 are missing; run without --fuse to extract the image instead");
             }
             Path mountPoint = run.newDirectory("image");
             run.mount(List.of(Tools.SQUASHFUSE.require(), "-o", "offset=" + image.offset(), image.path().toString(),

@@ -51,14 +51,20 @@ final class ContainerFlags {
     @Option(names = "--pid", description = "Give the container its own PID namespace.")
     private boolean ownPids;
 
-    @Option(names = "--sandbox", description = "Run from a directory extracted from the image instead of mounting it with FUSE.")
+    @Option(names = "--sandbox", description = "Run from a directory extracted once from the image into your cache (the default).")
     private boolean sandbox;
+
+    @Option(names = "--fuse", description = "Mount the image file with squashfuse_ll for this run instead of extracting it.")
+    private boolean fuse;
 
     @Option(names = "--shared-cache", paramLabel = "DIR",
             description = "A read-only cache of converted images to use before your own (default: $BERTH_SHARED_CACHE).")
     Path sharedCache;
 
     ContainerOptions toOptions() throws IOException {
+        if (fuse && sandbox) {
+            throw new BerthException("USAGE", "--fuse and --sandbox exclude each other");
+        }
         if (!network.equals("host") && !network.equals("none")) {
             throw new BerthException("USAGE", "--net must be host or none, not \"" + network + "\"");
         }
@@ -85,7 +91,7 @@ final class ContainerFlags {
         }
         return new ContainerOptions(binds.stream().map(Bind::parse).toList(), variables, cleanEnvironment, noHome, contain,
                 workingDirectory, writableTmpfs, fakeroot, network.equals("host"), ownPids,
-                sandbox ? RootMode.DIRECTORY : RootMode.AUTO);
+                fuse ? RootMode.FUSE : sandbox ? RootMode.DIRECTORY : RootMode.AUTO);
     }
 
     private static void put(Map<String, String> variables, String assignment, String from) {

@@ -146,6 +146,7 @@ class RuntimeCommandsTest {
     @Test
     void theImageIsReadOnlyAndWritableTmpfsWritesVanish() {
         assertThat(user.sh(home, "berth exec " + IMAGE + " sh -c 'echo x > /bin/new'").exitCode()).isNotZero();
+        assertThat(user.sh(home, "berth exec --fuse " + IMAGE + " sh -c 'echo x > /bin/new'").exitCode()).isNotZero();
         assertThat(ok(home, "berth exec --writable-tmpfs " + IMAGE + " sh -c 'echo kept > /bin/new && cat /bin/new'").stdout())
                 .isEqualTo("kept\n");
         assertThat(user.sh(home, "berth exec --writable-tmpfs " + IMAGE + " sh -c 'test -e /bin/new'").exitCode()).isEqualTo(1);
@@ -163,7 +164,7 @@ class RuntimeCommandsTest {
         ok(dir, "berth convert " + IMAGE + " -o tool.img --executable && ln -s tool.img python3");
         assertThat(ok(dir, "./tool.img a b").stdout()).isEqualTo("name=tool.img args=a b\n");
         assertThat(ok(dir, "./python3 -c 1").stdout()).isEqualTo("name=python3 args=-c 1\n");
-        assertThat(ok(dir, "berth run --sandbox tool.img").stdout()).isEqualTo("name= args=default\n");
+        assertThat(ok(dir, "berth run --fuse tool.img").stdout()).isEqualTo("name= args=default\n");
     }
 
     @Test
@@ -216,7 +217,7 @@ class RuntimeCommandsTest {
 
     @Test
     void aKilledRunsMountIsCleanedByTheNextRun() throws Exception {
-        Process berth = user.start(home, "exec berth exec " + IMAGE + " sh -c 'echo ready; while :; do busybox sleep 1; done'");
+        Process berth = user.start(home, "exec berth exec --fuse " + IMAGE + " sh -c 'echo ready; while :; do busybox sleep 1; done'");
         try (BufferedReader out = new BufferedReader(new InputStreamReader(berth.getInputStream(), StandardCharsets.UTF_8))) {
             assertThat(out.readLine()).isEqualTo("ready");
             String java = Tools.ok(user.workspace(), "pgrep", "-u", user.uid(), "-f", "dev.berth.cli.Main").stdout().strip();
@@ -225,7 +226,7 @@ class RuntimeCommandsTest {
         }
         String runs = "/tmp/berth-" + user.uid() + "/runs/";
         assertThat(mountsUnder(runs)).isNotEmpty();
-        ok(home, "berth exec " + IMAGE + " sh -c true");
+        assertThat(ok(home, "berth exec --fuse " + IMAGE + " busybox id -u").stdout()).isEqualTo(ok(home, "id -u").stdout());
         assertThat(mountsUnder(runs)).isEmpty();
         assertThat(ok(home, "ls " + runs).stdout()).isEmpty();
     }
@@ -240,7 +241,7 @@ class RuntimeCommandsTest {
         String shared = workDirectory("shared");
         ok(home, "mkdir " + shared + "/images && cp .cache/berth/images/*.sqfs " + shared + "/images/ && chmod -R a-w " + shared);
         String own = workDirectory("own-cache");
-        assertThat(ok(home, "BERTH_CACHE_DIR=" + own + " BERTH_SHARED_CACHE=" + shared + " berth exec " + IMAGE + " sh -c 'echo ran'")
+        assertThat(ok(home, "BERTH_CACHE_DIR=" + own + " BERTH_SHARED_CACHE=" + shared + " berth exec --fuse " + IMAGE + " sh -c 'echo ran'")
                 .stdout()).isEqualTo("ran\n");
         assertThat(ok(home, "ls " + own).stdout()).doesNotContain("images");
         ok(home, "chmod -R u+w " + shared);
