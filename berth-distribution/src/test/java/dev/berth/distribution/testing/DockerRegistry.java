@@ -16,7 +16,7 @@ import java.util.List;
  * configured per test: anonymous, htpasswd, token auth, TLS. Fails, never skips, when the
  * program is missing.
  */
-public final class DockerRegistry implements AutoCloseable {
+public final class DockerRegistry implements TestRegistry {
     private final Process process;
     private final int port;
     private final Path log;
@@ -100,13 +100,9 @@ public final class DockerRegistry implements AutoCloseable {
         throw new IOException("docker-registry did not start listening: " + Files.readString(log));
     }
 
+    @Override
     public int port() {
         return port;
-    }
-
-    /** host:port, as in image references. */
-    public String host() {
-        return "127.0.0.1:" + port;
     }
 
     @Override

@@ -100,8 +100,7 @@ public final class FaultyProxy implements AutoCloseable {
                     try {
                         pump(fromClient, toUpstream, cutRequest ? cutAfter : Long.MAX_VALUE);
                         if (cutRequest) {
-                            upstream.close();
-                            client.close();
+                            hangUp(upstream, client);
                         }
                     } catch (IOException ignored) {
                         // one side hung up: the response pump sees it too
@@ -112,6 +111,12 @@ public final class FaultyProxy implements AutoCloseable {
             }
         } catch (IOException ignored) {
             // a cut connection is the point of this class
+        }
+    }
+
+    private static void hangUp(Socket... sockets) throws IOException {
+        for (Socket socket : sockets) {
+            socket.close();
         }
     }
 
