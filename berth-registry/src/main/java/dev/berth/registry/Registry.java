@@ -296,6 +296,18 @@ public final class Registry {
         return load(repository, digest).orElseThrow(() -> manifestUnknown(repository, reference));
     }
 
+    /**
+     * The manifest when answering needs no storage access (a known repository, reference and
+     * cached content), else null: the caller then takes the full, possibly blocking, path.
+     */
+    public ManifestBytes cachedManifest(String repository, String reference) {
+        if (!index.exists(repository) || isDigestReference(reference)) {
+            return null;
+        }
+        Digest digest = index.get(repository).tags.get(reference);
+        return digest == null ? null : manifests.get(digest);
+    }
+
     private Optional<ManifestBytes> load(String repository, Digest digest) throws IOException {
         ManifestBytes cached = manifests.get(digest);
         if (cached != null) {

@@ -21,6 +21,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.security.KeyStore;
 import java.time.Duration;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -63,7 +64,8 @@ public final class RegistryServer implements Closeable {
             Registry registry = new Registry(storage, config);
             QueuedThreadPool threads = new QueuedThreadPool();
             threads.setName("berth-registry");
-            threads.setVirtualThreadsExecutor(Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("berth-request-", 0).factory()));
+            Executor requests = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("berth-request-", 0).factory());
+            threads.setVirtualThreadsExecutor(requests);
             Server server = new Server(threads, null, new ArrayByteBufferPool(0, 4096, 1024 * 1024));
             HttpConfiguration http = new HttpConfiguration();
             http.setSendServerVersion(false);
@@ -86,7 +88,7 @@ public final class RegistryServer implements Closeable {
             connector.setIdleTimeout(TimeUnit.MINUTES.toMillis(5));
             server.addConnector(connector);
             // GracefulHandler lets a stop wait for requests in flight instead of cutting them off.
-            server.setHandler(new GracefulHandler(new RegistryHandler(registry)));
+            server.setHandler(new GracefulHandler(new RegistryHandler(registry, requests)));
             server.setErrorHandler(RegistryHandler::jettyError);
             server.setStopTimeout(STOP_TIMEOUT.toMillis());
             server.setStopAtShutdown(false);

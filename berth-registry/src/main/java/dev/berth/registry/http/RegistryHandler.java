@@ -47,12 +47,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.NavigableSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 
 /**
  * The distribution-spec v1.1 HTTP API over a {@link Registry}. Runs each request on a virtual
  * thread and blocks freely; bodies stream between the socket and storage in pooled buffers.
  */
-public final class RegistryHandler extends Handler.Abstract {
+public final class RegistryHandler extends Handler.Abstract.NonBlocking {
     private static final Logger ACCESS = LoggerFactory.getLogger("dev.berth.registry.access");
     private static final Logger LOG = LoggerFactory.getLogger(RegistryHandler.class);
 
@@ -68,21 +69,42 @@ public final class RegistryHandler extends Handler.Abstract {
     private final Registry registry;
     private final Metrics metrics = new Metrics();
     private final boolean accessLog;
+    private final Executor blocking;
     /** Pre-encoded response headers of manifests, so the hot GET-by-tag path formats nothing. */
     private final ConcurrentHashMap<Digest, HttpField[]> manifestHeaders = new ConcurrentHashMap<>();
 
-    public RegistryHandler(Registry registry) {
+    public RegistryHandler(Registry registry, Executor blockingExecutor) {
         this.registry = registry;
         this.accessLog = registry.config().accessLog();
+        this.blocking = blockingExecutor;
     }
 
+    /**
+     * Manifest reads that memory can answer are served right here on Jetty's thread; everything
+     * else (storage, request bodies, streaming) moves to a virtual thread, where blocking is cheap.
+     */
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
         long started = System.nanoTime();
         String path = request.getHttpURI().getPath();
         Route route = Route.of(path == null ? "" : path);
         String method = request.getMethod();
-        Callback finishing = new Callback() {
+        if (route.kind() == Route.Kind.MANIFEST && (method.equals("GET") || method.equals("HEAD"))) {
+            ManifestBytes cached = registry.cachedManifest(route.repository(), route.reference());
+            List<String> accept = request.getHeaders().getCSV(HttpHeader.ACCEPT, false);
+            if (cached != null && accepts(accept, cached.mediaType())) {
+                serveManifest(response, recording(request, response, callback, route, method, path, started), cached,
+                        method.equals("HEAD"));
+                return true;
+            }
+        }
+        blocking.execute(() -> handleBlocking(request, response, callback, route, method, path, started));
+        return true;
+    }
+
+    private Callback recording(Request request, Response response, Callback callback, Route route, String method, String path,
+                               long started) {
+        return new Callback() {
             @Override
             public void succeeded() {
                 record(request, response, route, method, path, started);
@@ -95,6 +117,11 @@ public final class RegistryHandler extends Handler.Abstract {
                 callback.failed(failure);
             }
         };
+    }
+
+    private void handleBlocking(Request request, Response response, Callback callback, Route route, String method, String path,
+                                long started) {
+        Callback finishing = recording(request, response, callback, route, method, path, started);
         response.getHeaders().put(API_VERSION);
         try {
             dispatch(route, method, request, response, finishing);
@@ -113,7 +140,6 @@ public final class RegistryHandler extends Handler.Abstract {
                 finishing.failed(e);
             }
         }
-        return true;
     }
 
     private void record(Request request, Response response, Route route, String method, String path, long started) {
@@ -191,16 +217,17 @@ public final class RegistryHandler extends Handler.Abstract {
         if (!accepts(accept, manifest.mediaType())) {
             manifest = negotiate(route, manifest, accept);
         }
+        serveManifest(response, callback, manifest, head);
+    }
+
+    private void serveManifest(Response response, Callback callback, ManifestBytes manifest, boolean head) {
         HttpFields.Mutable headers = response.getHeaders();
+        headers.put(API_VERSION);
         for (HttpField field : manifestHeaders(manifest)) {
             headers.put(field);
         }
         response.setStatus(200);
-        if (head) {
-            callback.succeeded();
-        } else {
-            response.write(true, ByteBuffer.wrap(manifest.bytesUnsafe()).asReadOnlyBuffer(), callback);
-        }
+        response.write(true, head ? null : ByteBuffer.wrap(manifest.bytesUnsafe()).asReadOnlyBuffer(), callback);
     }
 
     private HttpField[] manifestHeaders(ManifestBytes manifest) {
