@@ -2,7 +2,6 @@ package dev.berth.runtime;
 
 import dev.berth.oci.BerthException;
 import dev.berth.oci.Platform;
-import dev.berth.oci.image.ImageConfig;
 import dev.berth.runtime.sandbox.BwrapCommand;
 import dev.berth.runtime.sandbox.Bind;
 import dev.berth.runtime.sandbox.Caller;
@@ -19,10 +18,10 @@ import java.util.Map;
 
 /** Runs a command from an image file in a bwrap sandbox as the caller, and returns its exit code. */
 public final class ContainerRunner {
-    /** Chooses the command from the image's config (Docker run semantics, exec, shell). */
+    /** Chooses the command from the image's entrypoint and cmd (Docker run semantics, exec, shell). */
     @FunctionalInterface
     public interface CommandChoice {
-        List<String> command(ImageConfig.ContainerConfig config);
+        List<String> command(ImageMetadata image);
     }
 
     private final ImageCache cache;
@@ -43,11 +42,8 @@ public final class ContainerRunner {
         try (RunDirectory run = RunDirectory.create(RunDirectory.base(hostEnvironment, caller))) {
             Path imageTree = ImageRoot.provide(image, options.rootMode(), run, cache);
             ImageMetadata metadata = ImageMetadata.readFrom(imageTree);
-            ImageConfig.ContainerConfig config = metadata.config().config() == null
-                    ? new ImageConfig.ContainerConfig(null, null, null, null, null, null, null, null, null)
-                    : metadata.config().config();
-            requireRunnableHere(metadata.config(), metadata.name());
-            List<String> command = choice.command(config);
+            requireRunnableHere(metadata.platform(), metadata.name());
+            List<String> command = choice.command(metadata);
             if (command.isEmpty()) {
                 throw new BerthException("IMAGE_NO_COMMAND", "image " + metadata.name()
                         + " has no entrypoint and no command; name one, e.g. 'berth exec " + metadata.name() + " /bin/sh'");
@@ -58,29 +54,29 @@ public final class ContainerRunner {
             BwrapCommand.Root root = options.writableTmpfs()
                     ? new BwrapCommand.Root(ImageRoot.writableOverlay(imageTree, run, caller), true)
                     : new BwrapCommand.Root(imageTree, false);
-            String workingDirectory = workingDirectory(options, caller, config, hostWorkingDirectory);
+            String workingDirectory = workingDirectory(options, caller, metadata, hostWorkingDirectory);
             List<String> argv = new ArrayList<>(List.of(Tools.SETSID.require(), Tools.BWRAP.require()));
             argv.addAll(BwrapCommand.build(root, options, caller, etc, hostWorkingDirectory, workingDirectory, command));
-            Map<String, String> environment = ContainerEnvironment.build(hostEnvironment,
-                    config.env() == null ? List.of() : config.env(), options, caller, metadata.name());
+            Map<String, String> environment = ContainerEnvironment.build(hostEnvironment, metadata.env(), options, caller,
+                    metadata.name());
             return Launcher.run(argv, environment);
         }
     }
 
     /** A clear error when an image's platform is not this machine's, before anything is converted or run. */
-    public static void requireRunnableHere(ImageConfig config, String name) {
-        if (config.os() == null || config.architecture() == null) {
+    public static void requireRunnableHere(Platform platform, String name) {
+        if (platform.os() == null || platform.architecture() == null) {
             return;
         }
         Platform host = Platform.host();
-        if (!config.platform().satisfies(host)) {
-            throw new BerthException("PLATFORM_MISMATCH", "image " + name + " is for " + config.platform()
+        if (!platform.satisfies(host)) {
+            throw new BerthException("PLATFORM_MISMATCH", "image " + name + " is for " + platform
                     + " and cannot run on this " + host + " machine; use an image built for " + host);
         }
     }
 
     /** --pwd, else the caller's directory when it is visible inside, else the image's WorkingDir, else /. */
-    private static String workingDirectory(ContainerOptions options, Caller caller, ImageConfig.ContainerConfig config,
+    private static String workingDirectory(ContainerOptions options, Caller caller, ImageMetadata image,
                                            Path hostWorkingDirectory) {
         if (options.workingDirectory() != null) {
             return options.workingDirectory().toString();
@@ -88,6 +84,6 @@ public final class ContainerRunner {
         if (BwrapCommand.showsHostDirectory(options, caller, hostWorkingDirectory)) {
             return hostWorkingDirectory.toString();
         }
-        return config.workingDir() == null || config.workingDir().isBlank() ? "/" : config.workingDir();
+        return image.workingDir() == null || image.workingDir().isBlank() ? "/" : image.workingDir();
     }
 }

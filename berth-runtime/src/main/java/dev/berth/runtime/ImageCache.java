@@ -96,7 +96,10 @@ public final class ImageCache {
         return dir;
     }
 
+    /** Part of every file name, so that a berth that lays images out differently never reads an older one. */
+    static final String FORMAT = "v2";
+
     static String fileName(Digest manifest) {
-        return manifest.algorithm().id() + "-" + manifest.hex() + ".sqfs";
+        return manifest.algorithm().id() + "-" + manifest.hex() + "." + FORMAT + ".sqfs";
     }
 }

@@ -1,6 +1,8 @@
 package dev.berth.runtime;
 
 import dev.berth.oci.Descriptor;
+import dev.berth.oci.NotFoundException;
+import dev.berth.oci.image.ImageConfig;
 import dev.berth.oci.image.ManifestBytes;
 import dev.berth.oci.store.LocalStore;
 import dev.berth.runtime.flatten.LayerFlattener;
@@ -30,18 +32,19 @@ public final class ImageConverter {
         }
         Path target = cache.userImagePath(image.digest());
         byte[] configBytes = store.readBlob(image.manifest().config().digest());
-        ImageMetadata metadata = new ImageMetadata(name, image.digest(), dev.berth.oci.image.ImageConfig.parse(configBytes));
+        ImageMetadata metadata = ImageMetadata.of(name, image.digest(), ImageConfig.parse(configBytes));
         List<LayerFlattener.Layer> layers = new ArrayList<>();
         for (Descriptor layer : image.manifest().layers()) {
             layers.add(new LayerFlattener.Layer(layer.digest().toString(), store.blobPath(layer.digest())));
             if (!store.hasBlob(layer.digest())) {
-                throw new dev.berth.oci.NotFoundException("layer " + layer.digest() + " of " + name
+                throw new NotFoundException("layer " + layer.digest() + " of " + name
                         + " is not in the local store; pull the image again");
             }
         }
         SquashfsWriter.write(target, tar -> {
             LayerFlattener flattener = new LayerFlattener(tar);
-            flattener.addFile(ImageMetadata.PATH_IN_IMAGE, metadata.toJson(configBytes));
+            flattener.addFile(ImageMetadata.CONFIG_IN_IMAGE, ImageMetadata.configJson(name, image.digest(), configBytes));
+            flattener.addFile(ImageMetadata.RUNTIME_IN_IMAGE, metadata.runtimeRecords());
             flattener.flatten(layers);
         }, "converting " + name);
         return target;

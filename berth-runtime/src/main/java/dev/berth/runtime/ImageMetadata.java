@@ -1,27 +1,51 @@
 package dev.berth.runtime;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.oci.Digest;
 import dev.berth.oci.InvalidImageException;
 import dev.berth.oci.Json;
+import dev.berth.oci.Platform;
 import dev.berth.oci.image.ImageConfig;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * What a runnable image file says about itself: berth writes it into every squashfs it makes as
- * {@code /.berth/image.json}, so a converted file carries its entrypoint, command and environment.
+ * What an image file says about itself, so that a converted file runs anywhere: berth writes
+ * it into every squashfs it makes. {@code /.berth/image.json} keeps the image config exactly as
+ * published (labels, licence, history) for people and tools; {@code /.berth/runtime} holds what
+ * a run needs as NUL-separated {@code key=value} records, which start-up reads without a JSON
+ * library (loading Jackson cost more than half a second of every run).
  */
-public record ImageMetadata(String name, Digest manifest, ImageConfig config) {
-    public static final String PATH_IN_IMAGE = ".berth/image.json";
+public record ImageMetadata(String name, Digest manifest, Platform platform, List<String> entrypoint, List<String> cmd,
+                            List<String> env, String workingDir) {
+    public static final String DIRECTORY_IN_IMAGE = ".berth";
+    public static final String CONFIG_IN_IMAGE = DIRECTORY_IN_IMAGE + "/image.json";
+    public static final String RUNTIME_IN_IMAGE = DIRECTORY_IN_IMAGE + "/runtime";
     private static final int MAX_SIZE = 4 * 1024 * 1024;
 
-    public byte[] toJson(byte[] configBytes) {
+    public ImageMetadata {
+        entrypoint = entrypoint == null ? null : List.copyOf(entrypoint);
+        cmd = cmd == null ? null : List.copyOf(cmd);
+        env = env == null ? List.of() : List.copyOf(env);
+    }
+
+    public static ImageMetadata of(String name, Digest manifest, ImageConfig config) {
+        ImageConfig.ContainerConfig process = config.config();
+        return process == null
+                ? new ImageMetadata(name, manifest, config.platform(), null, null, null, null)
+                : new ImageMetadata(name, manifest, config.platform(), process.entrypoint(), process.cmd(), process.env(),
+                process.workingDir());
+    }
+
+    /** The published config with berth's name for the image and its manifest digest around it. */
+    public static byte[] configJson(String name, Digest manifest, byte[] configBytes) {
         ObjectNode node = Json.mapper().createObjectNode();
         node.put("name", name);
         node.put("manifest", manifest.toString());
@@ -29,12 +53,40 @@ public record ImageMetadata(String name, Digest manifest, ImageConfig config) {
         return Json.write(node);
     }
 
+    public byte[] runtimeRecords() {
+        StringBuilder out = new StringBuilder();
+        append(out, "name", name);
+        append(out, "manifest", manifest.toString());
+        append(out, "os", platform.os());
+        append(out, "architecture", platform.architecture());
+        append(out, "variant", platform.variant());
+        append(out, "workdir", workingDir);
+        appendList(out, "entrypoint", entrypoint);
+        appendList(out, "cmd", cmd);
+        appendList(out, "env", env);
+        return out.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void append(StringBuilder out, String key, String value) {
+        if (value != null) {
+            out.append(key).append('=').append(value.replace('\0', ' ')).append('\0');
+        }
+    }
+
+    /** A list is a "key.set" marker (so an empty list differs from none) and one record per element. */
+    private static void appendList(StringBuilder out, String key, List<String> values) {
+        if (values != null) {
+            append(out, key + ".set", "");
+            values.forEach(value -> append(out, key, value));
+        }
+    }
+
     /** Reads the metadata from a mounted or extracted image root, never following a link out of it. */
     public static ImageMetadata readFrom(Path root) throws IOException {
-        Path file = root.resolve(PATH_IN_IMAGE);
+        Path file = root.resolve(RUNTIME_IN_IMAGE);
         if (!Files.isDirectory(file.getParent(), LinkOption.NOFOLLOW_LINKS)
                 || !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-            throw new InvalidImageException("this image file was not made by berth (it has no /" + PATH_IN_IMAGE
+            throw new InvalidImageException("this image file was not made by berth (it has no /" + RUNTIME_IN_IMAGE
                     + "); convert the image with 'berth convert'");
         }
         byte[] bytes;
@@ -42,14 +94,48 @@ public record ImageMetadata(String name, Digest manifest, ImageConfig config) {
             bytes = in.readNBytes(MAX_SIZE + 1);
         }
         if (bytes.length > MAX_SIZE) {
-            throw new InvalidImageException("/" + PATH_IN_IMAGE + " in the image is larger than " + MAX_SIZE + " bytes");
+            throw new InvalidImageException("/" + RUNTIME_IN_IMAGE + " in the image is larger than " + MAX_SIZE + " bytes");
         }
-        JsonNode tree = Json.tree(bytes, "berth image metadata");
-        JsonNode config = tree.get("config");
-        if (config == null || !tree.hasNonNull("manifest")) {
-            throw new InvalidImageException("/" + PATH_IN_IMAGE + " in the image is incomplete");
+        return parse(new String(bytes, StandardCharsets.UTF_8));
+    }
+
+    static ImageMetadata parse(String records) {
+        String name = "";
+        String manifest = null;
+        String os = null;
+        String architecture = null;
+        String variant = null;
+        String workingDir = null;
+        List<String> entrypoint = null;
+        List<String> cmd = null;
+        List<String> env = new ArrayList<>();
+        for (String record : records.split("\0")) {
+            int equals = record.indexOf('=');
+            if (equals < 0) {
+                continue;
+            }
+            String value = record.substring(equals + 1);
+            switch (record.substring(0, equals)) {
+                case "name" -> name = value;
+                case "manifest" -> manifest = value;
+                case "os" -> os = value;
+                case "architecture" -> architecture = value;
+                case "variant" -> variant = value;
+                case "workdir" -> workingDir = value;
+                case "entrypoint.set" -> entrypoint = new ArrayList<>();
+                case "entrypoint" -> entrypoint.add(value);
+                case "cmd.set" -> cmd = new ArrayList<>();
+                case "cmd" -> cmd.add(value);
+                case "env" -> env.add(value);
+                default -> {
+                    // a key from a newer berth: ignored, so older releases still run newer files
+                }
+            }
         }
-        return new ImageMetadata(tree.path("name").asText(""), Digest.parse(tree.get("manifest").asText()),
-                ImageConfig.parse(Json.write(config)));
+        if (manifest == null) {
+            throw new InvalidImageException("/" + RUNTIME_IN_IMAGE + " in the image names no manifest");
+        }
+        return new ImageMetadata(name, Digest.parse(manifest), Platform.of(os, architecture, variant), entrypoint, cmd, env,
+                workingDir);
     }
 }

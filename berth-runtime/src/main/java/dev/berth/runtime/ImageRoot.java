@@ -99,7 +99,7 @@ public final class ImageRoot {
     /** Cached conversions are named by manifest digest; other files by what identifies their current content. */
     private static String extractionKey(ImageFile image) throws IOException {
         String name = image.path().getFileName().toString();
-        if (name.matches("sha256-[0-9a-f]{64}\\.sqfs")) {
+        if (name.matches("sha(256|512)-[0-9a-f]+\\." + ImageCache.FORMAT + "\\.sqfs")) {
             return name.substring(0, name.length() - ".sqfs".length());
         }
         String identity = image.path().toRealPath() + "\n" + Files.size(image.path()) + "\n"

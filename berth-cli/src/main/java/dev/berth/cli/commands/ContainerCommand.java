@@ -1,6 +1,7 @@
 package dev.berth.cli.commands;
 
 import dev.berth.oci.Descriptor;
+import dev.berth.oci.MediaType;
 import dev.berth.oci.Platform;
 import dev.berth.oci.image.ImageConfig;
 import dev.berth.oci.image.ManifestBytes;
@@ -17,6 +18,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * What run, exec, shell and convert share: finding the image REF names, as a runnable file.
@@ -47,6 +49,13 @@ abstract class ContainerCommand extends StoreCommand {
             return ImageFile.open(asFile);
         }
         ImageRecord record = store.require(reference);
+        if (!MediaType.isIndex(record.root().mediaType())) {
+            // converted before: start without parsing manifest or config (the file carries what a run needs)
+            Optional<Path> converted = cache.find(record.root().digest());
+            if (converted.isPresent()) {
+                return ImageFile.open(converted.get());
+            }
+        }
         ManifestBytes root = store.manifest(record.root());
         ManifestBytes image = root;
         if (root.isIndex()) {
@@ -54,7 +63,7 @@ abstract class ContainerCommand extends StoreCommand {
             image = store.manifest(chosen);
         }
         String name = record.name().toString();
-        ContainerRunner.requireRunnableHere(ImageConfig.parse(store.readBlob(image.manifest().config().digest())), name);
+        ContainerRunner.requireRunnableHere(ImageConfig.parse(store.readBlob(image.manifest().config().digest())).platform(), name);
         return ImageFile.open(new ImageConverter(store, cache).squashfs(name, image));
     }
 }

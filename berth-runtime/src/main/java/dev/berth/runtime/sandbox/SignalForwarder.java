@@ -20,9 +20,13 @@ import java.util.concurrent.CompletableFuture;
 final class SignalForwarder {
     private static final List<String> FORWARDED = List.of("INT", "TERM", "HUP");
     private static final long FIND_CHILD_ATTEMPTS = 200;
-    private static final MethodHandle KILL = Linker.nativeLinker().downcallHandle(
-            Linker.nativeLinker().defaultLookup().find("kill").orElseThrow(),
-            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+
+    /** kill(2), linked on first use: linking costs a tenth of a second that most runs never need. */
+    private static final class Libc {
+        static final MethodHandle KILL = Linker.nativeLinker().downcallHandle(
+                Linker.nativeLinker().defaultLookup().find("kill").orElseThrow(),
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+    }
 
     private final CompletableFuture<Process> bwrap = new CompletableFuture<>();
 
@@ -71,7 +75,7 @@ final class SignalForwarder {
 
     private static int kill(long pid, int signal) {
         try {
-            return (int) KILL.invokeExact((int) pid, signal);
+            return (int) Libc.KILL.invokeExact((int) pid, signal);
         } catch (Throwable e) {
             throw new IllegalStateException("kill(2) failed", e);
         }

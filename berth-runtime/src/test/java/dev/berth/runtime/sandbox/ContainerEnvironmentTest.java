@@ -1,0 +1,36 @@
+package dev.berth.runtime.sandbox;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ContainerEnvironmentTest {
+    private static final Caller CALLER = new Caller(1000, 1000, "ada", Path.of("/home/ada"));
+    private static final Map<String, String> HOST = Map.of("PATH", "/host/bin", "LD_LIBRARY_PATH", "/host/lib",
+            "TERM", "xterm", "SLURM_JOB_ID", "42", "HOME", "/home/ada", "SHARED", "host");
+
+    private static ContainerOptions options(boolean clean, Map<String, String> flags) {
+        return new ContainerOptions(List.of(), flags, clean, false, false, null, false, false, true, false,
+                ContainerOptions.RootMode.AUTO);
+    }
+
+    @Test
+    void hostThenImageThenFlagsWithHostPathsDropped() {
+        Map<String, String> env = ContainerEnvironment.build(HOST, List.of("PATH=/opt/bin:/bin", "SHARED=image"),
+                options(false, Map.of("SHARED", "flag")), CALLER, "tools:1");
+        assertThat(env).containsEntry("PATH", "/opt/bin:/bin").containsEntry("SLURM_JOB_ID", "42")
+                .containsEntry("SHARED", "flag").containsEntry("HOME", "/home/ada").containsEntry("BERTH_CONTAINER", "tools:1")
+                .doesNotContainKey("LD_LIBRARY_PATH");
+    }
+
+    @Test
+    void cleanenvKeepsOnlyTheKeepListAndADefaultPath() {
+        Map<String, String> env = ContainerEnvironment.build(HOST, List.of(), options(true, Map.of()), CALLER, "tools:1");
+        assertThat(env).containsEntry("TERM", "xterm").containsEntry("PATH", ContainerEnvironment.DEFAULT_PATH)
+                .doesNotContainKeys("SLURM_JOB_ID", "SHARED");
+    }
+}
