@@ -72,6 +72,9 @@ public final class RegistryServer implements Closeable {
             http.setSendDateHeader(false);
             // "a//b" must reach the handler, which answers NAME_INVALID, rather than Jetty's HTML 400.
             http.setUriCompliance(UriCompliance.DEFAULT.with("berth", UriCompliance.Violation.AMBIGUOUS_EMPTY_SEGMENT));
+            HttpConnectionFactory httpFactory = new HttpConnectionFactory(http);
+            // Larger reads from the socket: fewer, bigger chunks to hash and write on a push.
+            httpFactory.setInputBufferSize(256 * 1024);
             ServerConnector connector;
             if (config.tls()) {
                 SslContextFactory.Server ssl = new SslContextFactory.Server();
@@ -79,9 +82,9 @@ public final class RegistryServer implements Closeable {
                 ssl.setKeyStore(keyStore);
                 ssl.setKeyStorePassword(PemKeyStore.PASSWORD);
                 http.addCustomizer(new SecureRequestCustomizer(false));
-                connector = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(http));
+                connector = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"), httpFactory);
             } else {
-                connector = new ServerConnector(server, new HttpConnectionFactory(http));
+                connector = new ServerConnector(server, httpFactory);
             }
             connector.setHost(config.host());
             connector.setPort(config.port());

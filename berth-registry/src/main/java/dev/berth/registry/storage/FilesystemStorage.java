@@ -240,9 +240,9 @@ public final class FilesystemStorage implements RegistryStorage {
             channel.truncate(state.size());
             channel.position(state.size());
             long written;
-            try {
-                written = source.writeTo(channel);
-                channel.force(false);
+            try (EarlyWriteback writeback = new EarlyWriteback(channel)) {
+                written = source.writeTo(writeback);
+                writeback.finish();
             } catch (IOException | RuntimeException e) {
                 channel.truncate(state.size());
                 throw e;
