@@ -48,11 +48,18 @@ abstract class ContainerCommand extends StoreCommand {
         if (Files.isRegularFile(asFile)) {
             return ImageFile.open(asFile);
         }
+        ResolvedReferences resolved = new ResolvedReferences(cache.userDirectory().resolve("references"),
+                store.root().resolve("refs.json"));
+        Optional<Path> converted = resolved.find(reference).flatMap(root -> cache.find(root.digest()));
+        if (converted.isPresent()) {
+            return ImageFile.open(converted.get());
+        }
         ImageRecord record = store.require(reference);
         if (!MediaType.isIndex(record.root().mediaType())) {
             // converted before: start without parsing manifest or config (the file carries what a run needs)
-            Optional<Path> converted = cache.find(record.root().digest());
+            converted = cache.find(record.root().digest());
             if (converted.isPresent()) {
+                resolved.remember(reference, record.root());
                 return ImageFile.open(converted.get());
             }
         }

@@ -200,6 +200,14 @@ class RuntimeCommandsTest {
     }
 
     @Test
+    void aNameMovedToAnotherImageRunsTheNewImage() {
+        ok(home, "berth tag " + IMAGE + " rt:moving");
+        assertThat(ok(home, "berth run rt:moving").stdout()).isEqualTo("name= args=default\n");
+        ok(home, "berth tag rt:bare rt:moving");
+        assertThat(user.sh(home, "berth run rt:moving").stderr()).contains("no entrypoint and no command");
+    }
+
+    @Test
     void pwdChoosesTheWorkingDirectory() {
         assertThat(ok(home, "berth exec --pwd /bin " + IMAGE + " sh -c pwd").stdout()).isEqualTo("/bin\n");
         assertThat(ok(home, "berth exec " + IMAGE + " sh -c pwd").stdout()).isEqualTo(home + "\n");
