@@ -149,7 +149,7 @@ public final class RegistryHandler extends Handler.Abstract.NonBlocking {
         metrics.request(route.kind(), method, status, in, out);
         if (accessLog && ACCESS.isInfoEnabled()) {
             long micros = (System.nanoTime() - started) / 1000;
-            ACCESS.info("{} {} {} {} {}.{}ms", method, path, status, out, micros / 1000, String.format("%03d", micros % 1000));
+            ACCESS.info("{} {} {} {} {}ms", method, path, status, out, micros / 1000.0);
         }
     }
 
