@@ -48,6 +48,7 @@ echo "== runtime benchmark on $(nproc) cores, $(date -u +%FT%TZ), load $(cut -d'
 # ---- 1. start latency ----
 if [[ $parts == *1* ]]; then
 as_user "$berth rmi bench/small:1 >/dev/null 2>&1; $berth import $work/images/small --name bench/small:1 >/dev/null"
+rm -rf "/home/$user/.cache/berth/aot"
 as_user "$berth exec bench/small:1 /bin/true && $berth exec --fuse bench/small:1 /bin/true"
 # bin/berth trains the JDK's AOT cache in the background after its first run: wait for it, so that
 # the training neither competes with the timed runs nor is missing from them
