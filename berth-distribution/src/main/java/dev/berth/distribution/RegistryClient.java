@@ -68,34 +68,37 @@ public final class RegistryClient {
             builder.sslContext(TrustedCertificates.withBundle(settings.caBundle()));
         }
         String host = apiHost(registry);
-        boolean plainAllowed = settings.insecure() || isLoopback(host);
+        HttpClient plainHttp = builder.version(HttpClient.Version.HTTP_1_1).build();
+        RegistryClient plain = new RegistryClient(registry, URI.create("http://" + host), plainHttp,
+                new Authenticator(registry, plainHttp, credentials), retry);
+        boolean loopback = isLoopback(host);
+        if (loopback) {
+            // Loopback traffic never leaves the machine, so plain HTTP first spares a TLS handshake;
+            // a TLS-only server refuses it (Go's answers 400) and is then spoken to over HTTPS.
+            try {
+                plain.ping(1);
+                return plain;
+            } catch (RegistryException notPlainHttp) {
+                // try HTTPS below
+            }
+        }
         // HTTP/2 only where TLS negotiates it; h2c upgrades confuse some plain-HTTP registries.
         HttpClient tls = builder.version(HttpClient.Version.HTTP_2).build();
-        Authenticator authenticator = new Authenticator(registry, tls, credentials);
-        RegistryClient secure = new RegistryClient(registry, URI.create("https://" + host), tls, authenticator, retry);
-        if (!plainAllowed) {
-            try {
-                secure.ping(pingAttempts);
-            } catch (RegistryException e) {
-                throw isCertificateProblem(e.getCause()) ? untrustedCertificate(registry, (IOException) e.getCause()) : e;
-            }
-            return secure;
-        }
+        RegistryClient secure = new RegistryClient(registry, URI.create("https://" + host), tls,
+                new Authenticator(registry, tls, credentials), retry);
+        boolean plainAllowed = settings.insecure() || loopback;
         try {
-            secure.ping(1);
+            secure.ping(plainAllowed ? 1 : pingAttempts);
             return secure;
         } catch (RegistryException e) {
             if (isCertificateProblem(e.getCause())) {
                 throw untrustedCertificate(registry, (IOException) e.getCause());
             }
             // Not a TLS server (or none at all there): plain HTTP is allowed, so try it.
-            if (!(e.getCause() instanceof IOException)) {
+            if (!plainAllowed || !(e.getCause() instanceof IOException)) {
                 throw e;
             }
         }
-        HttpClient plainHttp = builder.version(HttpClient.Version.HTTP_1_1).build();
-        RegistryClient plain = new RegistryClient(registry, URI.create("http://" + host), plainHttp,
-                new Authenticator(registry, plainHttp, credentials), retry);
         plain.ping(pingAttempts);
         return plain;
     }
