@@ -225,6 +225,16 @@ class DistributionApiTest {
     }
 
     @Test
+    void largeBlobsStreamWholeAndInRanges() throws Exception {
+        byte[] content = Api.randomBlobs(1, 9 * 1024 * 1024 + 123).getFirst();
+        Digest digest = api.pushBlob("large", content);
+        assertThat(api.get("/v2/large/blobs/" + digest).body()).isEqualTo(content);
+        HttpResponse<byte[]> across = api.get("/v2/large/blobs/" + digest, "Range", "bytes=4000000-8500000");
+        assertThat(across.statusCode()).isEqualTo(206);
+        assertThat(across.body()).isEqualTo(Arrays.copyOfRange(content, 4_000_000, 8_500_001));
+    }
+
+    @Test
     void crossRepositoryMountWithAndWithoutFrom() throws Exception {
         Digest digest = api.pushBlob("mount/source", "shared layer".getBytes(StandardCharsets.UTF_8));
         HttpResponse<byte[]> mounted = api.send("POST", "/v2/mount/target/blobs/uploads/?mount=" + digest + "&from=mount/source", null);

@@ -36,6 +36,7 @@ import org.slf4j.LoggerFactory;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.foreign.Arena;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
@@ -64,6 +65,8 @@ public final class RegistryHandler extends Handler.Abstract.NonBlocking {
     private static final HttpField ACCEPT_RANGES = new PreEncodedHttpField(HttpHeader.ACCEPT_RANGES, "bytes");
     private static final byte[] EMPTY_JSON = "{}".getBytes(StandardCharsets.US_ASCII);
     private static final int BLOB_BUFFER = 256 * 1024;
+    private static final long MAP_THRESHOLD = 4L << 20;
+    private static final long MAP_WINDOW = 4L << 20;
     private static final int MANIFEST_HEADER_CACHE_LIMIT = 100_000;
 
     private final Registry registry;
@@ -372,6 +375,10 @@ public final class RegistryHandler extends Handler.Abstract.NonBlocking {
 
     private static void streamBlob(Request request, Response response, SeekableByteChannel channel, long start, long length)
             throws IOException {
+        if (channel instanceof FileChannel file && length >= MAP_THRESHOLD) {
+            streamMapped(response, file, start, length);
+            return;
+        }
         ByteBufferPool pool = request.getComponents().getByteBufferPool();
         RetainableByteBuffer pooled = pool.acquire((int) Math.min(BLOB_BUFFER, length), true);
         try {
@@ -395,6 +402,27 @@ public final class RegistryHandler extends Handler.Abstract.NonBlocking {
             }
         } finally {
             pooled.release();
+        }
+    }
+
+    /**
+     * Large blobs go out of mapped windows of the file: the kernel copies from the page cache to
+     * the socket, with no read into a buffer first. Each window is unmapped as soon as it is sent.
+     */
+    private static void streamMapped(Response response, FileChannel file, long start, long length) throws IOException {
+        long position = start;
+        long remaining = length;
+        while (remaining > 0) {
+            long window = Math.min(MAP_WINDOW, remaining);
+            try (Arena arena = Arena.ofShared()) {
+                ByteBuffer mapped = file.map(FileChannel.MapMode.READ_ONLY, position, window, arena).asByteBuffer();
+                try (Blocker.Callback written = Blocker.callback()) {
+                    response.write(remaining == window, mapped, written);
+                    written.block();
+                }
+            }
+            position += window;
+            remaining -= window;
         }
     }
 
