@@ -116,6 +116,12 @@ final class Api {
         return response.statusCode() + " " + new String(response.body(), StandardCharsets.UTF_8);
     }
 
+    /** A JSON object body as a map. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> jsonObject(byte[] body) {
+        return Json.read(body, Map.class, "JSON body");
+    }
+
     /** The error code of a spec-shaped error body. */
     static String errorCode(HttpResponse<byte[]> response) {
         Map<?, ?> body = Json.read(response.body(), Map.class, "error body");

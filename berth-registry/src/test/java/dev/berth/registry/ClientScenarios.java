@@ -89,7 +89,7 @@ abstract class ClientScenarios {
         String id = Tools.ok(work, concat(prefix, "images", "-q")).lines().findFirst().orElseThrow().strip();
         Tools.ok(work, concat(prefix, "push", "--tls-verify=false", id, "docker://" + image));
         String config = Tools.ok(work, "skopeo", "inspect", "--tls-verify=false", "--config", "--raw", "docker://" + image);
-        assertThat(Json.read(config.getBytes(StandardCharsets.UTF_8), Map.class, "config")).containsEntry("architecture", "amd64");
+        assertThat(Api.jsonObject(config.getBytes(StandardCharsets.UTF_8))).containsEntry("architecture", "amd64");
         api.pullAndVerify("interop/buildah", "v1");
     }
 

@@ -388,7 +388,7 @@ class DistributionApiTest {
             assertThat(api.putManifest("paging/app", tag, MediaType.OCI_MANIFEST, manifest).statusCode()).isEqualTo(201);
         }
         HttpResponse<byte[]> all = api.get("/v2/paging/app/tags/list");
-        assertThat(Json.read(all.body(), Map.class, "tags")).containsEntry("tags", List.of("a", "b", "c", "d", "e"))
+        assertThat(Api.jsonObject(all.body())).containsEntry("tags", List.of("a", "b", "c", "d", "e"))
                 .containsEntry("name", "paging/app");
         HttpResponse<byte[]> first = api.get("/v2/paging/app/tags/list?n=2");
         assertThat(Json.read(first.body(), Map.class, "tags").get("tags")).isEqualTo(List.of("a", "b"));
