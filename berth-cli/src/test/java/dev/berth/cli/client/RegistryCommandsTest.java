@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -99,6 +100,48 @@ class RegistryCommandsTest {
 
         assertThat(pulled.stdout().strip()).matches("sha256:[0-9a-f]{64}");
         assertThat(berth.ok("images").stdout()).contains(registry.host() + "/tools/busybox");
+    }
+
+    @Test
+    void aCredentialHelperNamedInTheConfigStoresAndServesTheSecret() throws Exception {
+        // A docker-credential-* helper that keeps its one secret in a file next to it.
+        Path bin = Files.createDirectories(work.resolve("bin"));
+        Path helper = bin.resolve("docker-credential-berthtest");
+        Path secrets = work.resolve("helper-secret.json");
+        Files.writeString(helper, """
+                #!/bin/sh
+                store=%s
+                case "$1" in
+                  store) cat > "$store" ;;
+                  get) read server; [ -f "$store" ] || { echo "credentials not found in native keychain"; exit 1; }
+                       cat "$store" ;;
+                  erase) rm -f "$store" ;;
+                esac
+                """.formatted(secrets));
+        Files.setPosixFilePermissions(helper, PosixFilePermissions.fromString("rwx------"));
+        Path dockerDir = Files.createDirectories(work.resolve("docker"));
+        Files.writeString(dockerDir.resolve("config.json"), "{\"credsStore\": \"berthtest\"}");
+        Map<String, String> environment = Map.of("PATH", bin + ":" + System.getenv("PATH"),
+                "DOCKER_CONFIG", dockerDir.toString(), "REGISTRY_AUTH_FILE", work.resolve("none.json").toString(),
+                "BERTH_DATA_DIR", work.resolve("data").toString());
+        Path passwordFile = Files.writeString(work.resolve("password"), PASSWORD + "\n");
+
+        Tools.Result login = Tools.run(work, environment, List.of("sh", "-c",
+                berthCommand() + " login -u " + USER + " --password-stdin " + registry.host() + " < " + passwordFile));
+        login.assertSuccess("berth login with a credential helper");
+        assertThat(login.stdout()).contains("docker-credential-berthtest");
+        assertThat(Files.readString(dockerDir.resolve("config.json"))).doesNotContain(PASSWORD);
+        assertThat(Files.readString(secrets)).contains(PASSWORD);
+
+        Berth.process(work, environment, "pull", "-q", registry.host() + "/tools/busybox:1").assertSuccess("berth pull");
+        Berth.process(work, environment, "logout", registry.host()).assertSuccess("berth logout");
+        assertThat(secrets).doesNotExist();
+    }
+
+    /** The java command line that runs this build's berth, for a shell. */
+    private static String berthCommand() {
+        return "'" + Path.of(System.getProperty("java.home"), "bin", "java") + "' -cp '" + System.getProperty("java.class.path")
+                + "' " + dev.berth.cli.Main.class.getName();
     }
 
     @Test

@@ -75,6 +75,9 @@ public final class CredentialHelper {
         }
         try (OutputStream stdin = process.getOutputStream()) {
             stdin.write(input.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException helperDidNotRead) {
+            // Some helpers answer without reading their input (erase of an unknown server, say):
+            // their exit status, not the closed pipe, says how it went.
         }
         byte[] output;
         try (InputStream stdout = process.getInputStream()) {
