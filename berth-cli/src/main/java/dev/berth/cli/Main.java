@@ -26,6 +26,7 @@ public final class Main {
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
         BerthCommand root = new BerthCommand();
         CommandLine commandLine = new CommandLine(root);
+        Subcommands.register(commandLine, args);
         commandLine.setOut(out);
         commandLine.setErr(err);
         commandLine.setExecutionExceptionHandler((e, cl, parseResult) -> {
