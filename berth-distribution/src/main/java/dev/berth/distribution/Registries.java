@@ -35,10 +35,6 @@ public final class Registries {
         this.insecure = insecure;
     }
 
-    public CredentialStore credentials() {
-        return credentials;
-    }
-
     public RegistrySettings settings(String registry) {
         RegistrySettings settings = config.registry(registry);
         return insecure ? settings.withInsecure(true) : settings;

@@ -60,13 +60,13 @@ public sealed interface ImageLocation {
                 int tagColon = rest.lastIndexOf(':');
                 boolean hasTag = tagColon > 0 && rest.indexOf('/', tagColon) < 0;
                 String dir = hasTag ? rest.substring(0, tagColon) : rest;
-                requireNonEmpty(text, dir, "a directory");
+                requireNonEmpty(text, dir, "directory");
                 yield new OciDirectory(Path.of(dir), hasTag ? rest.substring(tagColon + 1) : null);
             }
             case "docker-archive" -> {
                 int nameColon = rest.indexOf(':');
                 String file = nameColon < 0 ? rest : rest.substring(0, nameColon);
-                requireNonEmpty(text, file, "a file");
+                requireNonEmpty(text, file, "file");
                 yield new DockerArchiveFile(Path.of(file),
                         nameColon < 0 ? null : Reference.parse(rest.substring(nameColon + 1)));
             }
