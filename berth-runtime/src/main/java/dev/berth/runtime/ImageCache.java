@@ -4,6 +4,7 @@ import dev.berth.oci.BerthException;
 import dev.berth.oci.Digest;
 
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -83,7 +84,7 @@ public final class ImageCache {
             Files.createDirectories(dir.getParent());
             try {
                 Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PRIVATE));
-            } catch (java.nio.file.FileAlreadyExistsException raced) {
+            } catch (FileAlreadyExistsException raced) {
                 // another berth process made it first; checked below like any existing directory
             }
             Files.setPosixFilePermissions(dir, PRIVATE);

@@ -1,5 +1,6 @@
 package dev.berth.runtime;
 
+import dev.berth.oci.AtomicFiles;
 import dev.berth.oci.BerthException;
 
 import java.io.IOException;
@@ -67,7 +68,7 @@ public record ImageFile(Path path, long offset) {
                 channel.force(true);
             }
             Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString(executable ? "rwxr-xr-x" : "rw-r--r--"));
-            dev.berth.oci.AtomicFiles.moveIntoPlace(temp, absolute);
+            AtomicFiles.moveIntoPlace(temp, absolute);
         } finally {
             Files.deleteIfExists(temp);
         }

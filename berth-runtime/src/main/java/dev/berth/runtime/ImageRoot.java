@@ -8,8 +8,11 @@ import dev.berth.runtime.sandbox.ContainerOptions.RootMode;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 
@@ -83,8 +86,8 @@ public final class ImageRoot {
             ToolRunner.run(List.of(Tools.RDSQUASHFS.require(), "--quiet", "--chmod", "--unpack-path", "/",
                     "--unpack-root", temp.toString(), payload.toString()), "extracting " + image.path());
             try {
-                Files.move(temp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            } catch (java.nio.file.FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException raced) {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (FileAlreadyExistsException | DirectoryNotEmptyException raced) {
                 // another run extracted the same image first; theirs is as good as ours
             }
             return target;

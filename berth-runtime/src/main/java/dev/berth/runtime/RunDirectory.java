@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -136,7 +137,7 @@ public final class RunDirectory implements AutoCloseable {
     }
 
     static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
         List<Path> paths;
@@ -144,7 +145,7 @@ public final class RunDirectory implements AutoCloseable {
             paths = walk.sorted(Comparator.reverseOrder()).toList();
         }
         for (Path path : paths) {
-            if (Files.isDirectory(path, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !Files.isWritable(path)) {
+            if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS) && !Files.isWritable(path)) {
                 path.toFile().setWritable(true, true);
             }
             Files.deleteIfExists(path);

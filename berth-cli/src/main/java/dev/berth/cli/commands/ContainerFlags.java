@@ -2,13 +2,14 @@ package dev.berth.cli.commands;
 
 import dev.berth.oci.BerthException;
 import dev.berth.runtime.sandbox.Bind;
-import dev.berth.runtime.sandbox.ContainerOptions;
 import dev.berth.runtime.sandbox.ContainerOptions.RootMode;
+import dev.berth.runtime.sandbox.ContainerOptions;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -76,7 +77,7 @@ final class ContainerFlags {
             List<String> lines;
             try {
                 lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-            } catch (java.nio.file.NoSuchFileException e) {
+            } catch (NoSuchFileException e) {
                 throw new BerthException("NOT_FOUND", "--env-file " + file + ": no such file");
             }
             for (String line : lines) {

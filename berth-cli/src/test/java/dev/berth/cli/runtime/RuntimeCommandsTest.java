@@ -11,7 +11,9 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -58,9 +60,9 @@ class RuntimeCommandsTest {
     private static Path variant(Path layout, String name, String... change) {
         Path copy = user.workspace().resolve("layout-" + name);
         Tools.ok(user.workspace(), "cp", "-r", layout.toString(), copy.toString());
-        java.util.List<String> command = new java.util.ArrayList<>(List.of("umoci", "config", "--image", copy + ":test"));
+        List<String> command = new ArrayList<>(List.of("umoci", "config", "--image", copy + ":test"));
         command.addAll(List.of(change));
-        Tools.run(user.workspace(), java.util.Map.of(), command).assertSuccess(String.join(" ", command));
+        Tools.run(user.workspace(), Map.of(), command).assertSuccess(String.join(" ", command));
         return copy;
     }
 

@@ -2,6 +2,7 @@ package dev.berth.cli.runtime;
 
 import dev.berth.cli.Tools;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,7 +61,7 @@ final class UnprivilegedUser {
         Files.createDirectories(lib);
         List<String> entries = new ArrayList<>();
         int index = 0;
-        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
             Path source = Path.of(entry);
             if (!Files.exists(source)) {
                 continue;

@@ -14,6 +14,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Writes a squashfs image from a tar stream with tar2sqfs, to a temporary name beside the target
@@ -50,7 +51,7 @@ public final class SquashfsWriter {
                 producer.writeTo(tar);
             } catch (IOException e) {
                 // A broken pipe means tar2sqfs stopped first; its own message says why.
-                if (process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS) && process.exitValue() != 0) {
+                if (process.waitFor(5, TimeUnit.SECONDS) && process.exitValue() != 0) {
                     throw ToolRunner.failure(command.getFirst(), process.exitValue(), errors.get(), what);
                 }
                 process.destroyForcibly();

@@ -15,13 +15,15 @@ import java.util.concurrent.CompletableFuture;
  * bwrap itself must not get them: its monitor process would die and take the container down
  * with SIGKILL instead of letting it handle the signal. So bwrap runs in its own session (out of
  * reach of the terminal's signals) and the container in another (bwrap --new-session), and
- * berth delivers each signal to the container's group with kill(2).
+ * berth delivers each signal to the container's group with kill(2). (sun.misc.Signal is the
+ * JDK's only way to catch SIGINT and SIGHUP; javac warns about it, and it is here on purpose.)
  */
 final class SignalForwarder {
     private static final List<String> FORWARDED = List.of("INT", "TERM", "HUP");
     private static final long FIND_CHILD_ATTEMPTS = 200;
 
     /** kill(2), linked on first use: linking costs a tenth of a second that most runs never need. */
+    @SuppressWarnings("restricted") // the launcher and the tests enable native access for berth's class path
     private static final class Libc {
         static final MethodHandle KILL = Linker.nativeLinker().downcallHandle(
                 Linker.nativeLinker().defaultLookup().find("kill").orElseThrow(),

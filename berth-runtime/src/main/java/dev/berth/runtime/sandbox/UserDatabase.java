@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The /etc/passwd and /etc/group the container sees: the image's own, with the caller's user
@@ -58,14 +59,14 @@ public final class UserDatabase {
         }
     }
 
-    private static java.util.Optional<String> hostGroupName(long gid) {
+    private static Optional<String> hostGroupName(long gid) {
         try {
             List<String> lines = Files.readAllLines(Path.of("/etc/group"));
             return lines.stream().map(line -> line.split(":", -1))
                     .filter(fields -> fields.length > 2 && fields[2].equals(Long.toString(gid)))
                     .map(fields -> fields[0]).findFirst();
         } catch (IOException unreadable) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
     }
 }
