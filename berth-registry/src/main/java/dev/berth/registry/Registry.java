@@ -14,8 +14,10 @@ import dev.berth.registry.storage.UploadState;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.Channels;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.channels.WritableByteChannel;
+import java.nio.file.NoSuchFileException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -319,9 +321,9 @@ public final class Registry {
         }
         byte[] bytes;
         try (SeekableByteChannel channel = storage.openBlob(digest);
-             InputStream in = java.nio.channels.Channels.newInputStream(channel)) {
+             InputStream in = Channels.newInputStream(channel)) {
             bytes = in.readNBytes(ManifestBytes.MAX_SIZE + 1);
-        } catch (java.nio.file.NoSuchFileException e) {
+        } catch (NoSuchFileException e) {
             return Optional.empty();
         }
         ManifestBytes parsed = ManifestBytes.parseVerified(bytes, mediaType.get(), digest, "stored manifest " + digest);

@@ -21,9 +21,7 @@ import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.PreEncodedHttpField;
-import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.io.Content;
-import org.eclipse.jetty.io.RetainableByteBuffer;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -36,15 +34,12 @@ import org.slf4j.LoggerFactory;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.foreign.Arena;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.NavigableSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -64,9 +59,6 @@ public final class RegistryHandler extends Handler.Abstract.NonBlocking {
     private static final HttpField INDEX_TYPE = new PreEncodedHttpField(HttpHeader.CONTENT_TYPE, MediaType.OCI_INDEX);
     private static final HttpField ACCEPT_RANGES = new PreEncodedHttpField(HttpHeader.ACCEPT_RANGES, "bytes");
     private static final byte[] EMPTY_JSON = "{}".getBytes(StandardCharsets.US_ASCII);
-    private static final int BLOB_BUFFER = 256 * 1024;
-    private static final long MAP_THRESHOLD = 4L << 20;
-    private static final long MAP_WINDOW = 4L << 20;
     private static final int MANIFEST_HEADER_CACHE_LIMIT = 100_000;
 
     private final Registry registry;
@@ -365,65 +357,12 @@ public final class RegistryHandler extends Handler.Abstract.NonBlocking {
             return;
         }
         try (SeekableByteChannel channel = registry.openBlob(digest)) {
-            streamBlob(request, response, channel, start, length);
+            BlobStreams.send(request, response, channel, start, length);
         } catch (NoSuchFileException e) {
             // collected between the size check and the open; nothing was sent yet
             throw new RegistryException(ErrorCode.BLOB_UNKNOWN, "blob " + digest + " is not in repository " + route.repository());
         }
         callback.succeeded();
-    }
-
-    private static void streamBlob(Request request, Response response, SeekableByteChannel channel, long start, long length)
-            throws IOException {
-        if (channel instanceof FileChannel file && length >= MAP_THRESHOLD) {
-            streamMapped(response, file, start, length);
-            return;
-        }
-        ByteBufferPool pool = request.getComponents().getByteBufferPool();
-        RetainableByteBuffer pooled = pool.acquire((int) Math.min(BLOB_BUFFER, length), true);
-        try {
-            ByteBuffer buffer = pooled.getByteBuffer();
-            long position = start;
-            long remaining = length;
-            while (remaining > 0) {
-                buffer.clear();
-                buffer.limit((int) Math.min(buffer.capacity(), remaining));
-                int n = channel instanceof FileChannel file ? file.read(buffer, position) : channel.position(position).read(buffer);
-                if (n < 0) {
-                    throw new EOFException("blob ended early");
-                }
-                buffer.flip();
-                position += n;
-                remaining -= n;
-                try (Blocker.Callback written = Blocker.callback()) {
-                    response.write(remaining == 0, buffer, written);
-                    written.block();
-                }
-            }
-        } finally {
-            pooled.release();
-        }
-    }
-
-    /**
-     * Large blobs go out of mapped windows of the file: the kernel copies from the page cache to
-     * the socket, with no read into a buffer first. Each window is unmapped as soon as it is sent.
-     */
-    private static void streamMapped(Response response, FileChannel file, long start, long length) throws IOException {
-        long position = start;
-        long remaining = length;
-        while (remaining > 0) {
-            long window = Math.min(MAP_WINDOW, remaining);
-            try (Arena arena = Arena.ofShared()) {
-                ByteBuffer mapped = file.map(FileChannel.MapMode.READ_ONLY, position, window, arena).asByteBuffer();
-                try (Blocker.Callback written = Blocker.callback()) {
-                    response.write(remaining == window, mapped, written);
-                    written.block();
-                }
-            }
-            position += window;
-            remaining -= window;
-        }
     }
 
     // ------------------------------------------------------------------ uploads
@@ -694,36 +633,5 @@ public final class RegistryHandler extends Handler.Abstract.NonBlocking {
 
     private static byte[] json(Object value) {
         return Json.write(value);
-    }
-
-    /** One page of a sorted listing, with the Link to the next page when there is one. */
-    private record Page(List<String> items, java.util.Optional<String> link) {
-        static Page of(Request request, NavigableSet<String> all, String path) {
-            Fields query = request.getHttpURI().getQuery() == null ? null : Request.extractQueryParameters(request);
-            String last = query == null ? null : query.getValue("last");
-            int n = Integer.MAX_VALUE;
-            String nText = query == null ? null : query.getValue("n");
-            if (nText != null) {
-                try {
-                    n = Math.max(0, Integer.parseInt(nText));
-                } catch (NumberFormatException e) {
-                    throw new RegistryException(ErrorCode.UNSUPPORTED, 400, "invalid page size n=" + nText);
-                }
-            }
-            NavigableSet<String> after = last == null ? all : all.tailSet(last, false);
-            List<String> items = new ArrayList<>(Math.min(n, 1024));
-            for (String item : after) {
-                if (items.size() >= n) {
-                    break;
-                }
-                items.add(item);
-            }
-            java.util.Optional<String> link = java.util.Optional.empty();
-            if (n > 0 && items.size() == n && after.higher(items.getLast()) != null) {
-                link = java.util.Optional.of("<" + path + "?n=" + n + "&last="
-                        + java.net.URLEncoder.encode(items.getLast(), StandardCharsets.UTF_8) + ">; rel=\"next\"");
-            }
-            return new Page(items, link);
-        }
     }
 }
