@@ -103,6 +103,17 @@ class RuntimeCommandsTest {
     }
 
     @Test
+    void stdinAndATerminalPassThroughAndShellIsInteractive() {
+        assertThat(ok(home, "echo piped | berth exec " + IMAGE + " busybox cat").stdout()).isEqualTo("piped\n");
+        String inTerminal = ok(home, "script -qec \"berth exec " + IMAGE + " sh -c 'test -t 0 && test -t 1 && echo both-ttys'\" /dev/null")
+                .stdout();
+        assertThat(inTerminal).contains("both-ttys");
+        Tools.Result shell = user.sh(home, "printf 'echo $((6*7)); exit 5\\n' | script -qec 'berth shell " + IMAGE + "' /dev/null");
+        assertThat(shell.stdout()).contains("42");
+        assertThat(shell.exitCode()).isEqualTo(5);
+    }
+
+    @Test
     void signalsReachTheContainer() throws Exception {
         for (String signal : new String[] {"TERM", "INT", "HUP"}) {
             Process berth = user.start(home, "exec berth exec " + IMAGE + " sh -c 'trap \"echo got " + signal
