@@ -68,7 +68,11 @@ public final class RegistryClient {
             builder.sslContext(TrustedCertificates.withBundle(settings.caBundle()));
         }
         String host = apiHost(registry);
-        HttpClient plainHttp = builder.version(HttpClient.Version.HTTP_1_1).build();
+        HttpClient plainHttp = settings.caBundle() != null
+                ? builder.version(HttpClient.Version.HTTP_1_1).build()
+                : HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).followRedirects(HttpClient.Redirect.NEVER)
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .sslContext(LazyTls.context()).sslParameters(LazyTls.parameters()).build();
         RegistryClient plain = new RegistryClient(registry, URI.create("http://" + host), plainHttp,
                 new Authenticator(registry, plainHttp, credentials), retry);
         boolean loopback = isLoopback(host);

@@ -106,6 +106,18 @@ class RegistrySettingsTest {
     }
 
     @Test
+    void theDeferredTlsOfPlainClientsStillSpeaksTlsWhenAsked() {
+        java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
+                .sslContext(LazyTls.context()).sslParameters(LazyTls.parameters()).build();
+
+        // The handshake runs (with the JDK's defaults) and rejects the self-signed certificate.
+        assertThatThrownBy(() -> client.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("https://" + tls.host() + "/v2/")).build(),
+                java.net.http.HttpResponse.BodyHandlers.discarding()))
+                .isInstanceOf(javax.net.ssl.SSLHandshakeException.class);
+    }
+
+    @Test
     void theSiteCaBundleFromTheConfigMakesTheRegistryTrusted() throws Exception {
         ImageTransfer transfer = transfer("# site CA\n[registries.\"" + tls.host() + "\"]\nca = \"server.pem\"\n");
 
