@@ -1,7 +1,6 @@
 package dev.berth.runtime.flatten;
 
 import dev.berth.oci.BerthException;
-import dev.berth.oci.layer.Compression;
 import dev.berth.oci.layer.LayerPaths;
 import dev.berth.oci.layer.Whiteout;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -10,9 +9,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -77,8 +74,7 @@ public final class LayerFlattener {
     public void flatten(List<Layer> layers) throws IOException {
         for (int index = layers.size() - 1; index >= 0; index--) {
             Layer layer = layers.get(index);
-            try (InputStream raw = Files.newInputStream(layer.blob());
-                 TarArchiveInputStream tar = new TarArchiveInputStream(Compression.decompressed(raw))) {
+            try (TarArchiveInputStream tar = new TarArchiveInputStream(BackgroundDecompression.open(layer.blob()))) {
                 applyLayer(tar, index, layer.name());
             }
         }

@@ -94,6 +94,20 @@ class FlattenTest {
         assertThat(tree.get("bin/wall").mode()).isEqualTo(0755);
     }
 
+    @Test
+    void aCorruptLayerFailsTheConversionAndLeavesNoImage() throws Exception {
+        Path corrupt = dir.resolve("corrupt.tar.gz");
+        byte[] bytes = new byte[100_000];
+        new java.util.Random(1).nextBytes(bytes);
+        bytes[0] = 0x1f;
+        bytes[1] = (byte) 0x8b;
+        Files.write(corrupt, bytes);
+        assertThatThrownBy(() -> squashfs(List.of(corrupt))).isInstanceOf(IOException.class);
+        try (var left = Files.list(dir)) {
+            assertThat(left.filter(p -> p.toString().endsWith(".sqfs"))).isEmpty();
+        }
+    }
+
     private interface LayerContent {
         void write(TarLayer layer) throws IOException;
     }
