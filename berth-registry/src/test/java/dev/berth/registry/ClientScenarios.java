@@ -77,6 +77,14 @@ abstract class ClientScenarios {
         String pulled = Tools.ok(work, podman(store, "images", "--format", "{{.Repository}}:{{.Tag}} {{.ID}}"));
         assertThat(pulled).contains(image + " " + id.substring(0, 12));
         api.pullAndVerify("interop/podman", "v1");
+        // the Docker schema2 format, as the Docker CLI pushes it
+        String docker = hostPort() + "/interop/podman:docker";
+        Tools.ok(work, podman(store, "tag", id, docker));
+        Tools.ok(work, podman(store, "push", "--tls-verify=false", "--format", "v2s2", docker));
+        String raw = Tools.ok(work, "skopeo", "inspect", "--tls-verify=false", "--raw", "docker://" + docker);
+        assertThat(raw).contains(MediaType.DOCKER_MANIFEST);
+        Tools.ok(work, podman(store, "rmi", "-a", "-f"));
+        Tools.ok(work, podman(store, "pull", "--tls-verify=false", docker));
     }
 
     @Test
