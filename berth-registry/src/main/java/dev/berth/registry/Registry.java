@@ -303,10 +303,11 @@ public final class Registry {
      * cached content), else null: the caller then takes the full, possibly blocking, path.
      */
     public ManifestBytes cachedManifest(String repository, String reference) {
-        if (!index.exists(repository) || isDigestReference(reference)) {
+        RepositoryIndex.Repository repo = index.loadedOrNull(repository);
+        if (repo == null || isDigestReference(reference)) {
             return null;
         }
-        Digest digest = index.get(repository).tags.get(reference);
+        Digest digest = repo.tags.get(reference);
         return digest == null ? null : manifests.get(digest);
     }
 

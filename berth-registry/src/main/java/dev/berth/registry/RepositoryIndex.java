@@ -51,6 +51,11 @@ final class RepositoryIndex {
         return names;
     }
 
+    /** The repository's metadata if it is in memory already, else null; never touches storage. */
+    Repository loadedOrNull(String name) {
+        return loaded.get(name);
+    }
+
     /** The repository's metadata, loading it from storage the first time. */
     Repository get(String name) {
         Repository repository = loaded.get(name);
