@@ -33,7 +33,6 @@ import java.util.List;
  * {@link #SUBCOMMANDS} and added by {@link Subcommands}, only the one a command line names.
  */
 @Command(name = "berth",
-        scope = ScopeType.INHERIT,
         mixinStandardHelpOptions = true,
         versionProvider = VersionCommand.Provider.class,
         description = "Build, share, trust and run software containers.")

@@ -107,6 +107,8 @@ class CommandsTest {
     void versionAndUsageErrors() {
         Berth berth = new Berth(temp.resolve("data"));
         assertThat(berth.ok("version").stdout()).startsWith("berth ").contains("java 25");
+        assertThat(berth.ok("images", "--help").stdout()).startsWith("Usage: berth images");
+        assertThat(berth.ok("--help").stdout()).contains("import", "images", "pull", "run", "serve");
         Tools.Result unknown = berth.run("frobnicate");
         assertThat(unknown.exitCode()).isEqualTo(2);
         assertThat(unknown.stderr()).contains("frobnicate");

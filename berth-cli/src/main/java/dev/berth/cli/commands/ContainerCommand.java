@@ -13,26 +13,54 @@ import dev.berth.runtime.ImageCache;
 import dev.berth.runtime.ImageConverter;
 import dev.berth.runtime.ImageFile;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Stack;
 
 /**
  * What run, exec, shell and convert share: finding the image REF names, as a runnable file.
- * Options stop at the first positional argument, so that {@code berth exec IMG ls -l} passes
- * {@code -l} to ls.
  */
 abstract class ContainerCommand extends StoreCommand {
-    /** Makes options end at REF for every command of this kind. */
-    public static final class StopAtPositional implements CommandLine.IModelTransformer {
+    /**
+     * Takes REF and everything after it as the container's arguments, so that {@code berth exec
+     * IMG ls -l} passes {@code -l} to ls: berth's own options go before REF. (A preprocessor
+     * rather than the parser's stop-at-positional setting, which a parent command overrides.)
+     */
+    public static final class ReferenceThenContainerArguments implements CommandLine.IParameterPreprocessor {
         @Override
-        public CommandSpec transform(CommandSpec spec) {
-            spec.parser().stopAtPositional(true);
-            return spec;
+        public boolean preprocess(Stack<String> args, CommandSpec spec, ArgSpec reference, Map<String, Object> info) {
+            reference.setValue(args.pop());
+            List<String> rest = new ArrayList<>();
+            while (!args.isEmpty()) {
+                rest.add(args.pop());
+            }
+            List<PositionalParamSpec> positionals = spec.positionalParameters();
+            if (positionals.size() > 1) {
+                PositionalParamSpec arguments = positionals.get(1);
+                if (rest.isEmpty() && ((ContainerCommand) spec.userObject()).needsArguments()) {
+                    throw new CommandLine.ParameterException(spec.commandLine(),
+                            "Missing required parameter: '" + arguments.paramLabel() + "'");
+                }
+                arguments.setValue(rest);
+            } else if (!rest.isEmpty()) {
+                throw new CommandLine.UnmatchedArgumentException(spec.commandLine(), rest);
+            }
+            return true;
         }
+    }
+
+    /** Whether at least one argument must follow REF (picocli cannot check what the preprocessor took). */
+    protected boolean needsArguments() {
+        return false;
     }
 
     protected static ImageCache cache(Path sharedCache) {

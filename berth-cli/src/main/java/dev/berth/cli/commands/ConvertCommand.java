@@ -11,7 +11,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /** {@code berth convert}: an image as one read-only file you can copy anywhere and run. */
-@Command(name = "convert", description = {"Write an image as a single squashfs file that 'berth run FILE' runs.",
+@Command(name = "convert", mixinStandardHelpOptions = true, description = {"Write an image as a single squashfs file that 'berth run FILE' runs.",
         "With --executable the file runs by itself: ./tool.img ARGS (berth must be on PATH)."})
 public final class ConvertCommand extends ContainerCommand {
     @Parameters(index = "0", paramLabel = "REF", description = "An image in the local store.")

@@ -18,7 +18,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /** {@code berth export}: a stored image to an OCI layout directory or a docker-archive tar. */
-@Command(name = "export", description = {"Write an image from the local store to an OCI layout directory or a docker-archive tar.",
+@Command(name = "export", mixinStandardHelpOptions = true, description = {"Write an image from the local store to an OCI layout directory or a docker-archive tar.",
         "The format follows PATH: a name ending in .tar is a docker-archive, anything else an OCI layout."})
 public final class ExportCommand extends StoreCommand {
     enum Format { oci, docker_archive }

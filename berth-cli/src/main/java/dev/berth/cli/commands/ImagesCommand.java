@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 
 /** {@code berth images}: the images in the local store. */
-@Command(name = "images", aliases = "ls", description = "List the images in the local store.")
+@Command(name = "images", mixinStandardHelpOptions = true, aliases = "ls", description = "List the images in the local store.")
 public final class ImagesCommand extends StoreCommand {
     @Option(names = "--json", description = "Print a JSON array instead of a table.")
     private boolean json;

@@ -23,7 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** {@code berth import}: an OCI layout directory or a docker-archive tar into the local store. */
-@Command(name = "import", description = {
+@Command(name = "import", mixinStandardHelpOptions = true, description = {
         "Add the images in an OCI image layout directory or a docker-archive tar to the local store.",
         "Every blob is verified against its digest; on any error the store is left as it was."})
 public final class ImportCommand extends StoreCommand {

@@ -16,7 +16,7 @@ import picocli.CommandLine.Parameters;
 import java.io.IOException;
 
 /** {@code berth inspect}: an image's manifest, config and layers as JSON. */
-@Command(name = "inspect", description = "Show an image's manifest, config and layer list as JSON.")
+@Command(name = "inspect", mixinStandardHelpOptions = true, description = "Show an image's manifest, config and layer list as JSON.")
 public final class InspectCommand extends StoreCommand {
     @Parameters(index = "0", paramLabel = "REF", description = "Image name, name@digest, or digest (prefix).")
     private String reference;

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 import java.io.IOException;
 
 /** {@code berth prune}: delete content that no image name reaches. */
-@Command(name = "prune", description = {"Delete blobs that no image in the local store references.",
+@Command(name = "prune", mixinStandardHelpOptions = true, description = {"Delete blobs that no image in the local store references.",
         "Waits for imports running at the same time to finish first."})
 public final class PruneCommand extends StoreCommand {
     @Override

@@ -13,7 +13,7 @@ import java.util.Optional;
  * {@code berth rmi}: remove names from the local store. A digest removes every name of that
  * image. The content stays until {@code berth prune}, so an interrupted rmi loses nothing.
  */
-@Command(name = "rmi", description = {"Remove images from the local store by name or digest.",
+@Command(name = "rmi", mixinStandardHelpOptions = true, description = {"Remove images from the local store by name or digest.",
         "Their content is freed by 'berth prune'."})
 public final class RmiCommand extends StoreCommand {
     @Parameters(arity = "1..*", paramLabel = "REF", description = "Image names, name@digest, or digests (prefixes).")

@@ -13,11 +13,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** {@code berth run}: the image's entrypoint and command, as Docker runs them, but as you. */
-@Command(name = "run", modelTransformer = ContainerCommand.StopAtPositional.class,
-        description = {"Run an image's ENTRYPOINT and CMD as yourself; ARGS replace the CMD.",
+@Command(name = "run", mixinStandardHelpOptions = true, description = {"Run an image's ENTRYPOINT and CMD as yourself; ARGS replace the CMD.",
                 "Exits with the container's exit code. See docs/runtime.md for what the container sees."})
 public final class RunCommand extends ContainerCommand {
-    @Parameters(index = "0", paramLabel = "REF", description = "An image in the local store, or an image file from 'berth convert'.")
+    @Parameters(index = "0", paramLabel = "REF", preprocessor = ReferenceThenContainerArguments.class,
+            description = "An image in the local store, or an image file from 'berth convert'.")
     private String reference;
 
     @Parameters(index = "1..*", paramLabel = "ARGS", description = "Arguments that replace the image's CMD.")

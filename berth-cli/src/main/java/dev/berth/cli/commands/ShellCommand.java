@@ -11,14 +11,14 @@ import java.io.IOException;
 import java.util.List;
 
 /** {@code berth shell}: an interactive shell inside an image, as you. */
-@Command(name = "shell", modelTransformer = ContainerCommand.StopAtPositional.class,
-        description = "Start an interactive shell inside an image: bash when the image has it, else sh.")
+@Command(name = "shell", mixinStandardHelpOptions = true, description = "Start an interactive shell inside an image: bash when the image has it, else sh.")
 public final class ShellCommand extends ContainerCommand {
     /** Chosen inside the container, where the image's PATH decides what "bash" is. */
     private static final List<String> SHELL = List.of("/bin/sh", "-c",
             "if command -v bash >/dev/null 2>&1; then exec bash \"$@\"; fi; exec sh \"$@\"", "sh");
 
-    @Parameters(index = "0", paramLabel = "REF", description = "An image in the local store, or an image file from 'berth convert'.")
+    @Parameters(index = "0", paramLabel = "REF", preprocessor = ReferenceThenContainerArguments.class,
+            description = "An image in the local store, or an image file from 'berth convert'.")
     private String reference;
 
     @Mixin

@@ -10,7 +10,7 @@ import picocli.CommandLine.Parameters;
 import java.io.IOException;
 
 /** {@code berth tag}: give a stored image another name. */
-@Command(name = "tag", description = "Give an image in the local store another name.")
+@Command(name = "tag", mixinStandardHelpOptions = true, description = "Give an image in the local store another name.")
 public final class TagCommand extends StoreCommand {
     @Parameters(index = "0", paramLabel = "SOURCE", description = "The image to name.")
     private String source;

@@ -10,7 +10,7 @@ import java.io.InputStream;
 import java.util.Properties;
 
 /** {@code berth version}: berth's version and what it runs on. */
-@Command(name = "version", description = "Show berth's version and the Java runtime it runs on.")
+@Command(name = "version", mixinStandardHelpOptions = true, description = "Show berth's version and the Java runtime it runs on.")
 public final class VersionCommand implements Runnable {
     @Spec
     private CommandSpec spec;

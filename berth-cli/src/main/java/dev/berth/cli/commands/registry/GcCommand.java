@@ -19,7 +19,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 
 /** {@code berth registry gc}: one mark-and-sweep collection of a registry that is not running. */
-@Command(name = "gc", description = {"Delete blobs that no manifest in the registry references, and expired uploads.",
+@Command(name = "gc", mixinStandardHelpOptions = true, description = {"Delete blobs that no manifest in the registry references, and expired uploads.",
         "For a stopped registry; a running 'berth serve' collects on its own schedule (gc-interval)."})
 public final class GcCommand implements Callable<Integer> {
     @Spec

@@ -5,7 +5,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code berth registry ...}: maintenance of a registry's storage. */
-@Command(name = "registry", description = "Maintain the storage of a berth registry.",
+@Command(name = "registry", mixinStandardHelpOptions = true, description = "Maintain the storage of a berth registry.",
         subcommands = {GcCommand.class})
 public final class RegistryCommand implements Runnable {
     @Spec

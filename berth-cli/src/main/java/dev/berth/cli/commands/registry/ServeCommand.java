@@ -17,7 +17,7 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 
 /** {@code berth serve}: run the OCI registry until stopped. */
-@Command(name = "serve", description = {"Run an OCI Distribution v1.1 registry that docker, podman, skopeo, buildah and ORAS can use.",
+@Command(name = "serve", mixinStandardHelpOptions = true, description = {"Run an OCI Distribution v1.1 registry that docker, podman, skopeo, buildah and ORAS can use.",
         "Prints the URL it listens on; stops gracefully on SIGTERM or Ctrl-C."})
 public final class ServeCommand implements Callable<Integer> {
     @ParentCommand
