@@ -1,5 +1,6 @@
 package dev.berth.cli.commands;
 
+import dev.berth.cli.commands.client.PullOnFirstUse;
 import dev.berth.oci.Descriptor;
 import dev.berth.oci.MediaType;
 import dev.berth.oci.Platform;
@@ -18,6 +19,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -69,7 +71,7 @@ abstract class ContainerCommand extends StoreCommand {
 
     /**
      * The image file for REF: a path to an image file, or an image of the local store converted
-     * (once, then from the cache). The single place to add pulling an absent image from a registry.
+     * (once, then from the cache); an image the store lacks is pulled first, as {@code docker run} does.
      */
     protected static ImageFile resolve(String reference, LocalStore store, ImageCache cache) throws IOException {
         Path asFile = Path.of(reference);
@@ -81,6 +83,9 @@ abstract class ContainerCommand extends StoreCommand {
         Optional<Path> converted = resolved.find(reference).flatMap(root -> cache.find(root.digest()));
         if (converted.isPresent()) {
             return ImageFile.open(converted.get());
+        }
+        if (store.find(reference).isEmpty()) {
+            PullOnFirstUse.pull(reference, store, new PrintWriter(System.err, true));
         }
         ImageRecord record = store.require(reference);
         if (!MediaType.isIndex(record.root().mediaType())) {

@@ -141,6 +141,13 @@ class RuntimeCommandsTest {
     }
 
     @Test
+    void everythingAfterRefBelongsToTheContainer() {
+        assertThat(ok(home, "berth exec " + IMAGE + " busybox echo --pid -c").stdout()).isEqualTo("--pid -c\n");
+        assertThat(user.sh(home, "berth exec " + IMAGE).exitCode()).isEqualTo(2);
+        assertThat(user.sh(home, "berth shell " + IMAGE + " extra").exitCode()).isEqualTo(2);
+    }
+
+    @Test
     void missingBindSourceIsAClearErrorBeforeAnythingRuns() {
         Tools.Result result = user.sh(home, "berth exec --bind /no/such/dir:/data " + IMAGE + " sh -c 'echo ran'");
         assertThat(result.exitCode()).isEqualTo(1);
