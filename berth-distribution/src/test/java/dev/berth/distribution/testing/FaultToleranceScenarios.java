@@ -87,6 +87,21 @@ public abstract class FaultToleranceScenarios {
     }
 
     @Test
+    public void downloadsCutEveryTimeResumeWhereTheyStopped() throws Exception {
+        LocalStore store = LocalStore.open(work.resolve("store"));
+        try (FaultyProxy proxy = new FaultyProxy(registry.port(), new Faults(0, 0, 1, 0, true), 7)) {
+            ImageTransfer transfer = Clients.transfer(Clients.registries(work.resolve("auth.json")), store,
+                    new CountingListener());
+
+            ImageTransfer.Result pulled = transfer.copy(at("docker://" + proxy.host() + "/faulty/image:1"),
+                    at("berth:localhost/resumed:1"), PlatformChoice.host());
+
+            assertThat(pulled.root().digest()).isEqualTo(image.digest());
+            assertThat(proxy.rangeRequests()).as("requests that resumed a cut download").isPositive();
+        }
+    }
+
+    @Test
     public void givesUpWithAClearErrorAndLeavesNothingBehind() throws Exception {
         LocalStore store = LocalStore.open(work.resolve("store"));
         try (FaultyProxy proxy = new FaultyProxy(registry.port(), Faults.BLOBS_ALWAYS_UNAVAILABLE, 1)) {

@@ -30,6 +30,7 @@ public final class FaultyProxy implements AutoCloseable {
     private final Faults faults;
     private final SplittableRandom random;
     private final AtomicInteger injected = new AtomicInteger();
+    private final AtomicInteger rangeRequests = new AtomicInteger();
     private final Thread acceptor;
 
     public FaultyProxy(int upstreamPort, Faults faults, long seed) throws IOException {
@@ -47,6 +48,11 @@ public final class FaultyProxy implements AutoCloseable {
     /** How many faults were injected, so a test can show it was not a quiet run. */
     public int faultsInjected() {
         return injected.get();
+    }
+
+    /** How many requests asked for part of a blob with Range, as a resumed download does. */
+    public int rangeRequests() {
+        return rangeRequests.get();
     }
 
     private void acceptLoop() {
@@ -76,6 +82,9 @@ public final class FaultyProxy implements AutoCloseable {
             if (head == null) {
                 return;
             }
+            if (head.toLowerCase(java.util.Locale.ROOT).contains("\r\nrange: bytes=")) {
+                rangeRequests.incrementAndGet();
+            }
             double dice = faults.blobsOnly() && !head.contains("/blobs/") ? 1 : roll();
             if (dice < faults.unavailable()) {
                 injected.incrementAndGet();
@@ -88,7 +97,8 @@ public final class FaultyProxy implements AutoCloseable {
                 return;
             }
             boolean cut = dice < 1 && roll() < faults.cut();
-            boolean cutRequest = cut && roll() < 0.5;
+            // Cut the direction that carries the body: responses to GET, requests of uploads.
+            boolean cutRequest = cut && !head.startsWith("GET ") && !head.startsWith("HEAD ");
             long cutAfter = cut ? below(4L << 20) : Long.MAX_VALUE;
             if (cut) {
                 injected.incrementAndGet();
