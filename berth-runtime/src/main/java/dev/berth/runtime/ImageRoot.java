@@ -8,8 +8,7 @@ import dev.berth.runtime.sandbox.ContainerOptions.RootMode;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -87,8 +86,11 @@ public final class ImageRoot {
                     "--unpack-root", temp.toString(), payload.toString()), "extracting " + image.path());
             try {
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (FileAlreadyExistsException | DirectoryNotEmptyException raced) {
-                // another run extracted the same image first; theirs is as good as ours
+            } catch (FileSystemException raced) {
+                // rename(2) says ENOTEMPTY when another run extracted the same image first; theirs is as good as ours
+                if (!Files.isDirectory(target)) {
+                    throw raced;
+                }
             }
             return target;
         } finally {

@@ -264,6 +264,15 @@ class RuntimeCommandsTest {
     }
 
     @Test
+    void concurrentFirstRunsOfOneImageAllSucceed() {
+        String cache = workDirectory("concurrent-cache");
+        String out = ok(home, "for i in 1 2 3 4; do BERTH_CACHE_DIR=" + cache + " berth exec " + IMAGE
+                + " busybox echo ok-$i & done; wait").stdout();
+        assertThat(out.lines().sorted()).containsExactly("ok-1", "ok-2", "ok-3", "ok-4");
+        assertThat(ok(home, "ls -A " + cache + "/images " + cache + "/sandboxes").stdout()).doesNotContain(".tmp-");
+    }
+
+    @Test
     void aSharedReadOnlyCacheIsUsedWithoutWritingToIt() {
         ok(home, "berth exec " + IMAGE + " sh -c true");
         String shared = workDirectory("shared");
