@@ -17,6 +17,7 @@ class PullOnFirstUseTest {
         Tools.ok(user.workspace(), "chmod", "-R", "a+rX", layout.toString());
         String work = user.scratch().toString();
         String script = String.join("\n",
+                "export BERTH_DATA_DIR=" + work + "/data",
                 "berth serve --listen 127.0.0.1:0 --root " + work + "/registry > " + work + "/serve.out 2>/dev/null &",
                 "serve=$!",
                 "trap 'kill $serve' EXIT",
@@ -24,7 +25,7 @@ class PullOnFirstUseTest {
                 "host=$(grep -o '127.0.0.1:[0-9]*' " + work + "/serve.out)",
                 "skopeo copy -q --dest-tls-verify=false oci:" + layout + ":latest docker://$host/lab/first:1",
                 "berth exec $host/lab/first:1 sh -c 'echo ran-inside' 2>" + work + "/pull.err",
-                "berth images | grep -c lab/first");
+                "berth images | grep -c \"$host/lab/first\"");
         Tools.Result result = user.sh(work, script);
         assertThat(result.exitCode()).as(result.stderr() + result.stdout()).isZero();
         assertThat(result.stdout()).isEqualTo("ran-inside\n1\n");
