@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Start-up of `berth version`: the launcher with and without the JDK AOT cache, and the bare JVM
-# running the same main class, all in one run. Needs hyperfine (Debian package `hyperfine`).
+# running the same main class with the launcher's flags (so the difference is the launcher
+# script itself), all in one run. Needs hyperfine (Debian package `hyperfine`).
 # Usage: bench/startup/run.sh [RUNS]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -22,7 +23,7 @@ for _ in $(seq 1 60); do ls "$XDG_CACHE_HOME"/berth/aot/*.aot >/dev/null 2>&1 &&
 json="$dist/result.json"
 hyperfine -N --warmup 3 --runs "$runs" --export-json "$json" \
     -n "java -version (JVM floor)" "$java_home/bin/java -XX:+UseSerialGC -XX:-UsePerfData -version" \
-    -n "java -cp lib/* Main version (no launcher)" "$java_home/bin/java -XX:+UseSerialGC -XX:-UsePerfData --enable-native-access=ALL-UNNAMED -cp $lib/* dev.berth.cli.Main version" \
+    -n "java -cp lib/* Main version (no launcher)" "$java_home/bin/java -XX:+UseSerialGC -XX:-UsePerfData -Xss1m --enable-native-access=ALL-UNNAMED -XX:TieredStopAtLevel=1 -cp $lib/* dev.berth.cli.Main version" \
     -n "bin/berth version, BERTH_AOT=0" "env BERTH_AOT=0 $berth version" \
     -n "bin/berth version, AOT cache" "$berth version" >/dev/null
 
