@@ -50,6 +50,9 @@ import java.util.concurrent.Executor;
  * thread and blocks freely; bodies stream between the socket and storage in pooled buffers.
  */
 public final class RegistryHandler extends Handler.Abstract.NonBlocking {
+    /** How much of an oversized manifest is read (and dropped) so its client gets the 413. */
+    private static final long OVERSIZED_BODY_DRAIN_LIMIT = 4L * ManifestBytes.MAX_SIZE;
+
     private static final Logger ACCESS = LoggerFactory.getLogger("dev.berth.registry.access");
     private static final Logger LOG = LoggerFactory.getLogger(RegistryHandler.class);
 
@@ -278,15 +281,17 @@ public final class RegistryHandler extends Handler.Abstract.NonBlocking {
 
     private void putManifest(Request request, Response response, Callback callback, Route route) throws IOException {
         long declared = request.getLength();
-        if (declared > ManifestBytes.MAX_SIZE) {
-            throw tooLarge(declared);
-        }
         byte[] body;
         try (InputStream in = Content.Source.asInputStream(request)) {
+            if (declared > ManifestBytes.MAX_SIZE) {
+                discardUpTo(in, declared <= OVERSIZED_BODY_DRAIN_LIMIT ? declared : 0);
+                throw tooLarge(declared);
+            }
             body = in.readNBytes(ManifestBytes.MAX_SIZE + 1);
-        }
-        if (body.length > ManifestBytes.MAX_SIZE) {
-            throw tooLarge(body.length);
+            if (body.length > ManifestBytes.MAX_SIZE) {
+                discardUpTo(in, OVERSIZED_BODY_DRAIN_LIMIT);
+                throw tooLarge(body.length);
+            }
         }
         String contentType = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
         if (contentType != null && contentType.indexOf(';') >= 0) {
@@ -315,6 +320,20 @@ public final class RegistryHandler extends Handler.Abstract.NonBlocking {
         }
         response.setStatus(201);
         write(response, callback, null, null);
+    }
+
+    /**
+     * Reads and drops what is left of a refused body, up to {@code limit} bytes. A client still
+     * sending when the connection closes sees a reset instead of the 413, so a modestly oversized
+     * manifest is read to its end; a huge one is cut off.
+     */
+    private static void discardUpTo(InputStream in, long limit) throws IOException {
+        byte[] buffer = new byte[64 * 1024];
+        long discarded = 0;
+        int n;
+        while (discarded < limit && (n = in.read(buffer, 0, (int) Math.min(buffer.length, limit - discarded))) > 0) {
+            discarded += n;
+        }
     }
 
     private static RegistryException tooLarge(long size) {
