@@ -8,14 +8,13 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.jar.JarFile;
 import java.util.stream.Collectors;
 
 /**
  * The command line that runs this build's berth in a fresh JVM, for tests that need a separate
  * process, another mount namespace or another user.
  */
-final class JavaCommand {
+public final class JavaCommand {
     /** A user with no rights over the test's files, as on any Debian system. */
     static final int NOBODY = 65534;
 
@@ -51,15 +50,18 @@ final class JavaCommand {
         return Tools.run(workDir, Map.of("HOME", "/nonexistent"), command);
     }
 
-    /** Copies every jar and class directory of this JVM's class path into a directory anyone can read. */
-    private static synchronized String worldReadableClassPath() {
+    /**
+     * Copies every jar and class directory of this JVM's class path into a directory anyone can
+     * read (root's Maven repository is closed to other users) and returns the copy's class path.
+     */
+    public static synchronized String worldReadableClassPath() {
         try {
             if (readableClassPath == null) {
                 readableClassPath = Files.createTempDirectory("berth-classpath-");
                 Files.setPosixFilePermissions(readableClassPath, PosixFilePermissions.fromString("rwxr-xr-x"));
                 int index = 0;
                 for (Path element : classPathElements()) {
-                    Path copy = readableClassPath.resolve(index++ + "-" + element.getFileName());
+                    Path copy = readableClassPath.resolve(String.format("%03d-%s", index++, element.getFileName()));
                     copyTree(element, copy);
                 }
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(readableClassPath)));
@@ -72,20 +74,11 @@ final class JavaCommand {
         }
     }
 
-    /** Surefire may hand the JVM one manifest-only jar; its Class-Path lists the real elements. */
-    private static List<Path> classPathElements() throws IOException {
+    private static List<Path> classPathElements() {
         List<Path> elements = new ArrayList<>();
-        for (String entry : System.getProperty("java.class.path").split(":")) {
+        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
             Path path = Path.of(entry);
-            if (Files.isRegularFile(path) && path.getFileName().toString().startsWith("surefirebooter")) {
-                try (JarFile jar = new JarFile(path.toFile())) {
-                    for (String url : jar.getManifest().getMainAttributes().getValue("Class-Path").split(" ")) {
-                        if (!url.isBlank()) {
-                            elements.add(Path.of(java.net.URI.create(url)));
-                        }
-                    }
-                }
-            } else {
+            if (Files.exists(path)) {
                 elements.add(path);
             }
         }

@@ -1,8 +1,8 @@
 package dev.berth.cli.runtime;
 
+import dev.berth.cli.JavaCommand;
 import dev.berth.cli.Tools;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,7 +10,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * An ordinary user to run berth as, the way the runtime is meant to be used. When the tests run
@@ -47,43 +46,13 @@ final class UnprivilegedUser {
         Files.createDirectories(launcher.getParent());
         Files.writeString(launcher, "#!/bin/sh\nexec " + Path.of(System.getProperty("java.home"), "bin", "java")
                 + " -XX:+UseSerialGC -XX:TieredStopAtLevel=1 --enable-native-access=ALL-UNNAMED -cp '"
-                + copyClassPath(workspace.resolve("lib")) + "' dev.berth.cli.Main \"$@\"\n");
+                + JavaCommand.worldReadableClassPath() + "' dev.berth.cli.Main \"$@\"\n");
         Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
         Tools.ok(workspace, "chmod", "-R", "a+rX", workspace.toString());
         Files.createDirectory(workspace.resolve("scratch"));
         Tools.ok(workspace, "chmod", "1777", workspace.resolve("scratch").toString());
         String home = root ? "/home/" + NAME : System.getProperty("user.home");
         return new UnprivilegedUser(workspace, launcher, root, home);
-    }
-
-    /** A copy of this test JVM's class path that any user can read. */
-    private static String copyClassPath(Path lib) throws IOException {
-        Files.createDirectories(lib);
-        List<String> entries = new ArrayList<>();
-        int index = 0;
-        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            Path source = Path.of(entry);
-            if (!Files.exists(source)) {
-                continue;
-            }
-            Path target = lib.resolve((index++) + (Files.isDirectory(source) ? "" : ".jar"));
-            if (Files.isDirectory(source)) {
-                try (Stream<Path> walk = Files.walk(source)) {
-                    for (Path path : walk.toList()) {
-                        Path copy = target.resolve(source.relativize(path).toString());
-                        if (Files.isDirectory(path)) {
-                            Files.createDirectories(copy);
-                        } else {
-                            Files.copy(path, copy);
-                        }
-                    }
-                }
-            } else {
-                Files.copy(source, target);
-            }
-            entries.add(target.toString());
-        }
-        return String.join(":", entries);
     }
 
     Path workspace() {
