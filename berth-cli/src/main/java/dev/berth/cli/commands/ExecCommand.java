@@ -15,7 +15,7 @@ import java.util.List;
                 "Exits with the command's exit code."})
 public final class ExecCommand extends ContainerCommand {
     @Parameters(index = "0", paramLabel = "REF", preprocessor = ReferenceThenContainerArguments.class,
-            description = "An image in the local store, or an image file from 'berth convert'.")
+            description = "An image in the local store (pulled first when absent), or an image file from 'berth convert'.")
     private String reference;
 
     @Parameters(index = "1..*", paramLabel = "COMMAND", description = "The program and its arguments.")

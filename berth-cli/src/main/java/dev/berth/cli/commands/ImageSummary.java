@@ -1,6 +1,8 @@
 package dev.berth.cli.commands;
 
 import dev.berth.oci.Descriptor;
+import dev.berth.oci.InvalidImageException;
+import dev.berth.oci.MediaType;
 import dev.berth.oci.Platform;
 import dev.berth.oci.image.ImageConfig;
 import dev.berth.oci.image.ManifestBytes;
@@ -22,7 +24,7 @@ record ImageSummary(long size, Instant created) {
         long size = root.size();
         Instant created = null;
         for (Descriptor child : root.index().manifests()) {
-            if (store.hasBlob(child.digest()) && dev.berth.oci.MediaType.isImageManifest(child.mediaType())) {
+            if (store.hasBlob(child.digest()) && MediaType.isImageManifest(child.mediaType())) {
                 ImageSummary summary = ofImage(store, store.manifest(child));
                 size += summary.size();
                 boolean isHost = child.platform() != null && child.platform().satisfies(Platform.host());
@@ -43,13 +45,13 @@ record ImageSummary(long size, Instant created) {
     }
 
     private static Instant createdOf(LocalStore store, Descriptor config) throws IOException {
-        if (!dev.berth.oci.MediaType.isImageConfig(config.mediaType()) || !store.hasBlob(config.digest())) {
+        if (!MediaType.isImageConfig(config.mediaType()) || !store.hasBlob(config.digest())) {
             return null;
         }
         try {
             String created = ImageConfig.parse(store.readBlob(config.digest())).created();
             return created == null ? null : Instant.parse(created);
-        } catch (DateTimeParseException | dev.berth.oci.InvalidImageException e) {
+        } catch (DateTimeParseException | InvalidImageException e) {
             return null;
         }
     }

@@ -17,7 +17,7 @@ import java.util.List;
                 "Exits with the container's exit code. See docs/runtime.md for what the container sees."})
 public final class RunCommand extends ContainerCommand {
     @Parameters(index = "0", paramLabel = "REF", preprocessor = ReferenceThenContainerArguments.class,
-            description = "An image in the local store, or an image file from 'berth convert'.")
+            description = "An image in the local store (pulled first when absent), or an image file from 'berth convert'.")
     private String reference;
 
     @Parameters(index = "1..*", paramLabel = "ARGS", description = "Arguments that replace the image's CMD.")

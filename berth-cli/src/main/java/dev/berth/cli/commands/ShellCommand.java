@@ -18,7 +18,7 @@ public final class ShellCommand extends ContainerCommand {
             "if command -v bash >/dev/null 2>&1; then exec bash \"$@\"; fi; exec sh \"$@\"", "sh");
 
     @Parameters(index = "0", paramLabel = "REF", preprocessor = ReferenceThenContainerArguments.class,
-            description = "An image in the local store, or an image file from 'berth convert'.")
+            description = "An image in the local store (pulled first when absent), or an image file from 'berth convert'.")
     private String reference;
 
     @Mixin

@@ -71,7 +71,7 @@ class RuntimeCommandsTest {
     }
 
     private static String workDirectory(String name) {
-        return ok(home, "d=$(mktemp -d " + user.scratch() + "/" + name + "-XXXX) && chmod 755 $d && echo $d").stdout().strip();
+        return ok(home, "d=$(mktemp -d -p " + user.scratch() + " --suffix=-" + name + ") && chmod 755 $d && echo $d").stdout().strip();
     }
 
     @Test

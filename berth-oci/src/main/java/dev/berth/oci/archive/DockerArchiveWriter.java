@@ -108,8 +108,8 @@ public final class DockerArchiveWriter implements ImageSink {
             throws IOException {
         Descriptor configDescriptor = manifest.manifest().config();
         Path configFile = blobFile(configDescriptor.digest());
-        List<Digest> diffIds = ImageConfig.parse(Files.readAllBytes(configFile)).rootfs() == null ? List.of()
-                : ImageConfig.parse(Files.readAllBytes(configFile)).rootfs().diffIds();
+        ImageConfig.RootFs rootfs = ImageConfig.parse(Files.readAllBytes(configFile)).rootfs();
+        List<Digest> diffIds = rootfs == null ? List.of() : rootfs.diffIds();
         String configName = configDescriptor.digest().hex() + ".json";
         addEntry(tar, configName, Files.size(configFile), Files.newInputStream(configFile));
         List<String> layerNames = new ArrayList<>();

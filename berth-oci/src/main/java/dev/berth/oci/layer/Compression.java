@@ -2,6 +2,7 @@ package dev.berth.oci.layer;
 
 import com.github.luben.zstd.ZstdInputStream;
 import com.github.luben.zstd.ZstdOutputStream;
+import dev.berth.oci.MediaType;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -60,9 +61,9 @@ public enum Compression {
     /** The OCI layer media type for a tar stream compressed this way. */
     public String ociLayerMediaType() {
         return switch (this) {
-            case GZIP -> dev.berth.oci.MediaType.OCI_LAYER_GZIP;
-            case ZSTD -> dev.berth.oci.MediaType.OCI_LAYER_ZSTD;
-            case NONE -> dev.berth.oci.MediaType.OCI_LAYER;
+            case GZIP -> MediaType.OCI_LAYER_GZIP;
+            case ZSTD -> MediaType.OCI_LAYER_ZSTD;
+            case NONE -> MediaType.OCI_LAYER;
         };
     }
 }

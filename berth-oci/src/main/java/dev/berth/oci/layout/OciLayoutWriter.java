@@ -1,10 +1,13 @@
 package dev.berth.oci.layout;
 
 import dev.berth.oci.AtomicFiles;
+import dev.berth.oci.BerthException;
 import dev.berth.oci.Descriptor;
 import dev.berth.oci.Json;
 import dev.berth.oci.MediaType;
+import dev.berth.oci.Platform;
 import dev.berth.oci.Reference;
+import dev.berth.oci.image.ImageConfig;
 import dev.berth.oci.image.ImageIndex;
 import dev.berth.oci.image.ManifestBytes;
 import dev.berth.oci.transfer.ImageSink;
@@ -37,7 +40,7 @@ public final class OciLayoutWriter implements ImageSink {
         if (Files.exists(dir) && !OciLayout.isLayout(dir)) {
             try (var children = Files.list(dir)) {
                 if (children.findAny().isPresent()) {
-                    throw new dev.berth.oci.BerthException("TARGET_EXISTS", dir
+                    throw new BerthException("TARGET_EXISTS", dir
                             + " exists and is not an OCI layout; give an empty or new directory");
                 }
             }
@@ -79,10 +82,10 @@ public final class OciLayoutWriter implements ImageSink {
         newEntries.put(tag, entry);
     }
 
-    private dev.berth.oci.Platform platformOf(ManifestBytes root) {
+    private Platform platformOf(ManifestBytes root) {
         try {
             byte[] config = Files.readAllBytes(OciLayout.blobFile(dir, root.manifest().config().digest()));
-            dev.berth.oci.image.ImageConfig parsed = dev.berth.oci.image.ImageConfig.parse(config);
+            ImageConfig parsed = ImageConfig.parse(config);
             return parsed.os() == null || parsed.architecture() == null ? null : parsed.platform();
         } catch (IOException | RuntimeException notAnImageConfig) {
             return null;
