@@ -17,73 +17,63 @@ import dev.berth.cli.commands.client.LoginCommand;
 import dev.berth.cli.commands.client.LogoutCommand;
 import dev.berth.cli.commands.client.PullCommand;
 import dev.berth.cli.commands.client.PushCommand;
-import dev.berth.cli.commands.registry.RegistryCommand;
+import dev.berth.cli.commands.registry.GcCommand;
 import dev.berth.cli.commands.registry.ServeCommand;
-import dev.berth.oci.store.LocalStore;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ScopeType;
 
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
- * The {@code berth} command and the options every subcommand shares. Subcommands are listed in
- * {@link #SUBCOMMANDS} and added by {@link Subcommands}, only the one a command line names.
+ * The tree of berth's commands, in the order help lists them. A command object is made only for
+ * the command a command line names (or, for help, to read each one's summary).
  */
-@Command(name = "berth",
-        mixinStandardHelpOptions = true,
-        versionProvider = VersionCommand.Provider.class,
-        description = "Build, share, trust and run software containers.")
-public final class BerthCommand implements Runnable {
-    /** Every subcommand, in the order help lists them. */
-    static final List<Class<?>> SUBCOMMANDS = List.of(
-            VersionCommand.class,
-            ImportCommand.class,
-            ExportCommand.class,
-            ImagesCommand.class,
-            InspectCommand.class,
-            TagCommand.class,
-            RmiCommand.class,
-            PruneCommand.class,
-            PullCommand.class,
-            PushCommand.class,
-            CopyCommand.class,
-            LoginCommand.class,
-            LogoutCommand.class,
-            RunCommand.class,
-            ExecCommand.class,
-            ShellCommand.class,
-            ConvertCommand.class,
-            ServeCommand.class,
-            RegistryCommand.class);
-
-    @Option(names = "--data-dir", paramLabel = "DIR", scope = ScopeType.INHERIT,
-            description = "Where berth keeps its data (default: $BERTH_DATA_DIR, else $XDG_DATA_HOME/berth, else ~/.local/share/berth).")
-    private Path dataDir;
-
-    @Option(names = "--debug", scope = ScopeType.INHERIT, description = "Print stack traces with errors.")
-    private boolean debug;
-
-    @picocli.CommandLine.Spec
-    private picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+final class BerthCommand {
+    /** A name on the command line: a command that runs, or a group of them. */
+    sealed interface Entry permits Command, Group {
+        String name();
     }
 
-    public boolean debug() {
-        return debug;
+    record Command(String name, List<String> aliases, Supplier<Subcommand> factory) implements Entry {
+        boolean answersTo(String word) {
+            return name.equals(word) || aliases.contains(word);
+        }
     }
 
-    /** The data directory: the flag, else the environment, else the XDG default. */
-    public Path dataDir() {
-        return DataDirectory.resolve(dataDir, System.getenv());
+    record Group(String name, List<String> description, List<Entry> members) implements Entry {
+        Optional<Entry> find(String word) {
+            return members.stream()
+                    .filter(entry -> entry instanceof Command command ? command.answersTo(word) : entry.name().equals(word))
+                    .findFirst();
+        }
     }
 
-    public LocalStore store() throws IOException {
-        return LocalStore.open(dataDir().resolve("store"));
+    static final Group BERTH = new Group("berth", List.of("Build, share, trust and run software containers."), List.of(
+            command("version", VersionCommand::new),
+            command("import", ImportCommand::new),
+            command("export", ExportCommand::new),
+            new Command("images", List.of("ls"), ImagesCommand::new),
+            command("inspect", InspectCommand::new),
+            command("tag", TagCommand::new),
+            command("rmi", RmiCommand::new),
+            command("prune", PruneCommand::new),
+            command("pull", PullCommand::new),
+            command("push", PushCommand::new),
+            command("copy", CopyCommand::new),
+            command("login", LoginCommand::new),
+            command("logout", LogoutCommand::new),
+            command("run", RunCommand::new),
+            command("exec", ExecCommand::new),
+            command("shell", ShellCommand::new),
+            command("convert", ConvertCommand::new),
+            command("serve", ServeCommand::new),
+            new Group("registry", List.of("Maintain the storage of a berth registry."), List.of(
+                    command("gc", GcCommand::new)))));
+
+    private BerthCommand() {
+    }
+
+    private static Command command(String name, Supplier<Subcommand> factory) {
+        return new Command(name, List.of(), factory);
     }
 }

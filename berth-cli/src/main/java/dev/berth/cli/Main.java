@@ -1,7 +1,7 @@
 package dev.berth.cli;
 
+import dev.berth.cli.args.UsageException;
 import dev.berth.oci.BerthException;
-import picocli.CommandLine;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
+import java.util.List;
 
 /** Entry point: parses the command line, runs the command, turns errors into one line and an exit code. */
 public final class Main {
@@ -24,29 +25,24 @@ public final class Main {
     }
 
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        BerthCommand root = new BerthCommand();
-        CommandLine commandLine = new CommandLine(root);
-        Subcommands.register(commandLine, args);
-        commandLine.setOut(out);
-        commandLine.setErr(err);
-        commandLine.setExecutionExceptionHandler((e, cl, parseResult) -> {
-            cl.getErr().println("berth: " + describe(e));
-            if (root.debug()) {
-                e.printStackTrace(cl.getErr());
-            }
-            cl.getErr().flush();
-            return EXIT_ERROR;
-        });
-        commandLine.setParameterExceptionHandler((e, arguments) -> {
-            PrintWriter stderr = e.getCommandLine().getErr();
-            stderr.println("berth: " + e.getMessage());
-            stderr.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help' for more information.");
-            stderr.flush();
+        Invocation invocation = new Invocation(out, err);
+        Dispatch dispatch = new Dispatch(invocation);
+        try {
+            return dispatch.run(List.of(args));
+        } catch (UsageException e) {
+            err.println("berth: " + e.getMessage());
+            err.println("Try '" + dispatch.commandPath() + " --help' for more information.");
             return EXIT_USAGE;
-        });
-        int code = commandLine.execute(args);
-        out.flush();
-        return code;
+        } catch (Exception e) {
+            err.println("berth: " + describe(e));
+            if (invocation.debug()) {
+                e.printStackTrace(err);
+            }
+            return EXIT_ERROR;
+        } finally {
+            out.flush();
+            err.flush();
+        }
     }
 
     /** One line that says what failed, for what, without a stack trace. */

@@ -13,57 +13,20 @@ import dev.berth.runtime.ContainerRunner;
 import dev.berth.runtime.ImageCache;
 import dev.berth.runtime.ImageConverter;
 import dev.berth.runtime.ImageFile;
-import picocli.CommandLine;
-import picocli.CommandLine.Model.ArgSpec;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Model.PositionalParamSpec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Stack;
 
 /**
  * What run, exec, shell and convert share: finding the image REF names, as a runnable file.
  */
 abstract class ContainerCommand extends StoreCommand {
-    /**
-     * Takes REF and everything after it as the container's arguments, so that {@code berth exec
-     * IMG ls -l} passes {@code -l} to ls: berth's own options go before REF. (A preprocessor
-     * rather than the parser's stop-at-positional setting, which a parent command overrides.)
-     */
-    public static final class ReferenceThenContainerArguments implements CommandLine.IParameterPreprocessor {
-        @Override
-        public boolean preprocess(Stack<String> args, CommandSpec spec, ArgSpec reference, Map<String, Object> info) {
-            reference.setValue(args.pop());
-            List<String> rest = new ArrayList<>();
-            while (!args.isEmpty()) {
-                rest.add(args.pop());
-            }
-            List<PositionalParamSpec> positionals = spec.positionalParameters();
-            if (positionals.size() > 1) {
-                PositionalParamSpec arguments = positionals.get(1);
-                if (rest.isEmpty() && ((ContainerCommand) spec.userObject()).needsArguments()) {
-                    throw new CommandLine.ParameterException(spec.commandLine(),
-                            "Missing required parameter: '" + arguments.paramLabel() + "'");
-                }
-                arguments.setValue(rest);
-            } else if (!rest.isEmpty()) {
-                throw new CommandLine.UnmatchedArgumentException(spec.commandLine(), rest);
-            }
-            return true;
-        }
-    }
-
-    /** Whether at least one argument must follow REF (picocli cannot check what the preprocessor took). */
-    protected boolean needsArguments() {
-        return false;
-    }
+    /** How commands that run an image describe REF. */
+    protected static final String REFERENCE_HELP =
+            "An image in the local store (pulled first when absent), or an image file from 'berth convert'.";
 
     protected static ImageCache cache(Path sharedCache) {
         return ImageCache.fromEnvironment(System.getenv(), Path.of(System.getProperty("user.home")), sharedCache);

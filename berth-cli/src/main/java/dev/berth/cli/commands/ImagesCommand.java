@@ -1,12 +1,11 @@
 package dev.berth.cli.commands;
 
+import dev.berth.cli.args.Syntax;
 import dev.berth.cli.output.Human;
 import dev.berth.cli.output.Table;
 import dev.berth.oci.Json;
 import dev.berth.oci.store.ImageRecord;
 import dev.berth.oci.store.LocalStore;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.time.Instant;
@@ -16,13 +15,16 @@ import java.util.List;
 import java.util.Map;
 
 /** {@code berth images}: the images in the local store. */
-@Command(name = "images", mixinStandardHelpOptions = true, aliases = "ls", description = "List the images in the local store.")
 public final class ImagesCommand extends StoreCommand {
-    @Option(names = "--json", description = "Print a JSON array instead of a table.")
     private boolean json;
-
-    @Option(names = "--no-trunc", description = "Show whole digests.")
     private boolean noTrunc;
+
+    @Override
+    public void declare(Syntax syntax) {
+        syntax.describe("List the images in the local store.")
+                .flag("--json", "Print a JSON array instead of a table.", () -> json = true)
+                .flag("--no-trunc", "Show whole digests.", () -> noTrunc = true);
+    }
 
     @Override
     protected int run(LocalStore store) throws IOException {

@@ -1,5 +1,6 @@
 package dev.berth.cli.commands;
 
+import dev.berth.cli.args.Syntax;
 import dev.berth.oci.BerthException;
 import dev.berth.oci.Descriptor;
 import dev.berth.oci.Platform;
@@ -12,9 +13,6 @@ import dev.berth.oci.store.StoreTransaction;
 import dev.berth.oci.transfer.ImageCopier;
 import dev.berth.oci.transfer.ImageSource;
 import dev.berth.oci.transfer.PlatformChoice;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,23 +21,23 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** {@code berth import}: an OCI layout directory or a docker-archive tar into the local store. */
-@Command(name = "import", mixinStandardHelpOptions = true, description = {
-        "Add the images in an OCI image layout directory or a docker-archive tar to the local store.",
-        "Every blob is verified against its digest; on any error the store is left as it was."})
 public final class ImportCommand extends StoreCommand {
-    @Parameters(index = "0", paramLabel = "PATH", description = "An OCI layout directory or a docker-archive tar file.")
     private Path path;
-
-    @Option(names = "--name", paramLabel = "NAME[:TAG]",
-            description = "Name for the imported image (default: the names recorded in PATH).")
     private String name;
-
-    @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]",
-            description = "From a multi-platform image, import only this platform (default: all it holds).")
     private String platform;
-
-    @Option(names = {"-q", "--quiet"}, description = "Print only the digests of the imported images.")
     private boolean quiet;
+
+    @Override
+    public void declare(Syntax syntax) {
+        syntax.describe("Add the images in an OCI image layout directory or a docker-archive tar to the local store.",
+                        "Every blob is verified against its digest; on any error the store is left as it was.")
+                .parameter("PATH", "An OCI layout directory or a docker-archive tar file.", value -> path = Path.of(value))
+                .option("--name", "NAME[:TAG]", "Name for the imported image (default: the names recorded in PATH).",
+                        value -> name = value)
+                .option("--platform", "OS/ARCH[/VARIANT]",
+                        "From a multi-platform image, import only this platform (default: all it holds).", value -> platform = value)
+                .flag("-q, --quiet", "Print only the digests of the imported images.", () -> quiet = true);
+    }
 
     /** An image in the source and the name it will get. */
     private record Planned(Reference name, Descriptor root) {

@@ -2,6 +2,7 @@ package dev.berth.cli.commands;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.cli.args.Syntax;
 import dev.berth.oci.Descriptor;
 import dev.berth.oci.Json;
 import dev.berth.oci.Platform;
@@ -9,21 +10,22 @@ import dev.berth.oci.image.ManifestBytes;
 import dev.berth.oci.store.ImageRecord;
 import dev.berth.oci.store.LocalStore;
 import dev.berth.oci.transfer.ImageCopier;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
 
 /** {@code berth inspect}: an image's manifest, config and layers as JSON. */
-@Command(name = "inspect", mixinStandardHelpOptions = true, description = "Show an image's manifest, config and layer list as JSON.")
 public final class InspectCommand extends StoreCommand {
-    @Parameters(index = "0", paramLabel = "REF", description = "Image name, name@digest, or digest (prefix).")
     private String reference;
-
-    @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]",
-            description = "For a multi-platform image, the platform whose config to show (default: this machine's).")
     private String platform;
+
+    @Override
+    public void declare(Syntax syntax) {
+        syntax.describe("Show an image's manifest, config and layer list as JSON.")
+                .parameter("REF", "Image name, name@digest, or digest (prefix).", value -> reference = value)
+                .option("--platform", "OS/ARCH[/VARIANT]",
+                        "For a multi-platform image, the platform whose config to show (default: this machine's).",
+                        value -> platform = value);
+    }
 
     @Override
     protected int run(LocalStore store) throws IOException {

@@ -1,15 +1,19 @@
 package dev.berth.cli.commands;
 
+import dev.berth.cli.args.Syntax;
 import dev.berth.cli.output.Human;
 import dev.berth.oci.store.LocalStore;
-import picocli.CommandLine.Command;
 
 import java.io.IOException;
 
 /** {@code berth prune}: delete content that no image name reaches. */
-@Command(name = "prune", mixinStandardHelpOptions = true, description = {"Delete blobs that no image in the local store references.",
-        "Waits for imports running at the same time to finish first."})
 public final class PruneCommand extends StoreCommand {
+    @Override
+    public void declare(Syntax syntax) {
+        syntax.describe("Delete blobs that no image in the local store references.",
+                "Waits for imports running at the same time to finish first.");
+    }
+
     @Override
     protected int run(LocalStore store) throws IOException {
         LocalStore.PruneResult result = store.prune();

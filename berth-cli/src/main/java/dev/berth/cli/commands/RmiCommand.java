@@ -1,11 +1,11 @@
 package dev.berth.cli.commands;
 
+import dev.berth.cli.args.Syntax;
 import dev.berth.oci.store.ImageRecord;
 import dev.berth.oci.store.LocalStore;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -13,11 +13,14 @@ import java.util.Optional;
  * {@code berth rmi}: remove names from the local store. A digest removes every name of that
  * image. The content stays until {@code berth prune}, so an interrupted rmi loses nothing.
  */
-@Command(name = "rmi", mixinStandardHelpOptions = true, description = {"Remove images from the local store by name or digest.",
-        "Their content is freed by 'berth prune'."})
 public final class RmiCommand extends StoreCommand {
-    @Parameters(arity = "1..*", paramLabel = "REF", description = "Image names, name@digest, or digests (prefixes).")
-    private List<String> references;
+    private final List<String> references = new ArrayList<>();
+
+    @Override
+    public void declare(Syntax syntax) {
+        syntax.describe("Remove images from the local store by name or digest.", "Their content is freed by 'berth prune'.")
+                .parameters("REF", "Image names, name@digest, or digests (prefixes).", references::add);
+    }
 
     @Override
     protected int run(LocalStore store) throws IOException {

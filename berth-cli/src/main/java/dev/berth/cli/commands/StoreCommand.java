@@ -1,35 +1,29 @@
 package dev.berth.cli.commands;
 
-import dev.berth.cli.BerthCommand;
+import dev.berth.cli.Invocation;
+import dev.berth.cli.Subcommand;
 import dev.berth.oci.store.LocalStore;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.util.concurrent.Callable;
 
 /** A subcommand that works on the local image store. */
-abstract class StoreCommand implements Callable<Integer> {
-    @ParentCommand
-    private BerthCommand berth;
-
-    @Spec
-    private CommandSpec spec;
+abstract class StoreCommand implements Subcommand {
+    private Invocation invocation;
 
     @Override
-    public final Integer call() throws IOException {
-        return run(berth.store());
+    public final int run(Invocation invocation) throws IOException {
+        this.invocation = invocation;
+        return run(invocation.store());
     }
 
     protected abstract int run(LocalStore store) throws IOException;
 
     protected PrintWriter out() {
-        return spec.commandLine().getOut();
+        return invocation.out();
     }
 
     protected PrintWriter err() {
-        return spec.commandLine().getErr();
+        return invocation.err();
     }
 }

@@ -1,22 +1,24 @@
 package dev.berth.cli.commands;
 
+import dev.berth.cli.args.Syntax;
 import dev.berth.oci.BerthException;
 import dev.berth.oci.Reference;
 import dev.berth.oci.store.ImageRecord;
 import dev.berth.oci.store.LocalStore;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
 
 /** {@code berth tag}: give a stored image another name. */
-@Command(name = "tag", mixinStandardHelpOptions = true, description = "Give an image in the local store another name.")
 public final class TagCommand extends StoreCommand {
-    @Parameters(index = "0", paramLabel = "SOURCE", description = "The image to name.")
     private String source;
-
-    @Parameters(index = "1", paramLabel = "TARGET", description = "The new NAME[:TAG].")
     private String target;
+
+    @Override
+    public void declare(Syntax syntax) {
+        syntax.describe("Give an image in the local store another name.")
+                .parameter("SOURCE", "The image to name.", value -> source = value)
+                .parameter("TARGET", "The new NAME[:TAG].", value -> target = value);
+    }
 
     @Override
     protected int run(LocalStore store) throws IOException {

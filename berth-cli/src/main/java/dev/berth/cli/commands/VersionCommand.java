@@ -1,25 +1,33 @@
 package dev.berth.cli.commands;
 
-import picocli.CommandLine.Command;
-import picocli.CommandLine.IVersionProvider;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
+import dev.berth.cli.Invocation;
+import dev.berth.cli.Subcommand;
+import dev.berth.cli.args.Syntax;
+import dev.berth.oci.Platform;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintWriter;
 import java.util.Properties;
 
 /** {@code berth version}: berth's version and what it runs on. */
-@Command(name = "version", mixinStandardHelpOptions = true, description = "Show berth's version and the Java runtime it runs on.")
-public final class VersionCommand implements Runnable {
-    @Spec
-    private CommandSpec spec;
+public final class VersionCommand implements Subcommand {
+    @Override
+    public void declare(Syntax syntax) {
+        syntax.describe("Show berth's version and the Java runtime it runs on.");
+    }
 
     @Override
-    public void run() {
-        for (String line : lines()) {
-            spec.commandLine().getOut().println(line);
-        }
+    public int run(Invocation invocation) {
+        print(invocation.out());
+        return 0;
+    }
+
+    /** The text of {@code berth version}, which {@code berth --version} prints too. */
+    public static void print(PrintWriter out) {
+        out.println("berth " + version());
+        out.println("java " + Runtime.version() + " (" + System.getProperty("java.vm.name") + ")");
+        out.println("platform " + Platform.host());
     }
 
     public static String version() {
@@ -32,21 +40,5 @@ public final class VersionCommand implements Runnable {
             return "unknown";
         }
         return properties.getProperty("version", "unknown");
-    }
-
-    static String[] lines() {
-        return new String[] {
-                "berth " + version(),
-                "java " + Runtime.version() + " (" + System.getProperty("java.vm.name") + ")",
-                "platform " + dev.berth.oci.Platform.host(),
-        };
-    }
-
-    /** Answers {@code berth --version} with the same text. */
-    public static final class Provider implements IVersionProvider {
-        @Override
-        public String[] getVersion() {
-            return lines();
-        }
     }
 }

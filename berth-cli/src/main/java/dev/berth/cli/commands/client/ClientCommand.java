@@ -1,35 +1,38 @@
 package dev.berth.cli.commands.client;
 
-import dev.berth.cli.BerthCommand;
+import dev.berth.cli.Invocation;
+import dev.berth.cli.Subcommand;
+import dev.berth.cli.args.Syntax;
 import dev.berth.distribution.copy.ImageLocation;
 import dev.berth.distribution.copy.ImageTransfer;
 import dev.berth.oci.transfer.ImageCopier;
 import dev.berth.oci.transfer.PlatformChoice;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.util.concurrent.Callable;
 
 /** A command that moves images to, from or between registries. */
-abstract class ClientCommand implements Callable<Integer> {
-    @ParentCommand
-    private BerthCommand berth;
+abstract class ClientCommand implements Subcommand {
+    final RegistryFlags registryFlags = new RegistryFlags();
+    final TransferFlags transferFlags = new TransferFlags();
+    private Invocation invocation;
 
-    @Spec
-    private CommandSpec spec;
+    /** Declares the registry and transfer options every client command has, after the command's own. */
+    protected void declareFlags(Syntax syntax) {
+        registryFlags.declare(syntax);
+        transferFlags.declare(syntax);
+    }
 
-    @Mixin
-    RegistryFlags registryFlags = new RegistryFlags();
+    @Override
+    public final int run(Invocation invocation) throws IOException {
+        this.invocation = invocation;
+        return run();
+    }
 
-    @Mixin
-    TransferFlags transferFlags = new TransferFlags();
+    protected abstract int run() throws IOException;
 
     protected PrintWriter out() {
-        return spec.commandLine().getOut();
+        return invocation.out();
     }
 
     /**
@@ -40,7 +43,7 @@ abstract class ClientCommand implements Callable<Integer> {
                            String activeVerb, String doneVerb, String summary) throws IOException {
         ProgressDisplay progress = new ProgressDisplay(out(), ProgressDisplay.modeFor(transferFlags.quiet),
                 activeVerb, doneVerb);
-        ImageTransfer transfer = new ImageTransfer(registryFlags.registries(), berth::store,
+        ImageTransfer transfer = new ImageTransfer(registryFlags.registries(), invocation::store,
                 new ImageCopier(transferFlags.jobs(), progress));
         ImageTransfer.Result result = transfer.copy(from, to, transferFlags.platforms(defaultPlatforms));
         out().println(transferFlags.quiet ? result.root().digest().toString()

@@ -1,45 +1,40 @@
 package dev.berth.cli.commands.client;
 
+import dev.berth.cli.Invocation;
+import dev.berth.cli.Subcommand;
+import dev.berth.cli.args.Syntax;
 import dev.berth.distribution.RegistryClient;
 import dev.berth.distribution.auth.CredentialStore;
 import dev.berth.distribution.auth.Credentials;
 import dev.berth.oci.BerthException;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 import java.io.BufferedReader;
 import java.io.Console;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.Callable;
 
 /** {@code berth login HOST}: check credentials against a registry and save them where Docker and podman look. */
-@Command(name = "login", mixinStandardHelpOptions = true, description = {"Log in to a registry: the credentials are checked against it, then saved in",
-        "~/.docker/config.json (or --authfile), where docker, podman, skopeo and apptainer find them too.",
-        "If that file names a credential helper (credsStore, credHelpers), the helper stores them instead."})
-public final class LoginCommand implements Callable<Integer> {
-    @Spec
-    private CommandSpec spec;
-
-    @Mixin
-    private RegistryFlags registryFlags = new RegistryFlags();
-
-    @Parameters(index = "0", paramLabel = "HOST", description = "The registry, e.g. ghcr.io or registry.example.org:5000.")
+public final class LoginCommand implements Subcommand {
+    private final RegistryFlags registryFlags = new RegistryFlags();
     private String host;
-
-    @Option(names = {"-u", "--username"}, paramLabel = "USER", description = "User name (asked for when left out).")
     private String username;
-
-    @Option(names = "--password-stdin", description = "Read the password or token from standard input.")
     private boolean passwordStdin;
 
     @Override
-    public Integer call() throws IOException {
+    public void declare(Syntax syntax) {
+        syntax.describe("Log in to a registry, saving the credentials where docker and podman look for them.",
+                        "The credentials are checked against the registry, then saved in ~/.docker/config.json (or --authfile), "
+                                + "where docker, podman, skopeo and apptainer find them too. If that file names a credential "
+                                + "helper (credsStore, credHelpers), the helper stores them instead.")
+                .parameter("HOST", "The registry, e.g. ghcr.io or registry.example.org:5000.", value -> host = value)
+                .option("-u, --username", "USER", "User name (asked for when left out).", value -> username = value)
+                .flag("--password-stdin", "Read the password or token from standard input.", () -> passwordStdin = true);
+        registryFlags.declare(syntax);
+    }
+
+    @Override
+    public int run(Invocation invocation) throws IOException {
         String registry = RegistryHost.normalise(host);
         Console console = System.console();
         String user = username != null ? username : ask(console, "Username: ");
@@ -51,7 +46,7 @@ public final class LoginCommand implements Callable<Integer> {
         RegistryClient verified = registryFlags.registries().clientWith(registry, credentials);
         CredentialStore store = registryFlags.credentials();
         String savedIn = store.store(verified.registry(), credentials);
-        spec.commandLine().getOut().println("Login Succeeded (credentials for " + registry + " saved in " + savedIn + ")");
+        invocation.out().println("Login Succeeded (credentials for " + registry + " saved in " + savedIn + ")");
         return 0;
     }
 

@@ -1,10 +1,10 @@
 package dev.berth.cli.commands.client;
 
+import dev.berth.cli.args.Syntax;
 import dev.berth.distribution.Registries;
 import dev.berth.distribution.RetryPolicy;
 import dev.berth.distribution.auth.CredentialStore;
 import dev.berth.distribution.config.BerthConfig;
-import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -12,13 +12,15 @@ import java.util.Map;
 
 /** The options every command that talks to registries shares, and the wiring they drive. */
 final class RegistryFlags {
-    @Option(names = "--insecure", description = "Allow plain HTTP to registries that are not on this machine.")
     boolean insecure;
-
-    @Option(names = "--authfile", paramLabel = "FILE",
-            description = "Credentials file to use (default: $REGISTRY_AUTH_FILE or $XDG_RUNTIME_DIR/containers/auth.json, "
-                    + "then ~/.docker/config.json; logins are saved to ~/.docker/config.json).")
     Path authFile;
+
+    void declare(Syntax syntax) {
+        syntax.flag("--insecure", "Allow plain HTTP to registries that are not on this machine.", () -> insecure = true)
+                .option("--authfile", "FILE", "Credentials file to use (default: $REGISTRY_AUTH_FILE or "
+                        + "$XDG_RUNTIME_DIR/containers/auth.json, then ~/.docker/config.json; logins are saved to "
+                        + "~/.docker/config.json).", value -> authFile = Path.of(value));
+    }
 
     Registries registries() throws IOException {
         Map<String, String> environment = System.getenv();

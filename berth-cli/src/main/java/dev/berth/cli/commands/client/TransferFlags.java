@@ -1,29 +1,31 @@
 package dev.berth.cli.commands.client;
 
+import dev.berth.cli.args.Syntax;
+import dev.berth.cli.args.UsageException;
+import dev.berth.cli.args.Values;
 import dev.berth.oci.Platform;
 import dev.berth.oci.transfer.ImageCopier;
 import dev.berth.oci.transfer.PlatformChoice;
-import picocli.CommandLine.Option;
 
 /** How an image moves: which platforms, how many blobs at once, how much to print. */
 final class TransferFlags {
-    @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]",
-            description = "From a multi-platform image, take this platform (default: this machine's).")
     String platform;
-
-    @Option(names = "--all-platforms", description = "Copy a multi-platform image whole, every platform it has.")
     boolean allPlatforms;
-
-    @Option(names = {"-j", "--jobs"}, paramLabel = "N", defaultValue = "" + ImageCopier.DEFAULT_PARALLELISM,
-            description = "Blobs to transfer at once (default: ${DEFAULT-VALUE}).")
-    int jobs;
-
-    @Option(names = {"-q", "--quiet"}, description = "Print only the digest of the image.")
+    int jobs = ImageCopier.DEFAULT_PARALLELISM;
     boolean quiet;
+
+    void declare(Syntax syntax) {
+        syntax.option("--platform", "OS/ARCH[/VARIANT]", "From a multi-platform image, take this platform (default: this machine's).",
+                        value -> platform = value)
+                .flag("--all-platforms", "Copy a multi-platform image whole, every platform it has.", () -> allPlatforms = true)
+                .option("-j, --jobs", "N", "Blobs to transfer at once (default: " + ImageCopier.DEFAULT_PARALLELISM + ").",
+                        value -> jobs = Values.integer("--jobs", value))
+                .flag("-q, --quiet", "Print only the digest of the image.", () -> quiet = true);
+    }
 
     PlatformChoice platforms(PlatformChoice fallback) {
         if (allPlatforms && platform != null) {
-            throw new dev.berth.oci.BerthException("USAGE", "--platform and --all-platforms exclude each other");
+            throw new UsageException("--platform and --all-platforms exclude each other");
         }
         if (allPlatforms) {
             return PlatformChoice.ALL;
@@ -33,7 +35,7 @@ final class TransferFlags {
 
     int jobs() {
         if (jobs < 1 || jobs > 64) {
-            throw new dev.berth.oci.BerthException("USAGE", "--jobs must be between 1 and 64");
+            throw new UsageException("--jobs must be between 1 and 64");
         }
         return jobs;
     }
