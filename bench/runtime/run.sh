@@ -57,7 +57,7 @@ as_user "cp \$(ls .cache/berth/images/*.sqfs | head -1) small.sqfs"
 skopeo copy -q "oci:$work/images/small:latest" containers-storage:localhost/berth-bench-small:latest
 podman_run="podman run --rm --runtime runc --cgroup-manager cgroupfs --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 localhost/berth-bench-small:latest /bin/true"
 as_root "$podman_run"
-rm -rf "$work/ch" && as_user "umoci unpack --rootless --image $work/images/small:latest $work/ch >/dev/null" || true
+rm -rf "$work/ch" && as_user "umoci unpack --rootless --image $work/images/small:latest $work/ch >/dev/null 2>&1" || true
 [ -d "$work/ch/rootfs" ] || { mkdir -p "$work/ch"; umoci unpack --rootless --image "$work/images/small:latest" "$work/ch" >/dev/null; chmod -R a+rX "$work/ch"; }
 berth_start=$(median as_user "$berth exec bench/small:1 /bin/true")
 berth_fuse_start=$(median as_user "$berth exec --fuse bench/small:1 /bin/true")
