@@ -1,6 +1,7 @@
 package dev.berth.cli.commands.client;
 
 import dev.berth.cli.BerthCommand;
+import dev.berth.distribution.Registries;
 import dev.berth.distribution.copy.ImageLocation;
 import dev.berth.distribution.copy.ImageTransfer;
 import dev.berth.oci.transfer.ImageCopier;
@@ -40,9 +41,12 @@ abstract class ClientCommand implements Callable<Integer> {
                            String activeVerb, String doneVerb, String summary) throws IOException {
         ProgressDisplay progress = new ProgressDisplay(out(), ProgressDisplay.modeFor(transferFlags.quiet),
                 activeVerb, doneVerb);
-        ImageTransfer transfer = new ImageTransfer(registryFlags.registries(), berth::store,
-                new ImageCopier(transferFlags.jobs(), progress));
-        ImageTransfer.Result result = transfer.copy(from, to, transferFlags.platforms(defaultPlatforms));
+        ImageTransfer.Result result;
+        try (Registries registries = registryFlags.registries()) {
+            ImageTransfer transfer = new ImageTransfer(registries, berth::store,
+                    new ImageCopier(transferFlags.jobs(), progress));
+            result = transfer.copy(from, to, transferFlags.platforms(defaultPlatforms));
+        }
         out().println(transferFlags.quiet ? result.root().digest().toString()
                 : summary + " " + result.name() + " (" + result.root().digest() + ")");
         return 0;
