@@ -31,6 +31,18 @@ public final class RegistryClient implements AutoCloseable {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration RESPONSE_TIMEOUT = Duration.ofMinutes(5);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(1);
+    private static final String BUFFER_SIZE_PROPERTY = "jdk.httpclient.bufsize";
+
+    static {
+        // The JDK client passes a response body through its reactive pipeline one buffer at a
+        // time, 16 KiB by default. With 1 MiB buffers a 180 MB pull from a loopback registry took
+        // about 1 s less CPU (3.7 s -> 2.7 s, bench/pull). The client reads the property once, when
+        // its classes initialise, so it is set here, before the first client is built, and only
+        // when the user has not chosen a size.
+        if (System.getProperty(BUFFER_SIZE_PROPERTY) == null) {
+            System.setProperty(BUFFER_SIZE_PROPERTY, Integer.toString(1 << 20));
+        }
+    }
 
     private final String registry;
     private final URI base;
