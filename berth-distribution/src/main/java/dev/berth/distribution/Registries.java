@@ -18,9 +18,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The registries one berth command talks to: their settings from the config file, their
- * credentials from the users' credential files, one connected client per host.
+ * credentials from the users' credential files, one connected client per host. Closing it
+ * closes those clients.
  */
-public final class Registries {
+public final class Registries implements AutoCloseable {
     private final BerthConfig config;
     private final CredentialStore credentials;
     private final RetryPolicy retry;
@@ -52,8 +53,18 @@ public final class Registries {
         }
         RegistryClient connected = RegistryClient.connect(registry, settings(registry), () -> lookup(registry), retry,
                 pingAttempts);
-        clients.putIfAbsent(registry, connected);
+        RegistryClient raced = clients.putIfAbsent(registry, connected);
+        if (raced != null) {
+            connected.close();
+            return raced;
+        }
         return connected;
+    }
+
+    @Override
+    public void close() {
+        clients.values().forEach(RegistryClient::close);
+        clients.clear();
     }
 
     /** A client that uses {@code login} instead of the stored credentials: how {@code berth login} checks them. */

@@ -25,11 +25,24 @@ import java.util.function.Supplier;
  * The HTTP side of one registry: which scheme it speaks, authentication, redirects and retries.
  * Everything above it speaks in distribution-API paths and leaves the network's moods here.
  */
-public final class RegistryClient {
+public final class RegistryClient implements AutoCloseable {
     private static final int MAX_REDIRECTS = 5;
     private static final int MAX_ERROR_BODY = 1 << 16;
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration RESPONSE_TIMEOUT = Duration.ofMinutes(5);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(1);
+    private static final String BUFFER_SIZE_PROPERTY = "jdk.httpclient.bufsize";
+
+    static {
+        // The JDK client passes a response body through its reactive pipeline one buffer at a
+        // time, 16 KiB by default. With 1 MiB buffers a 180 MB pull from a loopback registry took
+        // about 1 s less CPU (3.7 s -> 2.7 s, bench/pull). The client reads the property once, when
+        // its classes initialise, so it is set here, before the first client is built, and only
+        // when the user has not chosen a size.
+        if (System.getProperty(BUFFER_SIZE_PROPERTY) == null) {
+            System.setProperty(BUFFER_SIZE_PROPERTY, Integer.toString(1 << 20));
+        }
+    }
 
     private final String registry;
     private final URI base;
@@ -93,18 +106,27 @@ public final class RegistryClient {
         boolean plainAllowed = settings.insecure() || loopback;
         try {
             secure.ping(plainAllowed ? 1 : pingAttempts);
+            plain.close();
             return secure;
         } catch (RegistryException e) {
+            secure.close();
             if (isCertificateProblem(e.getCause())) {
+                plain.close();
                 throw untrustedCertificate(registry, (IOException) e.getCause());
             }
             // Not a TLS server (or none at all there): plain HTTP is allowed, so try it.
             if (!plainAllowed || !(e.getCause() instanceof IOException)) {
+                plain.close();
                 throw e;
             }
         }
-        plain.ping(pingAttempts);
-        return plain;
+        try {
+            plain.ping(pingAttempts);
+            return plain;
+        } catch (IOException | RuntimeException e) {
+            plain.close();
+            throw e;
+        }
     }
 
     /** A TLS server whose certificate is not trusted, as opposed to no TLS server at all. */
@@ -167,6 +189,21 @@ public final class RegistryClient {
 
     public RetryPolicy retryPolicy() {
         return retry;
+    }
+
+    /**
+     * Stops the HTTP client's selector thread. A JVM that exits while a thread waits in native
+     * code (the selector's epoll) first waits up to 0.3 s for it to return, so a command that is
+     * done with the registry should close its client rather than leave it to the exit.
+     */
+    @Override
+    public void close() {
+        http.shutdownNow();
+        try {
+            http.awaitTermination(CLOSE_TIMEOUT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** One request: method, target, the scope it needs, headers, and a body that can be sent again. */

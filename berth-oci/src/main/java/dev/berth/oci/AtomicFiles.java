@@ -2,8 +2,7 @@ package dev.berth.oci;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.channels.Channels;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -18,6 +17,7 @@ import java.util.UUID;
  */
 public final class AtomicFiles {
     private static final String TEMP_PREFIX = ".tmp-";
+    private static final int COPY_CHUNK = 256 * 1024;
 
     private AtomicFiles() {
     }
@@ -26,7 +26,7 @@ public final class AtomicFiles {
         Path temp = tempSibling(target);
         try {
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(content);
+                ByteBuffer buffer = ByteBuffer.wrap(content);
                 while (buffer.hasRemaining()) {
                     channel.write(buffer);
                 }
@@ -47,9 +47,8 @@ public final class AtomicFiles {
         Path temp = tempSibling(target);
         try {
             DigestingInputStream digesting = new DigestingInputStream(content, expected.algorithm());
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-                 OutputStream out = Channels.newOutputStream(channel)) {
-                digesting.transferTo(out);
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                copy(digesting, channel);
                 channel.force(true);
             }
             if (expectedSize >= 0 && digesting.count() != expectedSize) {
@@ -62,6 +61,20 @@ public final class AtomicFiles {
             moveIntoPlace(temp, target);
         } finally {
             Files.deleteIfExists(temp);
+        }
+    }
+
+    /**
+     * Copies in large chunks: every chunk costs a pass down the stream chain (progress, digest,
+     * the HTTP body) and a write system call, and layers run to hundreds of megabytes.
+     */
+    private static void copy(InputStream in, FileChannel out) throws IOException {
+        byte[] chunk = new byte[COPY_CHUNK];
+        for (int n; (n = in.read(chunk)) >= 0; ) {
+            ByteBuffer buffer = ByteBuffer.wrap(chunk, 0, n);
+            while (buffer.hasRemaining()) {
+                out.write(buffer);
+            }
         }
     }
 

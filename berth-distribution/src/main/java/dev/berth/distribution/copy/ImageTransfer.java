@@ -61,7 +61,7 @@ public final class ImageTransfer {
     }
 
     public Result copy(ImageLocation from, ImageLocation to, PlatformChoice platforms) throws IOException {
-        DigestWarmUp.startOnce();
+        WarmUp.startOnce();
         Opened source = open(from);
         try (ImageSource ignored = source.source()) {
             Reference name = destinationName(to, source.name());

@@ -14,8 +14,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -76,8 +78,13 @@ public final class StoreTransaction implements ImageSink {
                 Files.move(blob.getValue(), target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             }
         }
+        // One fsync per directory, not per blob: it makes every rename in it durable.
+        Set<Path> directories = new HashSet<>();
         for (Digest digest : staged.keySet()) {
-            AtomicFiles.syncDirectory(store.blobPath(digest).getParent());
+            directories.add(store.blobPath(digest).getParent());
+        }
+        for (Path directory : directories) {
+            AtomicFiles.syncDirectory(directory);
         }
         for (Map.Entry<Reference, ManifestBytes> name : names.entrySet()) {
             store.tag(name.getKey(), name.getValue().descriptor());

@@ -3,6 +3,7 @@ package dev.berth.cli.commands.client;
 import dev.berth.cli.Invocation;
 import dev.berth.cli.Subcommand;
 import dev.berth.cli.args.Syntax;
+import dev.berth.distribution.Registries;
 import dev.berth.distribution.copy.ImageLocation;
 import dev.berth.distribution.copy.ImageTransfer;
 import dev.berth.oci.transfer.ImageCopier;
@@ -43,9 +44,12 @@ abstract class ClientCommand implements Subcommand {
                            String activeVerb, String doneVerb, String summary) throws IOException {
         ProgressDisplay progress = new ProgressDisplay(out(), ProgressDisplay.modeFor(transferFlags.quiet),
                 activeVerb, doneVerb);
-        ImageTransfer transfer = new ImageTransfer(registryFlags.registries(), invocation::store,
-                new ImageCopier(transferFlags.jobs(), progress));
-        ImageTransfer.Result result = transfer.copy(from, to, transferFlags.platforms(defaultPlatforms));
+        ImageTransfer.Result result;
+        try (Registries registries = registryFlags.registries()) {
+            ImageTransfer transfer = new ImageTransfer(registries, invocation::store,
+                    new ImageCopier(transferFlags.jobs(), progress));
+            result = transfer.copy(from, to, transferFlags.platforms(defaultPlatforms));
+        }
         out().println(transferFlags.quiet ? result.root().digest().toString()
                 : summary + " " + result.name() + " (" + result.root().digest() + ")");
         return 0;
