@@ -43,9 +43,12 @@ public final class LoginCommand implements Subcommand {
             throw new BerthException("USAGE", "a user name and a password are required");
         }
         Credentials credentials = new Credentials(user, secret);
-        RegistryClient verified = registryFlags.registries().clientWith(registry, credentials);
+        String verifiedRegistry;
+        try (RegistryClient verified = registryFlags.registries().clientWith(registry, credentials)) {
+            verifiedRegistry = verified.registry();
+        }
         CredentialStore store = registryFlags.credentials();
-        String savedIn = store.store(verified.registry(), credentials);
+        String savedIn = store.store(verifiedRegistry, credentials);
         invocation.out().println("Login Succeeded (credentials for " + registry + " saved in " + savedIn + ")");
         return 0;
     }

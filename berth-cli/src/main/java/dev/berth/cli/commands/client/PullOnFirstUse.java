@@ -1,5 +1,6 @@
 package dev.berth.cli.commands.client;
 
+import dev.berth.distribution.Registries;
 import dev.berth.distribution.copy.ImageLocation;
 import dev.berth.distribution.copy.ImageTransfer;
 import dev.berth.oci.BerthException;
@@ -23,9 +24,9 @@ public final class PullOnFirstUse {
     public static void pull(String reference, LocalStore store, PrintWriter progress) throws IOException {
         Reference image = Reference.parse(reference);
         ProgressDisplay display = new ProgressDisplay(progress, ProgressDisplay.modeFor(false), "Downloading", "Downloaded");
-        ImageTransfer transfer = new ImageTransfer(new RegistryFlags().registries(), () -> store,
-                new ImageCopier(ImageCopier.DEFAULT_PARALLELISM, display));
-        try {
+        try (Registries registries = new RegistryFlags().registries()) {
+            ImageTransfer transfer = new ImageTransfer(registries, () -> store,
+                    new ImageCopier(ImageCopier.DEFAULT_PARALLELISM, display));
             transfer.copy(new ImageLocation.Registry(image), new ImageLocation.Store(image.toString()), PlatformChoice.host());
         } catch (BerthException e) {
             throw new BerthException(e.code(), "no image \"" + reference + "\" in the local store, and pulling it failed: "
