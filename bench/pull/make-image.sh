@@ -7,7 +7,8 @@
 set -euo pipefail
 cache=${1:-${BERTH_BENCH_CACHE:-/var/tmp/berth-bench}}
 layout="$cache/layout"
-[ -f "$layout/index.json" ] && grep -q '"app"' "$layout/index.json" && exit 0
+# v2: every directory under usr/ is in a layer (v1 left out usr/lib64, where the dynamic loader lives)
+[ -f "$cache/layout-v2" ] && exit 0
 for tool in debootstrap umoci; do
     command -v "$tool" >/dev/null || { echo "bench/pull: needs $tool (apt-get install $tool)" >&2; exit 1; }
 done
@@ -25,7 +26,8 @@ umoci new --image "$layout:base"
 umoci unpack --image "$layout:base" "$cache/bundle"
 rootfs="$cache/bundle/rootfs"
 # One layer per group of top-level directories, largest first, as image builds tend to stack them.
-for group in "usr/lib" "usr/share" "usr/bin usr/sbin usr/libexec usr/include usr/local usr/games usr/src" \
+rest_of_usr=$(cd "$cache/rootfs" && ls -d usr/* | grep -vx 'usr/lib\|usr/share' | tr '\n' ' ')
+for group in "usr/lib" "usr/share" "$rest_of_usr" \
              "etc var opt srv home root" "bin sbin lib lib32 lib64 libx32 boot dev media mnt proc run sys tmp"; do
     for dir in $group; do
         [ -e "$cache/rootfs/$dir" ] || [ -L "$cache/rootfs/$dir" ] || continue
@@ -42,3 +44,4 @@ head -c 40000000 /dev/urandom >"$cache/bundle-app/rootfs/opt/app/data.bin"
 umoci repack --image "$layout:app" "$cache/bundle-app"
 umoci gc --layout "$layout"
 rm -rf "$cache/bundle" "$cache/bundle-app"
+touch "$cache/layout-v2"
