@@ -107,6 +107,21 @@ class DistributionApiTest {
     }
 
     @Test
+    void blobPushedAgainIsServedEverywhereAndItsSecondUploadLeavesNothingBehind() throws Exception {
+        byte[] content = Api.randomBlobs(1, 70_000).getFirst();
+        Digest digest = api.pushBlob("again/first", content);
+        String location = api.send("POST", "/v2/again/second/blobs/uploads/", null).headers().firstValue("Location").orElseThrow();
+        location = api.send("PATCH", location, content).headers().firstValue("Location").orElseThrow();
+        HttpResponse<byte[]> put = api.send("PUT", location + "?digest=" + digest, null);
+        assertThat(put.statusCode()).as(Api.text(put)).isEqualTo(201);
+        assertThat(api.get("/v2/again/first/blobs/" + digest).body()).isEqualTo(content);
+        assertThat(api.get("/v2/again/second/blobs/" + digest).body()).isEqualTo(content);
+        assertThat(api.get(location).statusCode()).isEqualTo(404);
+        String uploadId = location.substring(location.lastIndexOf('/') + 1);
+        assertThat(root.resolve("uploads").resolve(uploadId)).doesNotExist();
+    }
+
+    @Test
     void digestMismatchStoresNothing() throws Exception {
         byte[] content = "real content".getBytes(StandardCharsets.UTF_8);
         Digest claimed = Digest.of("other content".getBytes(StandardCharsets.UTF_8));

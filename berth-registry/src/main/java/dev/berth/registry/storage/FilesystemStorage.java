@@ -262,14 +262,43 @@ public final class FilesystemStorage implements RegistryStorage {
     public void commitUpload(String id, Digest digest) throws IOException {
         Path dir = uploadDir(id);
         UploadState state = readState(id, dir).orElseThrow(() -> new NoSuchFileException(dir.toString()));
+        Path target = blobPath(digest);
+        if (Files.exists(target)) {
+            // Content-addressed: the blob already holds these very bytes. Renaming over it would
+            // only make the client wait while the kernel drops the old copy's pages.
+            touchBlob(digest);
+            discardUpload(id, dir);
+            return;
+        }
         Path data = dir.resolve("data");
         try (FileChannel channel = FileChannel.open(data, StandardOpenOption.WRITE)) {
             channel.truncate(state.size());
         }
-        Path target = blobPath(digest);
         Files.createDirectories(target.getParent());
         AtomicFiles.moveIntoPlace(data, target);
         deleteUpload(id);
+    }
+
+    /**
+     * Deletes an upload whose bytes are not needed. Freeing a large file's pages and blocks takes
+     * the kernel tens of milliseconds, and it does that work at the last close rather than at the
+     * unlink: holding the file open across the delete moves that work to a background thread.
+     */
+    private void discardUpload(String id, Path dir) throws IOException {
+        FileChannel data = FileChannel.open(dir.resolve("data"), StandardOpenOption.READ);
+        try {
+            deleteUpload(id);
+        } finally {
+            Thread.ofVirtual().name("berth-discard-upload").start(() -> closeQuietly(data));
+        }
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // the file is already unlinked; nothing is left to clean up
+        }
     }
 
     @Override
