@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.WritableByteChannel;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
@@ -13,7 +12,7 @@ import java.util.concurrent.ExecutionException;
  * writes go on. A large upload then reaches its final fsync with little left to flush, instead
  * of the disk doing all of it while the client waits.
  */
-final class EarlyWriteback implements WritableByteChannel, AutoCloseable {
+final class EarlyWriteback implements DurableAppend {
     private static final long STRIDE = 32L << 20;
 
     private final FileChannel file;
@@ -44,7 +43,8 @@ final class EarlyWriteback implements WritableByteChannel, AutoCloseable {
     }
 
     /** Waits for a background flush, then makes everything written durable. */
-    void finish() throws IOException {
+    @Override
+    public void finish() throws IOException {
         await();
         file.force(false);
     }

@@ -55,6 +55,8 @@ public final class FilesystemStorage implements RegistryStorage {
     private final Path repositories;
     private final FileChannel lockChannel;
     private final FileLock lock;
+    /** Whether uploads bypass the page cache (see DirectAppender); decided once, when the storage opens. */
+    private boolean directWrites;
 
     private FilesystemStorage(Path root, FileChannel lockChannel, FileLock lock) {
         this.root = root;
@@ -84,6 +86,7 @@ public final class FilesystemStorage implements RegistryStorage {
         try {
             Files.createDirectories(storage.blobs);
             Files.createDirectories(storage.uploads);
+            storage.directWrites = DirectAppender.supportedIn(storage.uploads);
             Files.createDirectories(storage.repositories);
             storage.removeTemporaries(storage.blobs);
             storage.removeTemporaries(storage.repositories);
@@ -235,14 +238,15 @@ public final class FilesystemStorage implements RegistryStorage {
     @Override
     public UploadState append(UploadState state, ChunkSource source) throws IOException {
         Path dir = uploadDir(state.id());
-        try (FileChannel channel = FileChannel.open(dir.resolve("data"), StandardOpenOption.WRITE)) {
+        Path data = dir.resolve("data");
+        try (FileChannel channel = FileChannel.open(data, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             // Bytes past the recorded size come from an append that never finished: drop them.
             channel.truncate(state.size());
             channel.position(state.size());
             long written;
-            try (EarlyWriteback writeback = new EarlyWriteback(channel)) {
-                written = source.writeTo(writeback);
-                writeback.finish();
+            try (DurableAppend target = directWrites ? new DirectAppender(data, channel, state.size()) : new EarlyWriteback(channel)) {
+                written = source.writeTo(target);
+                target.finish();
             } catch (IOException | RuntimeException e) {
                 channel.truncate(state.size());
                 throw e;
