@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
 
 /**
  * Writes to a file and, every few tens of MiB, starts an fsync on a virtual thread while the
@@ -16,16 +17,21 @@ final class EarlyWriteback implements DurableAppend {
     private static final long STRIDE = 32L << 20;
 
     private final FileChannel file;
+    private final Consumer<ByteBuffer> tap;
     private long unsynced;
     private CompletableFuture<Void> inFlight = CompletableFuture.completedFuture(null);
 
-    EarlyWriteback(FileChannel file) {
+    /** {@code tap} sees each byte once it is written, on the writing thread. */
+    EarlyWriteback(FileChannel file, Consumer<ByteBuffer> tap) {
         this.file = file;
+        this.tap = tap;
     }
 
     @Override
     public int write(ByteBuffer source) throws IOException {
+        ByteBuffer view = source.duplicate();
         int written = file.write(source);
+        tap.accept(view.limit(view.position() + written));
         unsynced += written;
         if (unsynced >= STRIDE && inFlight.isDone()) {
             unsynced = 0;

@@ -7,6 +7,7 @@ import dev.berth.oci.DigestAlgorithm;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -236,7 +237,7 @@ public final class FilesystemStorage implements RegistryStorage {
     }
 
     @Override
-    public UploadState append(UploadState state, ChunkSource source) throws IOException {
+    public UploadState append(UploadState state, ChunkSource source, Consumer<ByteBuffer> tap) throws IOException {
         Path dir = uploadDir(state.id());
         Path data = dir.resolve("data");
         try (FileChannel channel = FileChannel.open(data, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
@@ -244,7 +245,8 @@ public final class FilesystemStorage implements RegistryStorage {
             channel.truncate(state.size());
             channel.position(state.size());
             long written;
-            try (DurableAppend target = directWrites ? new DirectAppender(data, channel, state.size()) : new EarlyWriteback(channel)) {
+            try (DurableAppend target = directWrites ? new DirectAppender(data, channel, state.size(), tap)
+                    : new EarlyWriteback(channel, tap)) {
                 written = source.writeTo(target);
                 target.finish();
             } catch (IOException | RuntimeException e) {
