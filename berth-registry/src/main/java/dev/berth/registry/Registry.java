@@ -16,7 +16,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.SeekableByteChannel;
-import java.nio.channels.WritableByteChannel;
 import java.nio.file.NoSuchFileException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -193,8 +192,7 @@ public final class Registry {
         }
         UploadHasher feeding = hasher;
         ChunkSource checked = target -> {
-            WritableByteChannel sink = feeding == null ? target : feeding.hashing(target);
-            long written = body.writeTo(sink);
+            long written = body.writeTo(target);
             if (range != null && written != range.length()) {
                 throw new RegistryException(ErrorCode.BLOB_UPLOAD_INVALID, "chunk " + range.start() + "-" + range.end()
                         + " should be " + range.length() + " bytes but " + written + " arrived");
@@ -202,7 +200,8 @@ public final class Registry {
             return written;
         };
         try {
-            return storage.append(state, checked);
+            // Without a running hash (after a restart), closing the upload hashes the stored bytes.
+            return storage.append(state, checked, feeding == null ? bytes -> { } : feeding::update);
         } catch (IOException | RuntimeException e) {
             hashers.remove(state.id());
             throw e;

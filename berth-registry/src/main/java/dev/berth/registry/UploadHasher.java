@@ -3,14 +3,12 @@ package dev.berth.registry;
 import dev.berth.oci.Digest;
 import dev.berth.oci.DigestAlgorithm;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.WritableByteChannel;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 
 /**
- * The running hash of an upload, fed while chunks are written so closing the upload does not read
+ * The running hash of an upload, fed as chunks are stored so closing the upload does not read
  * the bytes again. It lives only in memory: after a restart, or a failed chunk, the upload is hashed
  * from its stored bytes instead.
  */
@@ -32,29 +30,10 @@ final class UploadHasher {
         return position;
     }
 
-    /** Wraps the upload's channel so every byte written is hashed. */
-    WritableByteChannel hashing(WritableByteChannel target) {
-        return new WritableByteChannel() {
-            @Override
-            public int write(ByteBuffer source) throws IOException {
-                ByteBuffer view = source.duplicate();
-                int written = target.write(source);
-                view.limit(view.position() + written);
-                messageDigest.update(view);
-                position += written;
-                return written;
-            }
-
-            @Override
-            public boolean isOpen() {
-                return target.isOpen();
-            }
-
-            @Override
-            public void close() {
-                // the storage owns the channel
-            }
-        };
+    /** Takes the next bytes of the upload; called by one thread at a time, in order. */
+    void update(ByteBuffer bytes) {
+        position += bytes.remaining();
+        messageDigest.update(bytes);
     }
 
     Digest digest() {

@@ -96,6 +96,24 @@ class DistributionApiTest {
     }
 
     @Test
+    void largeChunksOfOddSizesComeBackByteExact() throws Exception {
+        int chunk = 5_000_001;
+        byte[] content = Api.randomBlobs(1, 3 * chunk).getFirst();
+        String location = api.send("POST", "/v2/odd/blobs/uploads/", null).headers().firstValue("Location").orElseThrow();
+        for (int start = 0; start < 2 * chunk; start += chunk) {
+            HttpResponse<byte[]> patch = api.send("PATCH", location, Arrays.copyOfRange(content, start, start + chunk),
+                    "Content-Range", start + "-" + (start + chunk - 1));
+            assertThat(patch.statusCode()).as(Api.text(patch)).isEqualTo(202);
+            location = patch.headers().firstValue("Location").orElseThrow();
+        }
+        Digest digest = Digest.of(content);
+        HttpResponse<byte[]> put = api.send("PUT", location + "?digest=" + digest, Arrays.copyOfRange(content, 2 * chunk, 3 * chunk),
+                "Content-Range", 2 * chunk + "-" + (3 * chunk - 1));
+        assertThat(put.statusCode()).as(Api.text(put)).isEqualTo(201);
+        assertThat(api.get("/v2/odd/blobs/" + digest).body()).isEqualTo(content);
+    }
+
+    @Test
     void streamedPatchWithoutRangeAndLastChunkInThePut() throws Exception {
         byte[] content = Api.randomBlobs(1, 5_000).getFirst();
         String location = api.send("POST", "/v2/stream/blobs/uploads/", null).headers().firstValue("Location").orElseThrow();
@@ -104,6 +122,21 @@ class DistributionApiTest {
         HttpResponse<byte[]> put = api.send("PUT", location + "?digest=" + Digest.of(content), Arrays.copyOfRange(content, 3_000, 5_000),
                 "Content-Range", "3000-4999");
         assertThat(put.statusCode()).as(Api.text(put)).isEqualTo(201);
+    }
+
+    @Test
+    void blobPushedAgainIsServedEverywhereAndItsSecondUploadLeavesNothingBehind() throws Exception {
+        byte[] content = Api.randomBlobs(1, 70_000).getFirst();
+        Digest digest = api.pushBlob("again/first", content);
+        String location = api.send("POST", "/v2/again/second/blobs/uploads/", null).headers().firstValue("Location").orElseThrow();
+        location = api.send("PATCH", location, content).headers().firstValue("Location").orElseThrow();
+        HttpResponse<byte[]> put = api.send("PUT", location + "?digest=" + digest, null);
+        assertThat(put.statusCode()).as(Api.text(put)).isEqualTo(201);
+        assertThat(api.get("/v2/again/first/blobs/" + digest).body()).isEqualTo(content);
+        assertThat(api.get("/v2/again/second/blobs/" + digest).body()).isEqualTo(content);
+        assertThat(api.get(location).statusCode()).isEqualTo(404);
+        String uploadId = location.substring(location.lastIndexOf('/') + 1);
+        assertThat(root.resolve("uploads").resolve(uploadId)).doesNotExist();
     }
 
     @Test

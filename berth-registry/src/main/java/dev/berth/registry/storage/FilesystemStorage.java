@@ -7,6 +7,7 @@ import dev.berth.oci.DigestAlgorithm;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -55,6 +56,8 @@ public final class FilesystemStorage implements RegistryStorage {
     private final Path repositories;
     private final FileChannel lockChannel;
     private final FileLock lock;
+    /** Whether uploads bypass the page cache (see DirectAppender); decided once, when the storage opens. */
+    private boolean directWrites;
 
     private FilesystemStorage(Path root, FileChannel lockChannel, FileLock lock) {
         this.root = root;
@@ -84,6 +87,7 @@ public final class FilesystemStorage implements RegistryStorage {
         try {
             Files.createDirectories(storage.blobs);
             Files.createDirectories(storage.uploads);
+            storage.directWrites = DirectAppender.supportedIn(storage.uploads);
             Files.createDirectories(storage.repositories);
             storage.removeTemporaries(storage.blobs);
             storage.removeTemporaries(storage.repositories);
@@ -233,16 +237,18 @@ public final class FilesystemStorage implements RegistryStorage {
     }
 
     @Override
-    public UploadState append(UploadState state, ChunkSource source) throws IOException {
+    public UploadState append(UploadState state, ChunkSource source, Consumer<ByteBuffer> tap) throws IOException {
         Path dir = uploadDir(state.id());
-        try (FileChannel channel = FileChannel.open(dir.resolve("data"), StandardOpenOption.WRITE)) {
+        Path data = dir.resolve("data");
+        try (FileChannel channel = FileChannel.open(data, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             // Bytes past the recorded size come from an append that never finished: drop them.
             channel.truncate(state.size());
             channel.position(state.size());
             long written;
-            try (EarlyWriteback writeback = new EarlyWriteback(channel)) {
-                written = source.writeTo(writeback);
-                writeback.finish();
+            try (DurableAppend target = directWrites ? new DirectAppender(data, channel, state.size(), tap)
+                    : new EarlyWriteback(channel, tap)) {
+                written = source.writeTo(target);
+                target.finish();
             } catch (IOException | RuntimeException e) {
                 channel.truncate(state.size());
                 throw e;
@@ -262,14 +268,43 @@ public final class FilesystemStorage implements RegistryStorage {
     public void commitUpload(String id, Digest digest) throws IOException {
         Path dir = uploadDir(id);
         UploadState state = readState(id, dir).orElseThrow(() -> new NoSuchFileException(dir.toString()));
+        Path target = blobPath(digest);
+        if (Files.exists(target)) {
+            // Content-addressed: the blob already holds these very bytes. Renaming over it would
+            // only make the client wait while the kernel drops the old copy's pages.
+            touchBlob(digest);
+            discardUpload(id, dir);
+            return;
+        }
         Path data = dir.resolve("data");
         try (FileChannel channel = FileChannel.open(data, StandardOpenOption.WRITE)) {
             channel.truncate(state.size());
         }
-        Path target = blobPath(digest);
         Files.createDirectories(target.getParent());
         AtomicFiles.moveIntoPlace(data, target);
         deleteUpload(id);
+    }
+
+    /**
+     * Deletes an upload whose bytes are not needed. Freeing a large file's pages and blocks takes
+     * the kernel tens of milliseconds, and it does that work at the last close rather than at the
+     * unlink: holding the file open across the delete moves that work to a background thread.
+     */
+    private void discardUpload(String id, Path dir) throws IOException {
+        FileChannel data = FileChannel.open(dir.resolve("data"), StandardOpenOption.READ);
+        try {
+            deleteUpload(id);
+        } finally {
+            Thread.ofVirtual().name("berth-discard-upload").start(() -> closeQuietly(data));
+        }
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // the file is already unlinked; nothing is left to clean up
+        }
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.berth.oci.Digest;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
 import java.time.Instant;
 import java.util.List;
@@ -51,9 +52,10 @@ public interface RegistryStorage extends Closeable {
 
     /**
      * Appends a chunk at the end of the upload and returns the new state. If the source fails,
-     * the upload is left exactly as it was before the call.
+     * the upload is left exactly as it was before the call. {@code tap} sees every appended byte
+     * once, in order, perhaps on another thread, and is done with them when this returns.
      */
-    UploadState append(UploadState state, ChunkSource source) throws IOException;
+    UploadState append(UploadState state, ChunkSource source, Consumer<ByteBuffer> tap) throws IOException;
 
     /** The upload's bytes so far, to hash them again. */
     InputStream readUpload(String id) throws IOException;
