@@ -200,7 +200,11 @@ public final class DockerArchive implements ImageSource {
         if (entry == null) {
             throw new NotFoundException("no blob " + descriptor.digest() + " in " + file);
         }
-        return tar.getInputStream(entry);
+        if (entry.isSparse()) {
+            throw new InvalidImageException(file + ": " + entry.getName() + " is a sparse tar entry, which no docker-archive layer is");
+        }
+        // Not tar.getInputStream: blobs are copied in parallel, and its streams share one position.
+        return EntryInputStream.open(file, entry.getDataOffset(), entry.getSize());
     }
 
     @Override

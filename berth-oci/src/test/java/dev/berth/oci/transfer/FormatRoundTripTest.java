@@ -3,11 +3,11 @@ package dev.berth.oci.transfer;
 import dev.berth.oci.Descriptor;
 import dev.berth.oci.Digest;
 import dev.berth.oci.MediaType;
-import dev.berth.oci.Reference;
-import dev.berth.oci.TestImages;
-import dev.berth.oci.TestImages.Image;
-import dev.berth.oci.VerifyingSink;
 import dev.berth.oci.Platform;
+import dev.berth.oci.Reference;
+import dev.berth.oci.TestImages.Image;
+import dev.berth.oci.TestImages;
+import dev.berth.oci.VerifyingSink;
 import dev.berth.oci.archive.DockerArchive;
 import dev.berth.oci.archive.DockerArchiveWriter;
 import dev.berth.oci.image.ImageConfig;
@@ -22,10 +22,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -91,6 +96,38 @@ class FormatRoundTripTest {
             assertThat(archived.manifest().manifest().layers()).extracting(Descriptor::digest).isEqualTo(parsed.rootfs().diffIds());
             assertThat(archived.manifest().manifest().layers()).extracting(Descriptor::mediaType).containsOnly(MediaType.OCI_LAYER);
             new ImageCopier().copy(archive, archived.manifest().descriptor(), PlatformChoice.ALL, new VerifyingSink());
+        }
+    }
+
+    @Test
+    void aDockerArchiveServesItsBlobsToParallelReaders() throws Exception {
+        List<Map<String, String>> layers = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            layers.add(Map.of("layer" + i, String.valueOf(i).repeat(200_000 + i)));
+        }
+        Image image = TestImages.image(Compression.GZIP, layers);
+        OciLayout layout = OciLayout.open(TestImages.layout(temp.resolve("in"), Map.of("wide:1", image)));
+        Path archivePath = temp.resolve("wide.tar");
+        try (DockerArchiveWriter writer = DockerArchiveWriter.create(archivePath)) {
+            writer.tag(Reference.parse("wide:1"), new ImageCopier().copy(layout, layout.entry("1"), PlatformChoice.ALL, writer));
+            writer.commit();
+        }
+        try (DockerArchive archive = DockerArchive.open(archivePath);
+             ExecutorService readers = Executors.newFixedThreadPool(8)) {
+            List<Descriptor> blobs = archive.images().getFirst().manifest().manifest().layers();
+            List<Future<Digest>> read = new ArrayList<>();
+            for (int round = 0; round < 20; round++) {
+                for (Descriptor blob : blobs) {
+                    read.add(readers.submit(() -> {
+                        try (InputStream in = archive.blob(blob)) {
+                            return Digest.of(in.readAllBytes());
+                        }
+                    }));
+                }
+            }
+            for (int i = 0; i < read.size(); i++) {
+                assertThat(read.get(i).get()).isEqualTo(blobs.get(i % blobs.size()).digest());
+            }
         }
     }
 
