@@ -28,6 +28,13 @@ abstract class ContainerCommand extends StoreCommand {
     protected static final String REFERENCE_HELP =
             "An image in the local store (pulled first when absent), or an image file from 'berth convert'.";
 
+    /** Starts REF's container as {@code flags} say; {@code choice} takes the command from the image's config. */
+    protected static int runContainer(String reference, LocalStore store, ContainerFlags flags,
+                                      ContainerRunner.CommandChoice choice) throws IOException {
+        ImageCache cache = cache(flags.sharedCache);
+        return new ContainerRunner(cache, System.getenv()).run(resolve(reference, store, cache), flags.toOptions(), choice);
+    }
+
     protected static ImageCache cache(Path sharedCache) {
         return ImageCache.fromEnvironment(System.getenv(), Path.of(System.getProperty("user.home")), sharedCache);
     }

@@ -2,8 +2,6 @@ package dev.berth.cli.commands;
 
 import dev.berth.cli.args.Syntax;
 import dev.berth.oci.store.LocalStore;
-import dev.berth.runtime.ContainerRunner;
-import dev.berth.runtime.ImageCache;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -30,8 +28,7 @@ public final class RunCommand extends ContainerCommand {
 
     @Override
     protected int run(LocalStore store) throws IOException {
-        ImageCache cache = cache(flags.sharedCache);
-        return new ContainerRunner(cache, System.getenv()).run(resolve(reference, store, cache), flags.toOptions(), config -> {
+        return runContainer(reference, store, flags, config -> {
             List<String> command = new ArrayList<>();
             if (entrypoint != null) {
                 command.add(entrypoint);

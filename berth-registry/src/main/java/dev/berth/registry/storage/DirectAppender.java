@@ -85,6 +85,7 @@ final class DirectAppender implements DurableAppend {
                 Files.deleteIfExists(probe);
             }
         } catch (IOException | UnsupportedOperationException e) {
+            // the file system refuses O_DIRECT (tmpfs answers EINVAL): uploads there use buffered writes
             return false;
         }
     }
