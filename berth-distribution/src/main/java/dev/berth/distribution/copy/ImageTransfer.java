@@ -77,24 +77,25 @@ public final class ImageTransfer {
         }
     }
 
+    // The three methods below test the location's kind with instanceof rather than a pattern
+    // switch, whose bootstrap spins classes on first use that the AOT cache does not keep.
     private Opened open(ImageLocation location) throws IOException {
-        return switch (location) {
-            case ImageLocation.Registry registry -> {
-                Registries.Resolved resolved = registries.resolve(registry.reference());
-                yield new Opened(resolved.source(), resolved.root(), registry.reference());
-            }
-            case ImageLocation.OciDirectory oci -> {
-                OciLayout layout = OciLayout.open(oci.dir());
-                Descriptor entry = layout.entry(oci.tag());
-                yield new Opened(layout, entry, OciLayout.nameOf(entry, nameFromPath(oci.dir())));
-            }
-            case ImageLocation.DockerArchiveFile archive -> openArchive(archive);
-            case ImageLocation.Store stored -> {
-                LocalStore local = store.open();
-                ImageRecord record = local.require(stored.reference());
-                yield new Opened(local, record.root(), record.name());
-            }
-        };
+        if (location instanceof ImageLocation.Registry registry) {
+            Registries.Resolved resolved = registries.resolve(registry.reference());
+            return new Opened(resolved.source(), resolved.root(), registry.reference());
+        }
+        if (location instanceof ImageLocation.OciDirectory oci) {
+            OciLayout layout = OciLayout.open(oci.dir());
+            Descriptor entry = layout.entry(oci.tag());
+            return new Opened(layout, entry, OciLayout.nameOf(entry, nameFromPath(oci.dir())));
+        }
+        if (location instanceof ImageLocation.DockerArchiveFile archive) {
+            return openArchive(archive);
+        }
+        ImageLocation.Store stored = (ImageLocation.Store) location;
+        LocalStore local = store.open();
+        ImageRecord record = local.require(stored.reference());
+        return new Opened(local, record.root(), record.name());
     }
 
     private static Opened openArchive(ImageLocation.DockerArchiveFile location) throws IOException {
@@ -118,17 +119,19 @@ public final class ImageTransfer {
     }
 
     private static Reference destinationName(ImageLocation to, Reference sourceName) {
-        return switch (to) {
-            case ImageLocation.Registry registry -> registry.reference();
-            case ImageLocation.OciDirectory oci -> {
-                Reference base = sourceName != null ? sourceName : Reference.parse(nameFromPath(oci.dir()));
-                yield oci.tag() != null ? base.withTag(oci.tag()) : base;
-            }
-            case ImageLocation.DockerArchiveFile archive -> archive.name() != null ? archive.name()
-                    : requireName(sourceName, "give one as docker-archive:FILE:NAME");
-            case ImageLocation.Store stored -> !stored.reference().isEmpty() ? Reference.parse(stored.reference())
-                    : requireName(sourceName, "give one as berth:NAME");
-        };
+        if (to instanceof ImageLocation.Registry registry) {
+            return registry.reference();
+        }
+        if (to instanceof ImageLocation.OciDirectory oci) {
+            Reference base = sourceName != null ? sourceName : Reference.parse(nameFromPath(oci.dir()));
+            return oci.tag() != null ? base.withTag(oci.tag()) : base;
+        }
+        if (to instanceof ImageLocation.DockerArchiveFile archive) {
+            return archive.name() != null ? archive.name() : requireName(sourceName, "give one as docker-archive:FILE:NAME");
+        }
+        ImageLocation.Store stored = (ImageLocation.Store) to;
+        return !stored.reference().isEmpty() ? Reference.parse(stored.reference())
+                : requireName(sourceName, "give one as berth:NAME");
     }
 
     private static Reference requireName(Reference name, String hint) {
@@ -139,16 +142,18 @@ public final class ImageTransfer {
     }
 
     private ImageSink openSink(ImageLocation to, Opened source) throws IOException {
-        return switch (to) {
-            case ImageLocation.Registry registry -> {
-                Reference target = registry.reference();
-                yield new RegistrySink(registries.client(target.registry()), target.repository(),
-                        mountSources(source, target), RegistrySink.DEFAULT_CHUNK_SIZE);
-            }
-            case ImageLocation.OciDirectory oci -> OciLayoutWriter.create(oci.dir());
-            case ImageLocation.DockerArchiveFile archive -> DockerArchiveWriter.create(archive.file());
-            case ImageLocation.Store ignored -> store.open().begin();
-        };
+        if (to instanceof ImageLocation.Registry registry) {
+            Reference target = registry.reference();
+            return new RegistrySink(registries.client(target.registry()), target.repository(),
+                    mountSources(source, target), RegistrySink.DEFAULT_CHUNK_SIZE);
+        }
+        if (to instanceof ImageLocation.OciDirectory oci) {
+            return OciLayoutWriter.create(oci.dir());
+        }
+        if (to instanceof ImageLocation.DockerArchiveFile archive) {
+            return DockerArchiveWriter.create(archive.file());
+        }
+        return store.open().begin();
     }
 
     /**

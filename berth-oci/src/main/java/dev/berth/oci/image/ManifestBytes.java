@@ -1,6 +1,5 @@
 package dev.berth.oci.image;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.oci.Descriptor;
 import dev.berth.oci.Digest;
 import dev.berth.oci.DigestAlgorithm;
@@ -47,31 +46,25 @@ public final class ManifestBytes {
         if (bytes.length > MAX_SIZE) {
             throw new InvalidImageException("manifest is " + bytes.length + " bytes, more than the limit of " + MAX_SIZE);
         }
-        JsonNode tree = Json.tree(bytes, "manifest");
-        if (!tree.isObject()) {
-            throw new InvalidImageException("manifest is not a JSON object");
-        }
-        String mediaType = resolveMediaType(tree, declaredMediaType);
-        JsonNode schemaVersion = tree.get("schemaVersion");
-        if (schemaVersion == null || !schemaVersion.isInt() || schemaVersion.intValue() != 2) {
+        ManifestFields fields = ManifestFields.read(bytes);
+        String mediaType = resolveMediaType(fields, declaredMediaType);
+        if (fields.schemaVersion() == null || fields.schemaVersion() != 2) {
             throw new InvalidImageException("manifest of type " + mediaType + " must have schemaVersion 2");
         }
         Digest digest = Digest.of(algorithm, bytes);
         if (MediaType.isIndex(mediaType)) {
-            ImageIndex index = Json.read(bytes, ImageIndex.class, "image index");
-            if (!tree.has("manifests") || !tree.get("manifests").isArray()) {
+            if (fields.manifests() == null) {
                 throw new InvalidImageException("image index " + digest + " has no manifests array");
             }
-            return new ManifestBytes(bytes, mediaType, digest, null, index);
+            return new ManifestBytes(bytes, mediaType, digest, null, fields.index());
         }
-        ImageManifest manifest = Json.read(bytes, ImageManifest.class, "image manifest");
-        if (manifest.config() == null) {
+        if (fields.config() == null) {
             throw new InvalidImageException("image manifest " + digest + " has no config descriptor");
         }
-        if (!tree.has("layers") || !tree.get("layers").isArray()) {
+        if (fields.layers() == null) {
             throw new InvalidImageException("image manifest " + digest + " has no layers array");
         }
-        return new ManifestBytes(bytes, mediaType, digest, manifest, null);
+        return new ManifestBytes(bytes, mediaType, digest, fields.manifest(), null);
     }
 
     /** Parses and checks that the bytes hash to {@code expected}; {@code what} names them in errors. */
@@ -92,17 +85,16 @@ public final class ManifestBytes {
         return parse(Json.write(index), index.mediaType());
     }
 
-    private static String resolveMediaType(JsonNode tree, String declared) {
-        JsonNode field = tree.get("mediaType");
-        String inDocument = field != null && field.isTextual() ? field.textValue() : null;
+    private static String resolveMediaType(ManifestFields fields, String declared) {
+        String inDocument = fields.mediaType();
         if (inDocument != null && declared != null && MediaType.isManifest(declared) && !inDocument.equals(declared)) {
             throw new InvalidImageException("manifest says its mediaType is " + inDocument + " but it was given as " + declared);
         }
         String mediaType = inDocument != null ? inDocument : declared;
         if (mediaType == null || !MediaType.isManifest(mediaType)) {
-            if (mediaType == null && tree.has("manifests")) {
+            if (mediaType == null && fields.hasManifestsField()) {
                 mediaType = MediaType.OCI_INDEX;
-            } else if (mediaType == null && tree.has("config")) {
+            } else if (mediaType == null && fields.hasConfigField()) {
                 mediaType = MediaType.OCI_MANIFEST;
             } else {
                 throw new InvalidImageException("unsupported manifest media type " + (mediaType == null ? "(none)" : mediaType));

@@ -1,11 +1,14 @@
 package dev.berth.oci.store;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import dev.berth.oci.AtomicFiles;
 import dev.berth.oci.Descriptor;
-import dev.berth.oci.Json;
+import dev.berth.oci.DescriptorJson;
+import dev.berth.oci.JsonStreams;
 import dev.berth.oci.Reference;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -29,12 +32,7 @@ final class RefsFile {
         this.path = path;
     }
 
-    @JsonIgnoreProperties(ignoreUnknown = true)
     record Entry(Descriptor root, String taggedAt) {
-    }
-
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    record Document(int format, Map<String, Entry> images) {
     }
 
     Map<String, Entry> read() throws IOException {
@@ -44,15 +42,52 @@ final class RefsFile {
         } catch (NoSuchFileException e) {
             return new TreeMap<>();
         }
-        Document document = Json.read(bytes, Document.class, "the store's name list " + path);
-        if (document.format() != FORMAT) {
-            throw new IOException(path + " has format " + document.format() + "; this berth reads format " + FORMAT);
+        String what = "the store's name list " + path;
+        Map<String, Entry> images = new TreeMap<>();
+        long[] format = {-1};
+        JsonStreams.readDocument(bytes, what, (field, value) -> {
+            switch (field) {
+                case "format" -> format[0] = JsonStreams.integer(value, what + ": format");
+                case "images" -> JsonStreams.readObject(value, what, (name, entry) -> images.put(name, readEntry(entry, what + ": " + name)));
+                default -> value.skipChildren();
+            }
+        });
+        if (format[0] != FORMAT) {
+            throw new IOException(path + " has format " + format[0] + "; this berth reads format " + FORMAT);
         }
-        return new TreeMap<>(document.images() == null ? Map.of() : document.images());
+        return images;
+    }
+
+    private static Entry readEntry(JsonParser parser, String what) throws IOException {
+        Descriptor[] root = {null};
+        String[] taggedAt = {null};
+        JsonStreams.readObject(parser, what, (field, value) -> {
+            switch (field) {
+                case "root" -> root[0] = DescriptorJson.read(value, what + ".root");
+                case "taggedAt" -> taggedAt[0] = JsonStreams.string(value, what + ".taggedAt");
+                default -> value.skipChildren();
+            }
+        });
+        return new Entry(root[0], taggedAt[0]);
     }
 
     void write(Map<String, Entry> images) throws IOException {
-        AtomicFiles.write(path, Json.write(new Document(FORMAT, new TreeMap<>(images))));
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (JsonGenerator generator = JsonStreams.generator(bytes)) {
+            generator.writeStartObject();
+            generator.writeNumberField("format", FORMAT);
+            generator.writeObjectFieldStart("images");
+            for (Map.Entry<String, Entry> image : new TreeMap<>(images).entrySet()) {
+                generator.writeObjectFieldStart(image.getKey());
+                generator.writeFieldName("root");
+                DescriptorJson.write(generator, image.getValue().root());
+                generator.writeStringField("taggedAt", image.getValue().taggedAt());
+                generator.writeEndObject();
+            }
+            generator.writeEndObject();
+            generator.writeEndObject();
+        }
+        AtomicFiles.write(path, bytes.toByteArray());
     }
 
     List<ImageRecord> records() throws IOException {

@@ -97,6 +97,36 @@ class ManifestBytesTest {
     }
 
     @Test
+    void namesTheFieldWhoseValueHasTheWrongShape() {
+        assertThatThrownBy(() -> ManifestBytes.parse(bytes(OCI_MANIFEST.replace("\"size\": 5", "\"size\": \"5\"")), null))
+                .isInstanceOf(InvalidImageException.class).hasMessageContaining("manifest.layers[].size")
+                .hasMessageContaining("expected shape");
+        assertThatThrownBy(() -> ManifestBytes.parse(bytes(OCI_MANIFEST.replace("\"layers\": [", "\"layers\": {\"x\":").replace("}],", "}},")), null))
+                .isInstanceOf(InvalidImageException.class).hasMessageContaining("manifest.layers");
+        assertThatThrownBy(() -> ManifestBytes.parse(bytes(OCI_MANIFEST.replace("\"MIT\"", "7")), null))
+                .isInstanceOf(InvalidImageException.class).hasMessageContaining("annotations");
+        assertThatThrownBy(() -> ManifestBytes.parse(bytes(OCI_MANIFEST.replace(CONFIG_DIGEST, "md5:abc")), null))
+                .isInstanceOf(InvalidImageException.class).hasMessageContaining("manifest.config").hasMessageContaining("md5:abc");
+        assertThatThrownBy(() -> ManifestBytes.parse(bytes(OCI_MANIFEST + "{}"), null))
+                .isInstanceOf(InvalidImageException.class).hasMessageContaining("not valid JSON");
+    }
+
+    @Test
+    void skipsFieldsItDoesNotKnowAndReadsEveryPlatformField() {
+        String index = """
+                {"schemaVersion":2,"future":{"nested":[1,2,{"x":null}]},"manifests":[{"mediaType":"%s","digest":"%s","size":7,
+                  "urls":["https://example.org/l"],"data":"e30=","artifactType":"application/x-test","extra":true,
+                  "platform":{"architecture":"amd64","os":"windows","os.version":"10.0.17763","os.features":["win32k"]}}]}
+                """.formatted(MediaType.OCI_MANIFEST, LAYER_DIGEST);
+        var entry = ManifestBytes.parse(bytes(index), null).index().manifests().getFirst();
+        assertThat(entry.urls()).containsExactly("https://example.org/l");
+        assertThat(entry.data()).isEqualTo("e30=");
+        assertThat(entry.artifactType()).isEqualTo("application/x-test");
+        assertThat(entry.platform().osVersion()).isEqualTo("10.0.17763");
+        assertThat(entry.platform().osFeatures()).containsExactly("win32k");
+    }
+
+    @Test
     void refusesOversizedManifests() {
         byte[] huge = new byte[ManifestBytes.MAX_SIZE + 1];
         assertThatThrownBy(() -> ManifestBytes.parse(huge, null)).hasMessageContaining("more than the limit");

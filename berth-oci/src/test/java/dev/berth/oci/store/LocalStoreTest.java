@@ -116,6 +116,42 @@ class LocalStoreTest {
         assertThatThrownBy(() -> store.require("nothing")).hasMessageContaining("no image \"nothing\"");
     }
 
+    /** refs.json as berth wrote it before it wrote it field by field: stores made then still open. */
+    @Test
+    void readsTheNameListOfEarlierBerthVersionsAndWritesItBackTheSame() throws IOException {
+        Image image = TestImages.simple("old");
+        add("example.org/old:1", image);
+        Path refs = store.root().resolve("refs.json");
+        String earlier = """
+                {"format":1,"images":{"example.org/old:1":{"root":{"mediaType":"%s","digest":"%s","size":%d,\
+                "annotations":{"org.opencontainers.image.ref.name":"1"},\
+                "platform":{"architecture":"arm64","os":"linux","os.features":["x"],"variant":"v8"}},\
+                "taggedAt":"2026-01-02T03:04:05Z","futureField":[1,{"a":2}]}}}""".formatted(
+                image.manifest().mediaType(), image.manifest().digest(), image.manifest().size());
+        Files.writeString(refs, earlier);
+
+        ImageRecord record = store.require("example.org/old:1");
+        assertThat(record.root().digest()).isEqualTo(image.manifest().digest());
+        assertThat(record.root().annotations()).containsEntry("org.opencontainers.image.ref.name", "1");
+        assertThat(record.root().platform().osFeatures()).containsExactly("x");
+        assertThat(record.root().platform().variant()).isEqualTo("v8");
+        assertThat(record.taggedAt()).hasToString("2026-01-02T03:04:05Z");
+
+        store.tag(Reference.parse("example.org/old:2"), record.root());
+        assertThat(store.require("example.org/old:1").root()).isEqualTo(record.root());
+        assertThat(store.require("example.org/old:2").root().digest()).isEqualTo(record.root().digest());
+    }
+
+    @Test
+    void refusesANameListItCannotRead() throws IOException {
+        add("example.org/x:1", TestImages.simple("x"));
+        Files.writeString(store.root().resolve("refs.json"), "{\"format\":1,\"images\":{\"a\":{\"root\":{\"size\":\"big\"}}}}");
+        assertThatThrownBy(() -> store.images()).isInstanceOf(InvalidImageException.class)
+                .hasMessageContaining("refs.json").hasMessageContaining("size");
+        Files.writeString(store.root().resolve("refs.json"), "{\"format\":2,\"images\":{}}");
+        assertThatThrownBy(() -> store.images()).hasMessageContaining("format 2");
+    }
+
     @Test
     void pruneRemovesOnlyWhatNoNameReaches() throws IOException {
         Image kept = TestImages.simple("kept");
