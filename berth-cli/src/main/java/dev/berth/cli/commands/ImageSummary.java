@@ -49,7 +49,7 @@ record ImageSummary(long size, Instant created) {
             return null;
         }
         try {
-            String created = ImageConfig.parse(store.readBlob(config.digest())).created();
+            String created = ImageConfig.created(store.readBlob(config.digest()));
             return created == null ? null : Instant.parse(created);
         } catch (DateTimeParseException | InvalidImageException e) {
             return null;

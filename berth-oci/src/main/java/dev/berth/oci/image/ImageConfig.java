@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.berth.oci.Digest;
 import dev.berth.oci.Json;
+import dev.berth.oci.JsonStreams;
 import dev.berth.oci.Platform;
 
 import java.util.List;
@@ -32,6 +33,22 @@ public record ImageConfig(
 
     public static ImageConfig parse(byte[] bytes) {
         return Json.read(bytes, ImageConfig.class, "image config");
+    }
+
+    /**
+     * Only the {@code created} field, read without the data binder: listing images needs nothing
+     * else, and binding whole configs made {@code berth images} take 0.4 s instead of 0.15 s.
+     */
+    public static String created(byte[] bytes) {
+        String[] created = {null};
+        JsonStreams.readDocument(bytes, "image config", (name, value) -> {
+            if (name.equals("created")) {
+                created[0] = JsonStreams.string(value, "image config.created");
+            } else {
+                value.skipChildren();
+            }
+        });
+        return created[0];
     }
 
     public Platform platform() {
