@@ -36,8 +36,11 @@ record ManifestFields(Integer schemaVersion, String mediaType, String artifactTy
         };
         JsonStreams.readDocument(bytes, "manifest", (name, value) -> {
             switch (name) {
-                case "schemaVersion" -> fields.schemaVersion = value.currentToken() == JsonToken.VALUE_NUMBER_INT
-                        && value.getNumberType() == JsonParser.NumberType.INT ? value.getIntValue() : null;
+                case "schemaVersion" -> {
+                    fields.schemaVersion = value.currentToken() == JsonToken.VALUE_NUMBER_INT
+                            && value.getNumberType() == JsonParser.NumberType.INT ? value.getIntValue() : null;
+                    value.skipChildren(); // an object or array here must not be read as top-level fields
+                }
                 case "mediaType" -> fields.mediaType = JsonStreams.string(value, "manifest.mediaType");
                 case "artifactType" -> fields.artifactType = JsonStreams.string(value, "manifest.artifactType");
                 case "config" -> {

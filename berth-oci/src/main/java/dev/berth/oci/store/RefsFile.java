@@ -2,6 +2,7 @@ package dev.berth.oci.store;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import dev.berth.oci.AtomicFiles;
 import dev.berth.oci.Descriptor;
 import dev.berth.oci.DescriptorJson;
@@ -48,7 +49,11 @@ final class RefsFile {
         JsonStreams.readDocument(bytes, what, (field, value) -> {
             switch (field) {
                 case "format" -> format[0] = JsonStreams.integer(value, what + ": format");
-                case "images" -> JsonStreams.readObject(value, what, (name, entry) -> images.put(name, readEntry(entry, what + ": " + name)));
+                case "images" -> {
+                    if (value.currentToken() != JsonToken.VALUE_NULL) {
+                        JsonStreams.readObject(value, what, (name, entry) -> images.put(name, readEntry(entry, what + ": " + name)));
+                    }
+                }
                 default -> value.skipChildren();
             }
         });

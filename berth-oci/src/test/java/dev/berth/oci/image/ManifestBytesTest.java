@@ -107,6 +107,9 @@ class ManifestBytesTest {
                 .isInstanceOf(InvalidImageException.class).hasMessageContaining("annotations");
         assertThatThrownBy(() -> ManifestBytes.parse(bytes(OCI_MANIFEST.replace(CONFIG_DIGEST, "md5:abc")), null))
                 .isInstanceOf(InvalidImageException.class).hasMessageContaining("manifest.config").hasMessageContaining("md5:abc");
+        assertThatThrownBy(() -> ManifestBytes.parse(bytes(
+                "{\"schemaVersion\":{\"schemaVersion\":2,\"manifests\":[]},\"mediaType\":\"" + MediaType.OCI_INDEX + "\"}"), null))
+                .hasMessageContaining("schemaVersion 2");
         assertThatThrownBy(() -> ManifestBytes.parse(bytes(OCI_MANIFEST + "{}"), null))
                 .isInstanceOf(InvalidImageException.class).hasMessageContaining("not valid JSON");
     }
