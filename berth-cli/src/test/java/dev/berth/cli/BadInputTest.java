@@ -10,6 +10,7 @@ import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -121,6 +122,13 @@ class BadInputTest {
         Path junk = Files.writeString(temp.resolve("junk.tar"), "this is not a tar file");
         Tools.Result result = berth.run("import", junk.toString());
         assertRefusedWith(result, junk.toString());
+    }
+
+    @Test
+    void proxyVariableBerthCannotUse() throws IOException {
+        Tools.Result result = Berth.process(temp, Map.of("BERTH_DATA_DIR", berth.dataDir().toString(),
+                "HTTPS_PROXY", "socks5://proxy.example.org:1080"), "pull", "registry.example.org/lab/tool:1");
+        assertRefusedWith(result, "HTTPS_PROXY must be an http:// proxy URL");
     }
 
     @Test

@@ -51,8 +51,8 @@ public final class Registries implements AutoCloseable {
         if (existing != null) {
             return existing;
         }
-        RegistryClient connected = RegistryClient.connect(registry, settings(registry), () -> lookup(registry), retry,
-                pingAttempts);
+        RegistryClient connected = RegistryClient.connect(registry, settings(registry), config.proxies(),
+                () -> lookup(registry), retry, pingAttempts);
         RegistryClient raced = clients.putIfAbsent(registry, connected);
         if (raced != null) {
             connected.close();
@@ -69,7 +69,7 @@ public final class Registries implements AutoCloseable {
 
     /** A client that uses {@code login} instead of the stored credentials: how {@code berth login} checks them. */
     public RegistryClient clientWith(String registry, Credentials login) throws IOException {
-        return RegistryClient.connect(registry, settings(registry), () -> Optional.of(login), retry);
+        return RegistryClient.connect(registry, settings(registry), config.proxies(), () -> Optional.of(login), retry);
     }
 
     private Optional<Credentials> lookup(String registry) {

@@ -5,19 +5,20 @@ import dev.berth.distribution.auth.Authenticator;
 import dev.berth.distribution.auth.Credentials;
 import dev.berth.distribution.auth.Scope;
 import dev.berth.distribution.config.RegistrySettings;
+import dev.berth.distribution.http.Http1Client;
+import dev.berth.distribution.http.Proxies;
+import dev.berth.distribution.http.Response;
 import dev.berth.oci.Json;
 
 import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLSocketFactory;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -29,28 +30,16 @@ public final class RegistryClient implements AutoCloseable {
     private static final int MAX_REDIRECTS = 5;
     private static final int MAX_ERROR_BODY = 1 << 16;
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
-    private static final Duration RESPONSE_TIMEOUT = Duration.ofMinutes(5);
-    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(1);
-    private static final String BUFFER_SIZE_PROPERTY = "jdk.httpclient.bufsize";
-
-    static {
-        // The JDK client passes a response body through its reactive pipeline one buffer at a
-        // time, 16 KiB by default. With 1 MiB buffers a 180 MB pull from a loopback registry took
-        // about 1 s less CPU (3.7 s -> 2.7 s, bench/pull). The client reads the property once, when
-        // its classes initialise, so it is set here, before the first client is built, and only
-        // when the user has not chosen a size.
-        if (System.getProperty(BUFFER_SIZE_PROPERTY) == null) {
-            System.setProperty(BUFFER_SIZE_PROPERTY, Integer.toString(1 << 20));
-        }
-    }
+    /** How long a server may keep a request waiting without sending a byte. */
+    private static final Duration READ_TIMEOUT = Duration.ofMinutes(5);
 
     private final String registry;
     private final URI base;
-    private final HttpClient http;
+    private final Http1Client http;
     private final Authenticator authenticator;
     private final RetryPolicy retry;
 
-    private RegistryClient(String registry, URI base, HttpClient http, Authenticator authenticator, RetryPolicy retry) {
+    private RegistryClient(String registry, URI base, Http1Client http, Authenticator authenticator, RetryPolicy retry) {
         this.registry = registry;
         this.base = base;
         this.http = http;
@@ -63,31 +52,29 @@ public final class RegistryClient implements AutoCloseable {
      * when the registry is on a loopback address or {@code settings} allow it and it does not
      * speak TLS. Pings {@code /v2/} so that the first real request already knows how to authenticate.
      */
-    public static RegistryClient connect(String registry, RegistrySettings settings,
+    public static RegistryClient connect(String registry, RegistrySettings settings, Proxies proxies,
                                          Supplier<Optional<Credentials>> credentials, RetryPolicy retry) throws IOException {
-        return connect(registry, settings, credentials, retry, retry.attempts());
+        return connect(registry, settings, proxies, credentials, retry, retry.attempts());
     }
 
     /**
-     * As {@link #connect(String, RegistrySettings, Supplier, RetryPolicy)}, but gives the first
+     * As {@link #connect(String, RegistrySettings, Proxies, Supplier, RetryPolicy)}, but gives the first
      * contact only {@code pingAttempts}: a mirror that is down should be passed over at once.
      */
-    public static RegistryClient connect(String registry, RegistrySettings settings, Supplier<Optional<Credentials>> credentials,
-                                         RetryPolicy retry, int pingAttempts) throws IOException {
-        HttpClient.Builder builder = HttpClient.newBuilder()
-                .connectTimeout(CONNECT_TIMEOUT)
-                .followRedirects(HttpClient.Redirect.NEVER);
+    public static RegistryClient connect(String registry, RegistrySettings settings, Proxies proxies,
+                                         Supplier<Optional<Credentials>> credentials, RetryPolicy retry, int pingAttempts)
+            throws IOException {
+        // TLS is set up only when a connection first needs it: most loopback pulls never do.
+        // A site CA bundle is read at once, so that a broken one is reported before any transfer.
+        Supplier<SSLSocketFactory> tls;
         if (settings.caBundle() != null) {
-            builder.sslContext(TrustedCertificates.withBundle(settings.caBundle()));
+            SSLSocketFactory site = TrustedCertificates.withBundle(settings.caBundle()).getSocketFactory();
+            tls = () -> site;
+        } else {
+            tls = () -> (SSLSocketFactory) SSLSocketFactory.getDefault();
         }
         String host = apiHost(registry);
-        HttpClient plainHttp = settings.caBundle() != null
-                ? builder.version(HttpClient.Version.HTTP_1_1).build()
-                : HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).followRedirects(HttpClient.Redirect.NEVER)
-                        .version(HttpClient.Version.HTTP_1_1)
-                        .sslContext(LazyTls.context()).sslParameters(LazyTls.parameters()).build();
-        RegistryClient plain = new RegistryClient(registry, URI.create("http://" + host), plainHttp,
-                new Authenticator(registry, plainHttp, credentials), retry);
+        RegistryClient plain = over(registry, URI.create("http://" + host), tls, proxies, credentials, retry);
         boolean loopback = isLoopback(host);
         if (loopback) {
             // Loopback traffic never leaves the machine, so plain HTTP first spares a TLS handshake;
@@ -99,10 +86,7 @@ public final class RegistryClient implements AutoCloseable {
                 // try HTTPS below
             }
         }
-        // HTTP/2 only where TLS negotiates it; h2c upgrades confuse some plain-HTTP registries.
-        HttpClient tls = builder.version(HttpClient.Version.HTTP_2).build();
-        RegistryClient secure = new RegistryClient(registry, URI.create("https://" + host), tls,
-                new Authenticator(registry, tls, credentials), retry);
+        RegistryClient secure = over(registry, URI.create("https://" + host), tls, proxies, credentials, retry);
         boolean plainAllowed = settings.insecure() || loopback;
         try {
             secure.ping(plainAllowed ? 1 : pingAttempts);
@@ -127,6 +111,12 @@ public final class RegistryClient implements AutoCloseable {
             plain.close();
             throw e;
         }
+    }
+
+    private static RegistryClient over(String registry, URI base, Supplier<SSLSocketFactory> tls, Proxies proxies,
+                                       Supplier<Optional<Credentials>> credentials, RetryPolicy retry) {
+        Http1Client http = new Http1Client(tls, proxies, CONNECT_TIMEOUT, READ_TIMEOUT);
+        return new RegistryClient(registry, base, http, new Authenticator(registry, http, credentials), retry);
     }
 
     /** A TLS server whose certificate is not trusted, as opposed to no TLS server at all. */
@@ -191,49 +181,16 @@ public final class RegistryClient implements AutoCloseable {
         return retry;
     }
 
-    /**
-     * Stops the HTTP client's selector thread. A JVM that exits while a thread waits in native
-     * code (the selector's epoll) first waits up to 0.3 s for it to return, so a command that is
-     * done with the registry should close its client rather than leave it to the exit.
-     */
+    /** Closes the connections kept open for further requests. */
     @Override
     public void close() {
-        http.shutdownNow();
-        try {
-            http.awaitTermination(CLOSE_TIMEOUT);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        http.close();
     }
 
-    /** One request: method, target, the scope it needs, headers, and a body that can be sent again. */
-    public record Call(String method, URI uri, Scope scope, HttpRequest.BodyPublisher body, String... headers) {
+    /** One request: method, target, the scope it needs, a body (null for none) that can be sent again, and headers. */
+    public record Call(String method, URI uri, Scope scope, byte[] body, String... headers) {
         public Call(String method, URI uri, Scope scope) {
-            this(method, uri, scope, HttpRequest.BodyPublishers.noBody());
-        }
-    }
-
-    /** A response whose body must be closed; {@link #close()} drains nothing, it just lets go. */
-    public record Response(HttpResponse<InputStream> raw) implements AutoCloseable {
-        public int status() {
-            return raw.statusCode();
-        }
-
-        public Optional<String> header(String name) {
-            return raw.headers().firstValue(name);
-        }
-
-        public InputStream body() {
-            return raw.body();
-        }
-
-        public URI uri() {
-            return raw.uri();
-        }
-
-        @Override
-        public void close() throws IOException {
-            raw.body().close();
+            this(method, uri, scope, null);
         }
     }
 
@@ -298,17 +255,13 @@ public final class RegistryClient implements AutoCloseable {
     private Response sendFollowingRedirects(Call call, String authorization) throws IOException {
         URI target = call.uri();
         for (int redirects = 0; ; redirects++) {
-            HttpRequest.Builder request = HttpRequest.newBuilder(target)
-                    .method(call.method(), call.body())
-                    .timeout(RESPONSE_TIMEOUT);
-            for (int i = 0; i + 1 < call.headers().length; i += 2) {
-                request.header(call.headers()[i], call.headers()[i + 1]);
-            }
+            List<String> headers = new java.util.ArrayList<>(List.of(call.headers()));
             // Credentials go only to the registry itself, never to a storage host it redirects to.
             if (authorization != null && sameOrigin(target, base)) {
-                request.header("Authorization", authorization);
+                headers.add("Authorization");
+                headers.add(authorization);
             }
-            Response response = new Response(execute(request.build()));
+            Response response = http.send(call.method(), target, headers, call.body());
             int status = response.status();
             boolean redirect = status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
             if (!redirect || !(call.method().equals("GET") || call.method().equals("HEAD"))) {
@@ -321,15 +274,6 @@ public final class RegistryClient implements AutoCloseable {
                         + " with " + (location == null ? "a redirect without Location" : "too many redirects"));
             }
             target = target.resolve(location);
-        }
-    }
-
-    private HttpResponse<InputStream> execute(HttpRequest request) throws IOException {
-        try {
-            return http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted while talking to " + registry);
         }
     }
 

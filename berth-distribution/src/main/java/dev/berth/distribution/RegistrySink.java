@@ -1,6 +1,7 @@
 package dev.berth.distribution;
 
 import dev.berth.distribution.auth.Scope;
+import dev.berth.distribution.http.Response;
 import dev.berth.oci.Descriptor;
 import dev.berth.oci.Digest;
 import dev.berth.oci.Reference;
@@ -12,7 +13,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpRequest.BodyPublishers;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -53,7 +53,7 @@ public final class RegistrySink implements ImageSink {
 
     @Override
     public boolean hasBlob(Descriptor descriptor) throws IOException {
-        RegistryClient.Response response = client.send(new RegistryClient.Call("HEAD",
+        Response response = client.send(new RegistryClient.Call("HEAD",
                 client.uri("/v2/" + repository + "/blobs/" + descriptor.digest()), scope));
         return switch (response.status()) {
             case 200 -> {
@@ -123,7 +123,7 @@ public final class RegistrySink implements ImageSink {
                 .orElse("");
         Scope uploadScope = mountFrom.map(scope::mounting).orElse(scope);
         URI location;
-        try (RegistryClient.Response started = client.send(new RegistryClient.Call("POST",
+        try (Response started = client.send(new RegistryClient.Call("POST",
                 client.uri("/v2/" + repository + "/blobs/uploads/" + query), uploadScope))) {
             if (started.status() == 201) {
                 return; // mounted: the registry had it in the other repository
@@ -155,8 +155,8 @@ public final class RegistrySink implements ImageSink {
     }
 
     private URI sendChunk(URI location, byte[] chunk, long offset, Descriptor blob) throws IOException {
-        try (RegistryClient.Response response = sendOnce(new RegistryClient.Call("PATCH", location, scope,
-                BodyPublishers.ofByteArray(chunk), "Content-Type", OCTET_STREAM,
+        try (Response response = sendOnce(new RegistryClient.Call("PATCH", location, scope,
+                chunk, "Content-Type", OCTET_STREAM,
                 "Content-Range", offset + "-" + (offset + chunk.length - 1)))) {
             return expectStatus(response, 202, "uploading blob " + blob.digest());
         }
@@ -165,14 +165,14 @@ public final class RegistrySink implements ImageSink {
     private void finish(URI location, byte[] lastBytes, Descriptor blob) throws IOException {
         String separator = location.getRawQuery() == null ? "?" : "&";
         URI target = URI.create(location + separator + "digest=" + encode(blob.digest().toString()));
-        try (RegistryClient.Response response = sendOnce(new RegistryClient.Call("PUT", target, scope,
-                BodyPublishers.ofByteArray(lastBytes), "Content-Type", OCTET_STREAM))) {
+        try (Response response = sendOnce(new RegistryClient.Call("PUT", target, scope,
+                lastBytes, "Content-Type", OCTET_STREAM))) {
             expectStatus(response, 201, "uploading blob " + blob.digest());
         }
     }
 
     /** Upload steps are not repeated one by one: a broken session is started over as a whole. */
-    private RegistryClient.Response sendOnce(RegistryClient.Call call) throws IOException {
+    private Response sendOnce(RegistryClient.Call call) throws IOException {
         try {
             return client.send(call, 1);
         } catch (RegistryException e) {
@@ -184,7 +184,7 @@ public final class RegistrySink implements ImageSink {
     }
 
     /** Checks the status and returns the session's next location; a status worth retrying interrupts the upload. */
-    private URI expectStatus(RegistryClient.Response response, int expected, String what) throws IOException {
+    private URI expectStatus(Response response, int expected, String what) throws IOException {
         if (response.status() == expected) {
             return response.header("Location").map(response.uri()::resolve).orElse(response.uri());
         }
@@ -202,9 +202,9 @@ public final class RegistrySink implements ImageSink {
     }
 
     private void putManifest(ManifestBytes manifest, String reference) throws IOException {
-        try (RegistryClient.Response response = client.send(new RegistryClient.Call("PUT",
+        try (Response response = client.send(new RegistryClient.Call("PUT",
                 client.uri("/v2/" + repository + "/manifests/" + reference), scope,
-                BodyPublishers.ofByteArray(manifest.bytesUnsafe()), "Content-Type", manifest.mediaType()))) {
+                manifest.bytesUnsafe(), "Content-Type", manifest.mediaType()))) {
             if (response.status() != 201) {
                 throw client.failure(response, "pushing manifest " + repository + ":" + reference);
             }

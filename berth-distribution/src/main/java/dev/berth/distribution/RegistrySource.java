@@ -1,6 +1,7 @@
 package dev.berth.distribution;
 
 import dev.berth.distribution.auth.Scope;
+import dev.berth.distribution.http.Response;
 import dev.berth.oci.Descriptor;
 import dev.berth.oci.Digest;
 import dev.berth.oci.MediaType;
@@ -58,8 +59,8 @@ public final class RegistrySource implements ImageSource {
     private ManifestBytes fetch(String tagOrDigest, Digest expected, String declaredType) throws IOException {
         RegistryClient.Call call = new RegistryClient.Call("GET",
                 client.uri("/v2/" + repository + "/manifests/" + tagOrDigest), scope,
-                java.net.http.HttpRequest.BodyPublishers.noBody(), "Accept", MANIFEST_ACCEPT);
-        RegistryClient.Response response = client.send(call);
+                null, "Accept", MANIFEST_ACCEPT);
+        Response response = client.send(call);
         if (response.status() == 404) {
             response.close();
             throw new NotFoundException("no image " + client.registry() + "/" + repository

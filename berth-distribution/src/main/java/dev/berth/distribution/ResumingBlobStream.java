@@ -1,6 +1,7 @@
 package dev.berth.distribution;
 
 import dev.berth.distribution.auth.Scope;
+import dev.berth.distribution.http.Response;
 import dev.berth.oci.Descriptor;
 import dev.berth.oci.NotFoundException;
 
@@ -74,9 +75,9 @@ final class ResumingBlobStream extends InputStream {
     private InputStream open() throws IOException {
         RegistryClient.Call call = position == 0
                 ? new RegistryClient.Call("GET", uri, scope)
-                : new RegistryClient.Call("GET", uri, scope, java.net.http.HttpRequest.BodyPublishers.noBody(),
+                : new RegistryClient.Call("GET", uri, scope, null,
                         "Range", "bytes=" + position + "-");
-        RegistryClient.Response response = client.send(call);
+        Response response = client.send(call);
         switch (response.status()) {
             case 200 -> {
                 // The server ignored Range: skip what we already have.

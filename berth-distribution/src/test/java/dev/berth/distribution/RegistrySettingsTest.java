@@ -2,7 +2,9 @@ package dev.berth.distribution;
 
 import dev.berth.distribution.config.BerthConfig;
 import dev.berth.distribution.copy.ImageTransfer;
+import dev.berth.distribution.http.Proxies;
 import dev.berth.distribution.testing.Clients;
+import dev.berth.distribution.testing.ConnectProxy;
 import dev.berth.distribution.testing.CountingListener;
 import dev.berth.distribution.testing.DockerRegistry;
 import dev.berth.distribution.testing.Programs;
@@ -19,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.Map;
 
 import static dev.berth.distribution.testing.Clients.at;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -66,7 +69,11 @@ class RegistrySettingsTest {
     }
 
     private ImageTransfer transfer(String configText) throws Exception {
-        BerthConfig config = BerthConfig.parse(configText, "config.toml", shared.resolve("tls"));
+        return transfer(configText, Proxies.NONE);
+    }
+
+    private ImageTransfer transfer(String configText, Proxies proxies) throws Exception {
+        BerthConfig config = BerthConfig.parse(configText, "config.toml", shared.resolve("tls")).withProxies(proxies);
         return Clients.transfer(Clients.registries(config, work.resolve("auth.json"), Clients.QUICK_RETRIES),
                 LocalStore.open(work.resolve("store")), new CountingListener());
     }
@@ -106,15 +113,20 @@ class RegistrySettingsTest {
     }
 
     @Test
-    void theDeferredTlsOfPlainClientsStillSpeaksTlsWhenAsked() {
-        java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
-                .sslContext(LazyTls.context()).sslParameters(LazyTls.parameters()).build();
+    void anHttpsRegistryIsReachedThroughTheProxyInHttpsProxy() throws Exception {
+        String registry = TlsFiles.PROXIED_NAME + ":" + tls.host().substring(tls.host().lastIndexOf(':') + 1);
+        try (ConnectProxy proxy = new ConnectProxy()) {
+            ImageTransfer transfer = transfer("[registries.\"" + registry + "\"]\nca = \"server.pem\"\n",
+                    Proxies.fromEnvironment(Map.of("HTTPS_PROXY", proxy.url("lab:s%40cret"), "NO_PROXY", "example.org")));
 
-        // The handshake runs (with the JDK's defaults) and rejects the self-signed certificate.
-        assertThatThrownBy(() -> client.send(java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create("https://" + tls.host() + "/v2/")).build(),
-                java.net.http.HttpResponse.BodyHandlers.discarding()))
-                .isInstanceOf(javax.net.ssl.SSLHandshakeException.class);
+            ImageTransfer.Result pulled = transfer.copy(at("docker://" + registry + "/lib/tool:1"), at("berth:"),
+                    PlatformChoice.host());
+
+            assertThat(pulled.root().digest()).isEqualTo(originImage.digest());
+            assertThat(proxy.requests()).isNotEmpty().allSatisfy(request -> assertThat(request)
+                    .startsWith("CONNECT " + registry + " HTTP/1.1\r\n")
+                    .contains("Proxy-Authorization: Basic " + java.util.Base64.getEncoder().encodeToString("lab:s@cret".getBytes())));
+        }
     }
 
     @Test

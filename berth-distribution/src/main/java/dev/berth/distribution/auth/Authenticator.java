@@ -2,15 +2,14 @@ package dev.berth.distribution.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.distribution.RegistryException;
+import dev.berth.distribution.http.Http1Client;
+import dev.berth.distribution.http.Response;
 import dev.berth.oci.Json;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,7 +32,7 @@ public final class Authenticator {
     private static final Duration EXPIRY_MARGIN = Duration.ofSeconds(10);
 
     private final String registry;
-    private final HttpClient http;
+    private final Http1Client http;
     private final Supplier<Optional<Credentials>> credentials;
     private final Map<Scope, Token> tokens = new ConcurrentHashMap<>();
     private final Map<Scope, Object> fetchLocks = new ConcurrentHashMap<>();
@@ -46,7 +45,7 @@ public final class Authenticator {
         }
     }
 
-    public Authenticator(String registry, HttpClient http, Supplier<Optional<Credentials>> credentials) {
+    public Authenticator(String registry, Http1Client http, Supplier<Optional<Credentials>> credentials) {
         this.registry = registry;
         this.http = http;
         this.credentials = memoize(credentials);
@@ -141,36 +140,38 @@ public final class Authenticator {
         URI uri;
         try {
             uri = URI.create(realm + (realm.contains("?") ? "&" : "?") + String.join("&", query));
+            if (!List.of("http", "https").contains(String.valueOf(uri.getScheme()).toLowerCase(java.util.Locale.ROOT))
+                    || uri.getHost() == null) {
+                throw new IllegalArgumentException("not an HTTP URL");
+            }
         } catch (IllegalArgumentException e) {
             throw new RegistryException("UNAUTHORIZED", registry + " names an invalid token realm");
         }
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET().timeout(Duration.ofSeconds(60));
-        login.ifPresent(c -> request.header("Authorization", "Basic " + c.basicToken()));
-        HttpResponse<InputStream> response;
-        try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted while fetching a token");
+        List<String> headers = login.map(c -> List.of("Authorization", "Basic " + c.basicToken())).orElse(List.of());
+        byte[] body;
+        int status;
+        try (Response response = http.send("GET", uri, headers, null); InputStream in = response.body()) {
+            status = response.status();
+            body = in.readNBytes(MAX_TOKEN_RESPONSE);
         } catch (IOException e) {
             throw new RegistryException("REGISTRY_UNAVAILABLE", "cannot reach the token service of " + registry
                     + " at " + uri.getHost() + ": " + e.getClass().getSimpleName(), e);
         }
-        byte[] body;
-        try (InputStream in = response.body()) {
-            body = in.readNBytes(MAX_TOKEN_RESPONSE);
-        }
-        if (response.statusCode() == 401 || response.statusCode() == 403) {
+        if (status == 401 || status == 403) {
             throw login.isPresent() ? wrongCredentials() : denied(scope);
         }
-        if (response.statusCode() != 200) {
-            throw new RegistryException("UNAUTHORIZED", "the token service of " + registry + " answered "
-                    + response.statusCode());
+        if (status != 200) {
+            throw new RegistryException("UNAUTHORIZED", "the token service of " + registry + " answered " + status);
         }
         JsonNode json = Json.tree(body, "token response of " + registry);
         String token = json.path("token").asText(json.path("access_token").asText(""));
         if (token.isEmpty()) {
             throw new RegistryException("UNAUTHORIZED", "the token service of " + registry + " sent no token");
+        }
+        if (!token.chars().allMatch(c -> c > 32 && c < 127)) {
+            // It goes into a header line: a control character there could end it and add headers.
+            throw new RegistryException("UNAUTHORIZED", "the token service of " + registry
+                    + " sent a token that is not printable ASCII");
         }
         long lifetime = json.path("expires_in").asLong(DEFAULT_TOKEN_LIFETIME.toSeconds());
         Duration valid = Duration.ofSeconds(Math.max(lifetime, 1)).minus(EXPIRY_MARGIN);

@@ -1,6 +1,7 @@
 package dev.berth.distribution.config;
 
 import dev.berth.distribution.RegistryException;
+import dev.berth.distribution.http.Proxies;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -21,26 +22,40 @@ import java.util.Optional;
  * ca = "/etc/ssl/site-ca.pem"          # extra trusted certificates (PEM)
  * mirrors = ["mirror.example.org"]     # tried first for pulls
  * </pre>
+ *
+ * With it come the proxies the environment names ({@code HTTPS_PROXY}, {@code HTTP_PROXY},
+ * {@code NO_PROXY}: see {@link Proxies}).
  */
 public final class BerthConfig {
-    public static final BerthConfig EMPTY = new BerthConfig(Map.of());
+    public static final BerthConfig EMPTY = new BerthConfig(Map.of(), Proxies.NONE);
     private static final long MAX_SIZE = 1 << 20;
     private static final String REGISTRIES = "registries.";
 
     private final Map<String, RegistrySettings> registries;
+    private final Proxies proxies;
 
-    private BerthConfig(Map<String, RegistrySettings> registries) {
+    private BerthConfig(Map<String, RegistrySettings> registries, Proxies proxies) {
         this.registries = Map.copyOf(registries);
+        this.proxies = proxies;
     }
 
-    /** The first config file that exists, for the given environment; empty when there is none. */
+    /**
+     * The first config file that exists, for the given environment (empty when there is none),
+     * with the environment's proxies.
+     */
     public static BerthConfig load(Map<String, String> environment) throws IOException {
+        BerthConfig config = EMPTY;
         for (Path candidate : candidates(environment)) {
             if (Files.isRegularFile(candidate)) {
-                return load(candidate);
+                config = load(candidate);
+                break;
             }
         }
-        return EMPTY;
+        try {
+            return config.withProxies(Proxies.fromEnvironment(environment));
+        } catch (IllegalArgumentException e) {
+            throw new RegistryException("CONFIG_INVALID", e.getMessage());
+        }
     }
 
     static List<Path> candidates(Map<String, String> environment) {
@@ -71,7 +86,15 @@ public final class BerthConfig {
             String host = table.getKey().substring(REGISTRIES.length());
             registries.put(host, settings(table.getValue(), source + " [registries.\"" + host + "\"]", baseDir));
         }
-        return new BerthConfig(registries);
+        return new BerthConfig(registries, Proxies.NONE);
+    }
+
+    public BerthConfig withProxies(Proxies newProxies) {
+        return new BerthConfig(registries, newProxies);
+    }
+
+    public Proxies proxies() {
+        return proxies;
     }
 
     private static RegistrySettings settings(Map<String, Object> values, String where, Path baseDir) {

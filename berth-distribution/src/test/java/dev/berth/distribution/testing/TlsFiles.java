@@ -7,15 +7,19 @@ import java.security.PrivateKey;
 import java.security.cert.Certificate;
 import java.util.Base64;
 
-/** A key pair and self-signed certificate for 127.0.0.1, made with the JDK's keytool, as PEM files a Go server reads. */
+/**
+ * A key pair and self-signed certificate for 127.0.0.1 (and for {@link #PROXIED_NAME}, a name only
+ * a test proxy resolves), made with the JDK's keytool, as PEM files a Go server reads.
+ */
 public record TlsFiles(Path certificate, Path key) {
+    public static final String PROXIED_NAME = "registry.test";
 
     public static TlsFiles forLoopback(Path dir) throws Exception {
         Files.createDirectories(dir);
         Path keystore = dir.resolve("server.p12");
         String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
         Programs.check(keytool, "-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1",
-                "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1", "-validity", "2", "-storetype", "PKCS12",
+                "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1,dns:" + PROXIED_NAME, "-validity", "2", "-storetype", "PKCS12",
                 "-keystore", keystore.toString(), "-storepass", "changeit", "-keypass", "changeit");
         KeyStore store = KeyStore.getInstance("PKCS12");
         try (var in = Files.newInputStream(keystore)) {
