@@ -21,7 +21,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        ProcessExit.end(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 
     public static int run(String[] args, PrintWriter out, PrintWriter err) {

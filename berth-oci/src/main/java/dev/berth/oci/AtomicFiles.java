@@ -70,7 +70,7 @@ public final class AtomicFiles {
      */
     private static void copy(InputStream in, FileChannel out) throws IOException {
         byte[] chunk = new byte[COPY_CHUNK];
-        for (int n; (n = in.read(chunk)) >= 0; ) {
+        for (int n; (n = in.readNBytes(chunk, 0, chunk.length)) > 0; ) {
             ByteBuffer buffer = ByteBuffer.wrap(chunk, 0, n);
             while (buffer.hasRemaining()) {
                 out.write(buffer);

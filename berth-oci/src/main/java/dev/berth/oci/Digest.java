@@ -69,6 +69,19 @@ public record Digest(DigestAlgorithm algorithm, String hex) implements Comparabl
         return algorithm.id() + ":" + hex;
     }
 
+    // equals and hashCode are written out because the ones a record generates link method handles
+    // at their first call, spinning classes that the AOT cache does not keep: 20-30 ms of a pull
+    // (docs/benchmarks.md), and digests are map keys on every path.
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof Digest that && algorithm == that.algorithm && hex.equals(that.hex);
+    }
+
+    @Override
+    public int hashCode() {
+        return hex.hashCode();
+    }
+
     @Override
     public int compareTo(Digest other) {
         return toString().compareTo(other.toString());

@@ -1,7 +1,8 @@
 package dev.berth.cli.args;
 
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -93,7 +94,9 @@ public final class Syntax {
      */
     public boolean parse(List<String> args) {
         List<String> positionals = new ArrayList<>();
-        Set<Option> given = new HashSet<>();
+        // By identity: each option is one object, and a record's generated hashCode would spin
+        // method-handle classes at run time that the AOT cache does not keep (docs/benchmarks.md).
+        Set<Option> given = Collections.newSetFromMap(new IdentityHashMap<>());
         int restStart = restStart();
         boolean optionsEnded = false;
         for (int i = 0; i < args.size(); i++) {

@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +19,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 /**
@@ -96,16 +96,23 @@ public final class ImageCopier {
             }
         }
         // Largest first: the copy then ends with every worker busy on a small blob rather than
-        // one worker alone on a large one that happened to come last (bench/pull: 30-40 ms).
-        missing.sort(Comparator.comparingLong(Descriptor::size).reversed());
+        // one worker alone on a large one that happened to come last (bench/pull: 30-40 ms). A
+        // lambda of berth's own: the AOT cache keeps it, but not what Comparator.comparingLong spins.
+        missing.sort((a, b) -> Long.compare(b.size(), a.size()));
         if (missing.size() <= 1 || parallelism == 1) {
             for (Descriptor blob : missing) {
                 copyBlob(source, blob, sink);
             }
             return;
         }
+        // Platform threads: a blob copy blocks in socket reads, which on a virtual thread start the
+        // JDK's poller thread, and a JVM that exits while a thread waits in epoll first waits
+        // 0.3 s for it (bench/pull). Four threads that end with the copy cost nothing comparable.
+        // Named without a Thread.Builder: its counter links a VarHandle at first use, which spins
+        // classes at run time that the AOT cache does not keep (5-10 ms).
+        AtomicInteger threads = new AtomicInteger();
         try (ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallelism, missing.size()),
-                Thread.ofVirtual().name("berth-copy-", 0).factory())) {
+                task -> new Thread(task, "berth-copy-" + threads.getAndIncrement()))) {
             List<Future<?>> futures = new ArrayList<>();
             for (Descriptor blob : missing) {
                 futures.add(pool.submit(() -> {

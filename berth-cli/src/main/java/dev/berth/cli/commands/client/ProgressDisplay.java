@@ -69,7 +69,9 @@ final class ProgressDisplay implements CopyListener {
     @Override
     public synchronized void blobStarted(Descriptor blob) {
         lines.put(blob.digest(), new Line(blob, activeVerb));
-        plain(blob, activeVerb + " " + Human.size(blob.size()));
+        if (mode == Mode.PLAIN) { // the size is worded only when shown: the first formatting costs 10-15 ms
+            plain(blob, activeVerb + " " + Human.size(blob.size()));
+        }
         redraw(true);
     }
 

@@ -1,6 +1,7 @@
 package dev.berth.cli.commands.registry;
 
 import dev.berth.cli.Invocation;
+import dev.berth.cli.ProcessExit;
 import dev.berth.cli.Subcommand;
 import dev.berth.cli.args.Syntax;
 import dev.berth.cli.args.UsageException;
@@ -44,7 +45,7 @@ public final class ServeCommand implements Subcommand {
                 System.err.println("berth: stopping the registry: " + e.getMessage());
             }
         }, "berth-serve-stop");
-        Runtime.getRuntime().addShutdownHook(stopper);
+        ProcessExit.onShutdown(stopper);
         PrintWriter out = invocation.out();
         out.println("berth registry listening on " + server.url());
         out.println("storage: " + config.root());
