@@ -21,7 +21,12 @@ done
 work=$(mktemp -d)
 registry_pid=""
 cleanup() {
-    [ -n "$registry_pid" ] && kill "$registry_pid" 2>/dev/null && wait "$registry_pid" 2>/dev/null
+    # Under set -e a failing wait (the killed registry's status) would end this function before
+    # the rm, leaving the 600 MB work directory behind after every run.
+    if [ -n "$registry_pid" ]; then
+        kill "$registry_pid" 2>/dev/null || true
+        wait "$registry_pid" 2>/dev/null || true
+    fi
     rm -rf "$work"
 }
 trap cleanup EXIT

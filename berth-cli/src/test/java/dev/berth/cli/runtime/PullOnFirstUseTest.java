@@ -12,7 +12,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PullOnFirstUseTest {
     @Test
     void execPullsFromTheRegistryThenRunsAndKeepsTheImage() throws Exception {
-        UnprivilegedUser user = UnprivilegedUser.create();
+        try (UnprivilegedUser user = UnprivilegedUser.create()) {
+            pullsOnFirstUse(user);
+        }
+    }
+
+    private static void pullsOnFirstUse(UnprivilegedUser user) throws Exception {
         Path layout = UmociImages.busybox(user.workspace().resolve("layout"), "latest", 0);
         Tools.ok(user.workspace(), "chmod", "-R", "a+rX", layout.toString());
         String work = user.scratch().toString();

@@ -2,6 +2,7 @@ package dev.berth.cli.runtime;
 
 import dev.berth.cli.Tools;
 import dev.berth.cli.UmociImages;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -40,6 +41,11 @@ class RuntimeCommandsTest {
         for (String[] image : new String[][] {{IMAGE, layout.toString()}, {"rt:arm", otherPlatform.toString()}, {"rt:bare", noCommand.toString()}}) {
             ok(home, "berth rmi " + image[0] + " >/dev/null 2>&1; berth import " + image[1] + " --name " + image[0]);
         }
+    }
+
+    @AfterAll
+    static void removeWorkspace() {
+        user.close();
     }
 
     /** A setuid copy of busybox and an entrypoint that reports its name and arguments. */
@@ -274,9 +280,10 @@ class RuntimeCommandsTest {
 
     @Test
     void aSharedReadOnlyCacheIsUsedWithoutWritingToIt() {
-        ok(home, "berth exec " + IMAGE + " sh -c true");
+        String filled = workDirectory("filled-cache");
+        ok(home, "BERTH_CACHE_DIR=" + filled + " berth exec " + IMAGE + " sh -c true");
         String shared = workDirectory("shared");
-        ok(home, "mkdir " + shared + "/images && cp .cache/berth/images/*.sqfs " + shared + "/images/ && chmod -R a-w " + shared);
+        ok(home, "mkdir " + shared + "/images && cp " + filled + "/images/*.sqfs " + shared + "/images/ && chmod -R a-w " + shared);
         String own = workDirectory("own-cache");
         assertThat(ok(home, "BERTH_CACHE_DIR=" + own + " BERTH_SHARED_CACHE=" + shared + " berth exec --fuse " + IMAGE + " sh -c 'echo ran'")
                 .stdout()).isEqualTo("ran\n");

@@ -14,9 +14,10 @@ import java.util.Map;
 /**
  * An ordinary user to run berth as, the way the runtime is meant to be used. When the tests run
  * as root (CI), a user is created and given its own copy of berth's class path, which it can read
- * (root's Maven repository is closed to it); otherwise the current user is the one.
+ * (root's Maven repository is closed to it); otherwise the current user is the one. Close it to
+ * remove its workspace under /tmp.
  */
-final class UnprivilegedUser {
+final class UnprivilegedUser implements AutoCloseable {
     static final String NAME = "berth-runtime-test";
 
     private final Path workspace;
@@ -41,6 +42,9 @@ final class UnprivilegedUser {
             }
             // FUSE is how berth mounts images; this machine ships /dev/fuse closed to users.
             Tools.ok(workspace, "chmod", "0666", "/dev/fuse");
+            // The user exists only for these tests: what an earlier run left in its store and
+            // cache (an image per run, as each build of the test image differs) is not kept.
+            Tools.ok(workspace, "rm", "-rf", "/home/" + NAME + "/.cache/berth", "/home/" + NAME + "/.local/share/berth");
         }
         Path launcher = workspace.resolve("bin/berth");
         Files.createDirectories(launcher.getParent());
@@ -57,6 +61,15 @@ final class UnprivilegedUser {
 
     Path workspace() {
         return workspace;
+    }
+
+    /** Removes the workspace, including what the user made read-only in it. */
+    @Override
+    public void close() {
+        if (!root) {
+            Tools.run(workspace, "chmod", "-R", "u+w", workspace.toString());
+        }
+        Tools.ok(Path.of("/tmp"), "rm", "-rf", workspace.toString());
     }
 
     /** A directory in the workspace where the user may create things. */
