@@ -18,7 +18,6 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -38,7 +37,7 @@ public final class StoreTransaction implements ImageSink {
     StoreTransaction(LocalStore store, StoreLock.Held lock, Path stagingRoot) throws IOException {
         this.store = store;
         this.lock = lock;
-        this.stagingDir = Files.createDirectories(stagingRoot.resolve(UUID.randomUUID().toString()));
+        this.stagingDir = Files.createDirectory(Files.createDirectories(stagingRoot).resolve(AtomicFiles.uniqueSuffix()));
     }
 
     @Override
