@@ -121,10 +121,16 @@ public final class Http1Client implements AutoCloseable {
             socket.setTcpNoDelay(true);
             socket.setSoTimeout(readTimeoutMillis);
             if (origin.secure()) {
-                if (proxy != null) {
-                    Tunnel.open(socket, origin, proxy);
+                try {
+                    if (proxy != null) {
+                        Tunnel.open(socket, origin, proxy);
+                    }
+                    socket = handshake(socket, origin);
+                } catch (SocketTimeoutException e) {
+                    // an ordinary failure, which the caller may retry, not an interruption
+                    throw new IOException((proxy != null ? proxy + " or " : "") + origin + " stopped answering while"
+                            + " a secure connection was set up (" + readTimeoutMillis / 1000 + " s)", e);
                 }
-                socket = handshake(socket, origin);
             }
             return new Connection(this, origin, socket, readTimeoutMillis, origin.secure() ? null : proxy);
         } catch (IOException | RuntimeException e) {

@@ -183,6 +183,16 @@ class Http1ClientTest {
     }
 
     @Test
+    void aTlsHandshakeThatNeverCompletesTimesOutAsAFailureThatMayBeRetried() {
+        URI secure = URI.create("https://127.0.0.1:" + server.port() + "/v2/");
+
+        assertThatThrownBy(() -> client.send("GET", secure, List.of(), null))
+                .isInstanceOf(IOException.class)
+                .isNotInstanceOf(InterruptedIOException.class)
+                .hasMessageContaining("stopped answering while a secure connection was set up");
+    }
+
+    @Test
     void aServerThatDoesNotSpeakHttpIsReportedAsSuch() {
         server.answerAndClose("SSH-2.0-OpenSSH_9.2\r\n");
 
