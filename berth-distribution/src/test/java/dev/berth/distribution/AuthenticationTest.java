@@ -21,8 +21,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
+import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.SimpleFileServer;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static dev.berth.distribution.testing.Clients.at;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -109,6 +117,53 @@ class AuthenticationTest {
                     .isInstanceOf(RegistryException.class)
                     .hasMessageContaining("rejected the user name or password of " + USER)
                     .hasMessageNotContaining("wrong-password");
+        }
+    }
+
+    /** Registries on S3 or behind a CDN answer blob GETs with a redirect to another host. */
+    @Nested
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    class RedirectedBlobs {
+        HttpServer storage;
+        final List<String> storageRequests = new CopyOnWriteArrayList<>();
+        DockerRegistry registry;
+
+        @BeforeAll
+        void start() throws Exception {
+            Path htpasswd = Programs.htpasswd(shared.resolve("htpasswd-redirect"), USER, PASSWORD);
+            storage = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            DockerRegistry.Builder builder = DockerRegistry.builder(shared.resolve("redirect")).htpasswd(htpasswd)
+                    .redirectBlobsTo("http://127.0.0.1:" + storage.getAddress().getPort());
+            Files.createDirectories(builder.storage());
+            HttpHandler files = SimpleFileServer.createFileHandler(builder.storage().toAbsolutePath());
+            storage.createContext("/", exchange -> {
+                storageRequests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath()
+                        + " authorization=" + exchange.getRequestHeaders().getFirst("Authorization"));
+                files.handle(exchange);
+            });
+            storage.start();
+            registry = builder.start();
+            Programs.skopeoCopy("oci:" + seedLayout + ":1", "docker://" + registry.host() + "/private/image:1",
+                    "--dest-creds", USER + ":" + PASSWORD);
+        }
+
+        @AfterAll
+        void stop() {
+            registry.close();
+            storage.stop(0);
+        }
+
+        @Test
+        void blobsComeFromTheStorageHostWhichNeverSeesTheCredentials() throws Exception {
+            ImageTransfer transfer = transferWith(credentialFileFor(registry.host(), PASSWORD));
+
+            ImageTransfer.Result pulled = transfer.copy(at("docker://" + registry.host() + "/private/image:1"),
+                    at("berth:"), PlatformChoice.host());
+
+            assertThat(pulled.root().digest()).isEqualTo(image.digest());
+            assertThat(storageRequests).as("the layers and the config, fetched from the storage host")
+                    .hasSizeGreaterThanOrEqualTo(image.references().size())
+                    .allSatisfy(request -> assertThat(request).contains("/blobs/").endsWith("authorization=null"));
         }
     }
 

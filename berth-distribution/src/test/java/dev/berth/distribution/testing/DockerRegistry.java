@@ -35,6 +35,7 @@ public final class DockerRegistry implements TestRegistry {
         private final Path workDir;
         private final List<String> authYaml = new ArrayList<>();
         private String tlsYaml = "";
+        private String middlewareYaml = "";
 
         private Builder(Path workDir) {
             this.workDir = workDir;
@@ -52,6 +53,20 @@ public final class DockerRegistry implements TestRegistry {
             return this;
         }
 
+        /**
+         * Answers blob GETs with a redirect to {@code baseUrl} plus the blob's path in the storage
+         * directory, as registries on S3 or a CDN do; serve {@link #storage} there.
+         */
+        public Builder redirectBlobsTo(String baseUrl) {
+            middlewareYaml = "middleware:\n  storage:\n    - name: redirect\n      options:\n        baseurl: " + baseUrl + "\n";
+            return this;
+        }
+
+        /** Where the registry keeps its files. */
+        public Path storage() {
+            return workDir.resolve("storage");
+        }
+
         public Builder tls(Path certificate, Path key) {
             tlsYaml = "  tls:\n    certificate: " + certificate + "\n    key: " + key + "\n";
             return this;
@@ -62,10 +77,10 @@ public final class DockerRegistry implements TestRegistry {
             int port = freePort();
             String config = "version: 0.1\n"
                     + "log:\n  level: warn\n  accesslog:\n    disabled: true\n"
-                    + "storage:\n  filesystem:\n    rootdirectory: " + workDir.resolve("storage") + "\n"
+                    + "storage:\n  filesystem:\n    rootdirectory: " + storage() + "\n"
                     + "  delete:\n    enabled: true\n"
                     + "http:\n  addr: 127.0.0.1:" + port + "\n  secret: berth-test-secret\n" + tlsYaml
-                    + (authYaml.isEmpty() ? "" : "auth:\n" + String.join("", authYaml));
+                    + (authYaml.isEmpty() ? "" : "auth:\n" + String.join("", authYaml)) + middlewareYaml;
             Path configFile = workDir.resolve("config.yml");
             Files.writeString(configFile, config);
             Path log = workDir.resolve("registry.log");
