@@ -1,6 +1,5 @@
 package dev.berth.distribution;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.distribution.auth.Authenticator;
 import dev.berth.distribution.auth.Credentials;
 import dev.berth.distribution.auth.Scope;
@@ -8,7 +7,6 @@ import dev.berth.distribution.config.RegistrySettings;
 import dev.berth.distribution.http.Http1Client;
 import dev.berth.distribution.http.Proxies;
 import dev.berth.distribution.http.Response;
-import dev.berth.oci.Json;
 
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSocketFactory;
@@ -292,15 +290,10 @@ public final class RegistryClient implements AutoCloseable {
             body = response.body().readNBytes(MAX_ERROR_BODY);
         }
         int status = response.status();
-        String code = null;
-        String message = null;
-        try {
-            JsonNode first = Json.tree(body, "error").path("errors").path(0);
-            code = first.path("code").isTextual() ? first.path("code").asText() : null;
-            message = first.path("message").isTextual() ? first.path("message").asText() : null;
-        } catch (RuntimeException notOciError) {
-            // Proxies and load balancers answer in HTML or plain text; the status says enough.
-        }
+        // Proxies and load balancers answer in HTML or plain text; then the status says enough.
+        Optional<OciError> error = OciError.firstIn(body);
+        String code = error.map(OciError::code).orElse(null);
+        String message = error.map(OciError::message).orElse(null);
         String detail = "HTTP " + status + (code != null ? " " + code : "") + (message != null ? ": " + printable(message) : "");
         String stableCode = switch (status) {
             case 401 -> "UNAUTHORIZED";

@@ -1,10 +1,11 @@
 package dev.berth.distribution.auth;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import dev.berth.distribution.RegistryException;
 import dev.berth.distribution.http.Http1Client;
 import dev.berth.distribution.http.Response;
-import dev.berth.oci.Json;
+import dev.berth.oci.JsonStreams;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -163,8 +164,8 @@ public final class Authenticator {
         if (status != 200) {
             throw new RegistryException("UNAUTHORIZED", "the token service of " + registry + " answered " + status);
         }
-        JsonNode json = Json.tree(body, "token response of " + registry);
-        String token = json.path("token").asText(json.path("access_token").asText(""));
+        TokenAnswer answer = TokenAnswer.read(body, "token response of " + registry);
+        String token = answer.token != null ? answer.token : answer.accessToken != null ? answer.accessToken : "";
         if (token.isEmpty()) {
             throw new RegistryException("UNAUTHORIZED", "the token service of " + registry + " sent no token");
         }
@@ -173,9 +174,50 @@ public final class Authenticator {
             throw new RegistryException("UNAUTHORIZED", "the token service of " + registry
                     + " sent a token that is not printable ASCII");
         }
-        long lifetime = json.path("expires_in").asLong(DEFAULT_TOKEN_LIFETIME.toSeconds());
+        long lifetime = answer.expiresIn != null ? answer.expiresIn : DEFAULT_TOKEN_LIFETIME.toSeconds();
         Duration valid = Duration.ofSeconds(Math.max(lifetime, 1)).minus(EXPIRY_MARGIN);
         return new Token(token, Instant.now().plus(valid.isNegative() ? Duration.ofSeconds(1) : valid));
+    }
+
+    /**
+     * What a token service answers: {@code token} (or OAuth2's {@code access_token}) and
+     * {@code expires_in} in seconds. Fields of another type are ignored, and a lifetime may come
+     * as a string, as some services send it. Read with the streaming parser: the data binder's
+     * first use costs a short command a tenth of a second.
+     */
+    private static final class TokenAnswer {
+        String token;
+        String accessToken;
+        Long expiresIn;
+
+        static TokenAnswer read(byte[] body, String what) {
+            TokenAnswer answer = new TokenAnswer();
+            JsonStreams.readDocument(body, what, (name, parser) -> {
+                switch (name) {
+                    case "token" -> answer.token = text(parser);
+                    case "access_token" -> answer.accessToken = text(parser);
+                    case "expires_in" -> answer.expiresIn = seconds(parser);
+                    default -> parser.skipChildren();
+                }
+            });
+            return answer;
+        }
+
+        private static String text(JsonParser parser) throws IOException {
+            if (parser.currentToken() == JsonToken.VALUE_STRING) {
+                return parser.getText();
+            }
+            parser.skipChildren();
+            return null;
+        }
+
+        private static Long seconds(JsonParser parser) throws IOException {
+            if (parser.currentToken() == JsonToken.VALUE_NUMBER_INT && parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+                return parser.getLongValue();
+            }
+            String text = text(parser);
+            return text != null && text.matches("[0-9]{1,18}") ? Long.valueOf(text) : null;
+        }
     }
 
     private RegistryException loginRequired() {

@@ -40,6 +40,14 @@ class AuthenticatorTest {
     }
 
     @Test
+    void anOAuthAccessTokenIsUsedWhateverTypeItsLifetimeHas() throws IOException {
+        Authenticator authenticator = challengedBy(serviceAnswering(
+                "{\"access_token\":\"oauth-token\",\"expires_in\":\"300\",\"issued_at\":{\"nested\":[1,2]}}"));
+
+        assertThat(authenticator.authorization(Scope.pull("lib/tool"))).isEqualTo("Bearer oauth-token");
+    }
+
+    @Test
     void aTokenThatWouldBreakTheHeaderLineIsRefused() throws IOException {
         Authenticator authenticator = challengedBy(serviceAnswering("{\"token\":\"abc\\r\\nX-Injected: 1\"}"));
 
