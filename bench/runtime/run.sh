@@ -52,7 +52,7 @@ rm -rf "/home/$user/.cache/berth/aot"
 as_user "$berth exec bench/small:1 /bin/true && $berth exec --fuse bench/small:1 /bin/true"
 # bin/berth trains the JDK's AOT cache in the background after its first run: wait for it, so that
 # the training neither competes with the timed runs nor is missing from them
-for _ in $(seq 120); do ls /home/$user/.cache/berth/aot/*.aot >/dev/null 2>&1 && break; sleep 1; done
+for _ in $(seq 120); do ls /home/$user/.cache/berth/aot/*-all.aot >/dev/null 2>&1 && ! pgrep -f AOTCacheOutput >/dev/null && break; sleep 1; done
 as_user "cp \$(ls .cache/berth/images/*.sqfs | head -1) small.sqfs"
 skopeo copy -q "oci:$work/images/small:latest" containers-storage:localhost/berth-bench-small:latest
 podman_run="podman run --rm --runtime runc --cgroup-manager cgroupfs --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 localhost/berth-bench-small:latest /bin/true"

@@ -18,7 +18,7 @@ lib=$(dirname "$(dirname "$berth")")/lib
 export XDG_CACHE_HOME="$dist/cache"
 
 "$berth" version >/dev/null                            # first run: trains the AOT cache in the background
-for _ in $(seq 1 60); do ls "$XDG_CACHE_HOME"/berth/aot/*.aot >/dev/null 2>&1 && break; sleep 0.5; done
+for _ in $(seq 1 60); do ls "$XDG_CACHE_HOME"/berth/aot/*-all.aot >/dev/null 2>&1 && break; sleep 0.5; done
 
 json="$dist/result.json"
 hyperfine -N --warmup 3 --runs "$runs" --export-json "$json" \

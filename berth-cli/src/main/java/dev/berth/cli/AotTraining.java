@@ -22,18 +22,31 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * The workload the launcher records the JDK's AOT cache from (bin/berth, once per user, JDK and
- * installation, in the background). A cache holds the classes a training run loaded and linked
- * and the profiles of the methods it ran, so the run goes through what users do most: every
- * command's help, an import, a push to and a pull from a registry served in this JVM, an export,
- * and a container started from the image. The image is a tiny one built here; steps that need
- * tools this machine lacks (bwrap, tar2sqfs) fail quietly and train what they reached.
+ * The workloads the launcher records the JDK's AOT caches from (bin/berth, once per user, JDK,
+ * installation and family of commands, in the background). A cache holds the classes a training
+ * run loaded and linked and the profiles of the methods it ran, and the JVM loads every class of
+ * its cache at start, so each family's cache holds what that family runs:
+ * <ul>
+ * <li>{@code pull}: pulls from a registry that another JVM serves and another JVM built the image
+ *     for and pushed it to, so that only what a pull runs is in it (16 MB against 37 MB for
+ *     {@code all}: building the image alone brings in Jackson's data binder and commons-compress).
+ * <li>{@code transfer} (push, copy, import, export, prune): an import, a push to and a pull from a
+ *     registry in a JVM of its own, a copy, an export and a prune.
+ * <li>{@code all} (every other command): every command's help, an import, a push to and a pull
+ *     from a registry served in this JVM, an export, and a container started from the image.
+ * </ul>
+ * Measured on bench/pull's image (medians of 12 alternating pulls), a pull costs 0.05 s less CPU
+ * with the transfer cache than with the full one, and 0.12 s less with its own.
+ * The image is a tiny one built here; steps that need tools this machine lacks (bwrap,
+ * tar2sqfs) fail quietly and train what they reached.
  *
- * <p>Usage: {@code AotTraining WORK_DIR}, with {@code BERTH_CACHE_DIR} pointing inside WORK_DIR so
- * that nothing lands in the user's own cache.
+ * <p>Usage: {@code AotTraining WORK_DIR [all|transfer|pull]}, or {@code AotTraining WORK_DIR seed
+ * REFERENCE} to build the image and push it, with {@code BERTH_CACHE_DIR} pointing
+ * inside WORK_DIR so that nothing lands in the user's own cache.
  */
 public final class AotTraining {
     private static final PrintWriter DISCARD = new PrintWriter(OutputStream.nullOutputStream());
@@ -41,8 +54,55 @@ public final class AotTraining {
     private AotTraining() {
     }
 
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) throws IOException, InterruptedException {
         Path work = Path.of(args[0]);
+        String family = args.length > 1 ? args[1] : "all";
+        if (family.equals("seed")) {
+            seed(work, args[2]);
+        } else if (family.equals("pull")) {
+            pulls(work);
+        } else if (family.equals("transfer")) {
+            transfers(work);
+        } else if (family.equals("all")) {
+            everything(work);
+        } else {
+            throw new IllegalArgumentException("unknown family of commands to train: " + family);
+        }
+    }
+
+    private static void pulls(Path work) throws IOException, InterruptedException {
+        String data = work.resolve("data").toString();
+        try (ChildRegistry registry = ChildRegistry.start(work.resolve("registry"))) {
+            String remote = registry.host() + "/training/image:1";
+            inAnotherJvm(AotTraining.class, work.toString(), "seed", remote);
+            required("--data-dir", data, "pull", remote); // with progress lines, as most pulls run
+            required("--data-dir", data, "pull", "-q", remote); // again: everything is there
+        }
+    }
+
+    /** Builds the training image and pushes it to {@code remote}: the pull training runs this in another JVM. */
+    private static void seed(Path work, String remote) throws IOException {
+        String seed = work.resolve("seed").toString();
+        required("--data-dir", seed, "import", writeImage(work.resolve("layout")).toString(), "--name", "training:1");
+        required("--data-dir", seed, "push", "-q", "training:1", remote);
+    }
+
+    private static void transfers(Path work) throws IOException, InterruptedException {
+        String data = work.resolve("data").toString();
+        String pulled = work.resolve("pulled").toString();
+        Path layout = writeImage(work.resolve("layout"));
+        required("--data-dir", data, "import", layout.toString(), "--name", "training:1");
+        try (ChildRegistry registry = ChildRegistry.start(work.resolve("registry"))) {
+            String remote = registry.host() + "/training/image:1";
+            required("--data-dir", data, "push", "-q", "training:1", remote);
+            required("--data-dir", pulled, "pull", "-q", remote);
+            required("--data-dir", pulled, "copy", "-q", "docker://" + remote, "oci:" + work.resolve("copied") + ":1");
+            required("--data-dir", pulled, "export", remote, work.resolve("export").toString());
+        }
+        required("--data-dir", data, "prune");
+    }
+
+    private static void everything(Path work) throws IOException {
         String data = work.resolve("data").toString();
         required("--help");
         for (BerthCommand.Entry entry : BerthCommand.BERTH.members()) {
@@ -68,6 +128,54 @@ public final class AotTraining {
         mayFail("--data-dir", data, "exec", "training:1", "/bin/true");
         mayFail("--data-dir", data, "exec", "--fuse", "training:1", "/bin/true");
         mayFail("--data-dir", data, "run", "training:1");
+    }
+
+    /** The command line that runs {@code main} in another JVM, whose classes stay out of this one's cache. */
+    private static List<String> anotherJvm(Class<?> main, String... args) {
+        List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                main.getName()));
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    private static void inAnotherJvm(Class<?> main, String... args) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(anotherJvm(main, args)).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (process.waitFor() != 0) {
+            throw new IllegalStateException("AOT training step failed in another JVM: " + String.join(" ", args));
+        }
+    }
+
+    /** {@code berth serve} in a JVM of its own. */
+    private record ChildRegistry(Process process, String host) implements AutoCloseable {
+        private static final String LISTENING = "listening on http://";
+
+        static ChildRegistry start(Path root) throws IOException, InterruptedException {
+            Files.createDirectories(root);
+            Path log = root.resolve("serve.log");
+            Process process = new ProcessBuilder(anotherJvm(Main.class, "serve", "--listen", "127.0.0.1:0", "--root",
+                    root.resolve("data").toString())).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            for (int waited = 0; waited < 600 && process.isAlive(); waited++) {
+                for (String line : Files.readAllLines(log)) {
+                    int at = line.indexOf(LISTENING);
+                    if (at >= 0) {
+                        return new ChildRegistry(process, line.substring(at + LISTENING.length()).strip());
+                    }
+                }
+                Thread.sleep(50);
+            }
+            process.destroyForcibly();
+            throw new IllegalStateException("AOT training: berth serve did not start: " + Files.readString(log));
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            process.destroy();
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
     }
 
     /** A step that must work anywhere berth runs: if it fails, the training is broken, and says so. */

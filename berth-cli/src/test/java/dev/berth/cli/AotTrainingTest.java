@@ -3,6 +3,7 @@ package dev.berth.cli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,5 +29,41 @@ class AotTrainingTest {
         try (var left = Files.list(home)) {
             assertThat(left).isEmpty();
         }
+    }
+
+    @Test
+    void thePullTrainingPullsFromARegistryAnotherJvmServesAndFilled() throws Exception {
+        Path work = Files.createDirectory(temp.resolve("work"));
+        Tools.Result result = train(work, "pull");
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(work.resolve("data/store/refs.json")).content().contains("training/image");
+        assertThat(temp.resolve("classes.log")).as("only the pull ran in this JVM").content()
+                .contains("dev.berth.distribution.http.Http1Client ")
+                .doesNotContain("org.eclipse.jetty.server.Server ", "dev.berth.distribution.RegistrySink ",
+                        "com.fasterxml.jackson.databind.ObjectMapper ");
+    }
+
+    @Test
+    void theTransferTrainingMovesAnImageThroughARegistryInAnotherJvm() throws Exception {
+        Path work = Files.createDirectory(temp.resolve("work"));
+        Tools.Result result = train(work, "transfer");
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(work.resolve("pulled/store/refs.json")).content().contains("training/image");
+        assertThat(work.resolve("copied/index.json")).exists();
+        assertThat(work.resolve("export/index.json")).exists();
+        assertThat(temp.resolve("classes.log")).as("the registry ran in its own JVM").content()
+                .contains("dev.berth.distribution.http.Http1Client ").doesNotContain("org.eclipse.jetty.server.Server ");
+        try (var left = Files.list(temp.resolve("home"))) {
+            assertThat(left).isEmpty();
+        }
+    }
+
+    /** Runs the training of {@code family} as the launcher does, logging which classes this JVM loads. */
+    private Tools.Result train(Path work, String family) throws IOException {
+        Path home = Files.createDirectory(temp.resolve("home"));
+        return Tools.run(temp, Map.of("BERTH_CACHE_DIR", work.resolve("cache").toString(), "HOME", home.toString()),
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--enable-native-access=ALL-UNNAMED",
+                        "-Duser.home=" + home, "-Xlog:class+load:file=" + temp.resolve("classes.log"),
+                        "-cp", System.getProperty("java.class.path"), AotTraining.class.getName(), work.toString(), family));
     }
 }
