@@ -53,7 +53,7 @@ abstract sealed class Body extends InputStream {
     @Override
     public final void close() {
         if (!ended) {
-            if (restIsBuffered()) {
+            if (skippedBufferedRest()) {
                 end();
             } else {
                 ended = true;
@@ -63,10 +63,11 @@ abstract sealed class Body extends InputStream {
     }
 
     /**
-     * Skips the rest of the body when it has already arrived, so that a response closed unread
-     * (a ping, an error) still leaves its connection usable: for TLS that spares a handshake.
+     * Skips the rest of the body if it has already arrived, and says whether it did, so that a
+     * response closed unread (a ping, an error) still leaves its connection usable: for TLS that
+     * spares a handshake.
      */
-    boolean restIsBuffered() {
+    boolean skippedBufferedRest() {
         return false;
     }
 
@@ -112,7 +113,7 @@ abstract sealed class Body extends InputStream {
         }
 
         @Override
-        boolean restIsBuffered() {
+        boolean skippedBufferedRest() {
             try {
                 if (remaining > in.available()) {
                     return false;
