@@ -19,14 +19,11 @@ class AotTrainingTest {
     @Test
     void everyRequiredStepSucceedsAndNothingLandsOutsideTheWorkDirectory() throws Exception {
         Path work = Files.createDirectory(temp.resolve("work"));
-        Path home = Files.createDirectory(temp.resolve("home"));
-        Tools.Result result = Tools.run(temp, Map.of("BERTH_CACHE_DIR", work.resolve("cache").toString(), "HOME", home.toString()),
-                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--enable-native-access=ALL-UNNAMED",
-                        "-Duser.home=" + home, "-cp", System.getProperty("java.class.path"), AotTraining.class.getName(), work.toString()));
+        Tools.Result result = train(work, "all");
         assertThat(result.exitCode()).as(result.stderr()).isZero();
         assertThat(work.resolve("data/store/refs.json")).content().contains("training");
         assertThat(work.resolve("export/index.json")).exists();
-        try (var left = Files.list(home)) {
+        try (var left = Files.list(temp.resolve("home"))) {
             assertThat(left).isEmpty();
         }
     }
