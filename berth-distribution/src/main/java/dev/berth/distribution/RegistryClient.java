@@ -4,6 +4,7 @@ import dev.berth.distribution.auth.Authenticator;
 import dev.berth.distribution.auth.Credentials;
 import dev.berth.distribution.auth.Scope;
 import dev.berth.distribution.config.RegistrySettings;
+import dev.berth.distribution.http.Hosts;
 import dev.berth.distribution.http.Http1Client;
 import dev.berth.distribution.http.Proxies;
 import dev.berth.distribution.http.Response;
@@ -12,9 +13,7 @@ import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSocketFactory;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -142,19 +141,8 @@ public final class RegistryClient implements AutoCloseable {
     }
 
     static boolean isLoopback(String hostAndPort) {
-        String host = hostAndPort.startsWith("[") ? hostAndPort.substring(1, hostAndPort.indexOf(']'))
-                : hostAndPort.contains(":") ? hostAndPort.substring(0, hostAndPort.lastIndexOf(':')) : hostAndPort;
-        if (host.equals("localhost")) {
-            return true;
-        }
-        if (!host.matches("[0-9.]+|[0-9a-fA-F:]+")) {
-            return false; // a name: do not trust DNS to decide whether plain HTTP is safe
-        }
-        try {
-            return InetAddress.getByName(host).isLoopbackAddress();
-        } catch (UnknownHostException e) {
-            return false;
-        }
+        return Hosts.isLoopback(hostAndPort.startsWith("[") ? hostAndPort.substring(1, hostAndPort.indexOf(']'))
+                : hostAndPort.contains(":") ? hostAndPort.substring(0, hostAndPort.lastIndexOf(':')) : hostAndPort);
     }
 
     private void ping(int attempts) throws IOException {

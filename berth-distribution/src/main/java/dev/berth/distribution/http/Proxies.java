@@ -89,7 +89,7 @@ public final class Proxies {
     /** The proxy to reach {@code target} through, or empty to connect directly. */
     Optional<Proxy> forTarget(Http1Client.Origin target) {
         Proxy proxy = target.secure() ? https : http;
-        if (proxy == null || isLoopback(target.host()) || excepted(target)) {
+        if (proxy == null || Hosts.isLoopback(target.host()) || excepted(target)) {
             return Optional.empty();
         }
         return Optional.of(proxy);
@@ -128,7 +128,7 @@ public final class Proxies {
     /** {@code host} is an IP address inside the CIDR range {@code range}; names never are. */
     private static boolean inRange(String host, String range) {
         int slash = range.indexOf('/');
-        if (!isAddress(host) || !isAddress(range.substring(0, slash))) {
+        if (!Hosts.isAddressLiteral(host) || !Hosts.isAddressLiteral(range.substring(0, slash))) {
             return false;
         }
         try {
@@ -145,19 +145,4 @@ public final class Proxies {
         }
     }
 
-    /** A literal IPv4 or IPv6 address: looking it up never asks DNS. */
-    private static boolean isAddress(String text) {
-        return !text.isEmpty() && (text.matches("[0-9.]+") || (text.contains(":") && text.matches("[0-9a-fA-F:.]+")));
-    }
-
-    private static boolean isLoopback(String host) {
-        if (host.equalsIgnoreCase("localhost")) {
-            return true;
-        }
-        try {
-            return isAddress(host) && InetAddress.getByName(host).isLoopbackAddress();
-        } catch (UnknownHostException e) {
-            return false;
-        }
-    }
 }
