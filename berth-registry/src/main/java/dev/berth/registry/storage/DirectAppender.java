@@ -23,10 +23,11 @@ import java.util.function.Consumer;
 
 /**
  * Appends to an upload with O_DIRECT: bytes gather in an aligned buffer, and each full buffer goes
- * to the disk, and to the tap (the upload's running hash), on threads of their own while the next one
- * fills. The request thread is left with reading the socket and one copy. Nothing passes through
- * the page cache, so the kernel neither fills it nor writes it back (a fifth of a push's CPU time
- * on a 2-core machine), and the fsync that acknowledges the upload has no dirty pages to wait for.
+ * to the disk, and to the tap (the upload's running hash), on threads of their own while the next
+ * one fills. The request thread is left with reading the socket and one copy. Nothing passes
+ * through the page cache, so the kernel neither fills it nor writes it back (a fifth of a push's
+ * CPU time on a 2-core machine), and the fsync that acknowledges the upload has no dirty pages to
+ * wait for.
  * <p>
  * O_DIRECT takes whole blocks only. An append that starts inside a block reads that block's stored
  * bytes back into the buffer and writes them again; a partial last block goes through the
