@@ -23,9 +23,7 @@ class AotTrainingTest {
         assertThat(result.exitCode()).as(result.stderr()).isZero();
         assertThat(work.resolve("data/store/refs.json")).content().contains("training");
         assertThat(work.resolve("export/index.json")).exists();
-        try (var left = Files.list(temp.resolve("home"))) {
-            assertThat(left).isEmpty();
-        }
+        assertNothingWrittenToHome();
     }
 
     @Test
@@ -50,8 +48,12 @@ class AotTrainingTest {
         assertThat(work.resolve("export/index.json")).exists();
         assertThat(temp.resolve("classes.log")).as("the registry ran in its own JVM").content()
                 .contains("dev.berth.distribution.http.Http1Client ").doesNotContain("org.eclipse.jetty.server.Server ");
+        assertNothingWrittenToHome();
+    }
+
+    private void assertNothingWrittenToHome() throws IOException {
         try (var left = Files.list(temp.resolve("home"))) {
-            assertThat(left).isEmpty();
+            assertThat(left).as("files the training left in HOME").isEmpty();
         }
     }
 
