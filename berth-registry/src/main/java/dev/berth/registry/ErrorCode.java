@@ -15,7 +15,9 @@ public enum ErrorCode {
     UNAUTHORIZED(401),
     DENIED(403),
     UNSUPPORTED(405),
-    TOOMANYREQUESTS(429);
+    TOOMANYREQUESTS(429),
+    /** Not in the OCI list: CNCF distribution's code for an invalid {@code n}, which Docker-era clients know. */
+    PAGINATION_NUMBER_INVALID(400);
 
     private final int status;
 

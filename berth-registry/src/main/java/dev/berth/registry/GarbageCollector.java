@@ -128,14 +128,14 @@ public final class GarbageCollector {
             if (!upload.started().isBefore(startedBefore)) {
                 continue;
             }
-            ReentrantLock lock = registry.uploadLock(upload.id());
-            lock.lock();
-            try {
+            // A request is feeding it right now: it is not abandoned, and the collection must not wait for it.
+            try (KeyedLocks.Held held = registry.tryLockUpload(upload.id())) {
+                if (held == null) {
+                    continue;
+                }
                 registry.forgetUpload(upload.id());
                 storage.deleteUpload(upload.id());
                 expired++;
-            } finally {
-                lock.unlock();
             }
         }
         return expired;

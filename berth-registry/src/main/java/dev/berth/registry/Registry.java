@@ -46,7 +46,7 @@ public final class Registry {
     private final ManifestCache manifests;
     private final StripedLocks digestLocks = new StripedLocks(256);
     private final StripedLocks repositoryLocks = new StripedLocks(64);
-    private final StripedLocks uploadLocks = new StripedLocks(64);
+    private final KeyedLocks uploadLocks = new KeyedLocks();
     private final ConcurrentHashMap<String, UploadHasher> hashers = new ConcurrentHashMap<>();
 
     public Registry(RegistryStorage storage, RegistryConfig config) throws IOException {
@@ -68,8 +68,9 @@ public final class Registry {
         return digestLocks.lockFor(digest);
     }
 
-    ReentrantLock uploadLock(String id) {
-        return uploadLocks.lockFor(id);
+    /** The upload's lock when no request holds it, else null: that upload is in use. */
+    KeyedLocks.Held tryLockUpload(String id) {
+        return uploadLocks.tryLock(id);
     }
 
     void forgetUpload(String id) {
@@ -167,12 +168,8 @@ public final class Registry {
 
     /** Appends a chunk; {@code range}, when given, must continue exactly where the upload stands. */
     public UploadState appendChunk(String repository, String id, ContentRange range, ChunkSource body) throws IOException {
-        ReentrantLock lock = uploadLock(id);
-        lock.lock();
-        try {
+        try (KeyedLocks.Held ignored = uploadLocks.lock(id)) {
             return append(uploadStatus(repository, id), range, body);
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -215,9 +212,7 @@ public final class Registry {
      */
     public Digest finishUpload(String repository, String id, Digest expected, ContentRange range, ChunkSource lastChunk)
             throws IOException {
-        ReentrantLock lock = uploadLock(id);
-        lock.lock();
-        try {
+        try (KeyedLocks.Held ignored = uploadLocks.lock(id)) {
             UploadState state = uploadStatus(repository, id);
             if (lastChunk != null) {
                 state = append(state, range, lastChunk);
@@ -239,8 +234,6 @@ public final class Registry {
                 blobLock.unlock();
             }
             return expected;
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -265,14 +258,10 @@ public final class Registry {
     }
 
     public void cancelUpload(String repository, String id) throws IOException {
-        ReentrantLock lock = uploadLock(id);
-        lock.lock();
-        try {
+        try (KeyedLocks.Held ignored = uploadLocks.lock(id)) {
             uploadStatus(repository, id);
             hashers.remove(id);
             storage.deleteUpload(id);
-        } finally {
-            lock.unlock();
         }
     }
 

@@ -18,6 +18,8 @@ import java.time.Duration;
  * @param tlsKey             PEM PKCS#8 private key
  * @param manifestCacheBytes memory for parsed manifests
  * @param accessLog          one log line per request
+ * @param maxConnections     open connections at most; the server closes new ones beyond this at once
+ * @param maxUploads         requests carrying upload bytes at once; more are answered 429 TOOMANYREQUESTS
  */
 public record RegistryConfig(
         String host,
@@ -30,20 +32,30 @@ public record RegistryConfig(
         Path tlsCertificate,
         Path tlsKey,
         long manifestCacheBytes,
-        boolean accessLog) {
+        boolean accessLog,
+        int maxConnections,
+        int maxUploads) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 5000;
+    /** An idle connection costs a few KiB; 4096 of them stay well under 100 MiB. */
+    public static final int DEFAULT_MAX_CONNECTIONS = 4096;
+    /** An upload receiving bytes holds up to 16 MiB of write buffers; 32 of them half a GiB at most. */
+    public static final int DEFAULT_MAX_UPLOADS = 32;
 
     public RegistryConfig {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port " + port + " is out of range");
         }
+        if (maxConnections < 1 || maxUploads < 1) {
+            throw new IllegalArgumentException("connection and upload limits must be at least 1");
+        }
     }
 
     public static RegistryConfig defaults(Path root) {
         return new RegistryConfig(DEFAULT_HOST, DEFAULT_PORT, root, true, Duration.ofHours(1), Duration.ofHours(1),
-                Duration.ofHours(24), null, null, 64L << 20, true);
+                Duration.ofHours(24), null, null, 64L << 20, true,
+                DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_UPLOADS);
     }
 
     /** True when both halves of a TLS key pair are configured; {@link RegistryServer} refuses just one. */
@@ -53,41 +65,46 @@ public record RegistryConfig(
 
     public RegistryConfig withListen(String newHost, int newPort) {
         return new RegistryConfig(newHost, newPort, root, deleteEnabled, gcInterval, gcGrace, uploadExpiry,
-                tlsCertificate, tlsKey, manifestCacheBytes, accessLog);
+                tlsCertificate, tlsKey, manifestCacheBytes, accessLog, maxConnections, maxUploads);
     }
 
     public RegistryConfig withRoot(Path newRoot) {
         return new RegistryConfig(host, port, newRoot, deleteEnabled, gcInterval, gcGrace, uploadExpiry,
-                tlsCertificate, tlsKey, manifestCacheBytes, accessLog);
+                tlsCertificate, tlsKey, manifestCacheBytes, accessLog, maxConnections, maxUploads);
     }
 
     public RegistryConfig withDeleteEnabled(boolean enabled) {
         return new RegistryConfig(host, port, root, enabled, gcInterval, gcGrace, uploadExpiry,
-                tlsCertificate, tlsKey, manifestCacheBytes, accessLog);
+                tlsCertificate, tlsKey, manifestCacheBytes, accessLog, maxConnections, maxUploads);
     }
 
     public RegistryConfig withGc(Duration interval, Duration grace) {
         return new RegistryConfig(host, port, root, deleteEnabled, interval, grace, uploadExpiry,
-                tlsCertificate, tlsKey, manifestCacheBytes, accessLog);
+                tlsCertificate, tlsKey, manifestCacheBytes, accessLog, maxConnections, maxUploads);
     }
 
     public RegistryConfig withUploadExpiry(Duration expiry) {
         return new RegistryConfig(host, port, root, deleteEnabled, gcInterval, gcGrace, expiry,
-                tlsCertificate, tlsKey, manifestCacheBytes, accessLog);
+                tlsCertificate, tlsKey, manifestCacheBytes, accessLog, maxConnections, maxUploads);
     }
 
     public RegistryConfig withTls(Path certificate, Path key) {
         return new RegistryConfig(host, port, root, deleteEnabled, gcInterval, gcGrace, uploadExpiry,
-                certificate, key, manifestCacheBytes, accessLog);
+                certificate, key, manifestCacheBytes, accessLog, maxConnections, maxUploads);
     }
 
     public RegistryConfig withManifestCacheBytes(long bytes) {
         return new RegistryConfig(host, port, root, deleteEnabled, gcInterval, gcGrace, uploadExpiry,
-                tlsCertificate, tlsKey, bytes, accessLog);
+                tlsCertificate, tlsKey, bytes, accessLog, maxConnections, maxUploads);
     }
 
     public RegistryConfig withAccessLog(boolean enabled) {
         return new RegistryConfig(host, port, root, deleteEnabled, gcInterval, gcGrace, uploadExpiry,
-                tlsCertificate, tlsKey, manifestCacheBytes, enabled);
+                tlsCertificate, tlsKey, manifestCacheBytes, enabled, maxConnections, maxUploads);
+    }
+
+    public RegistryConfig withLimits(int connections, int uploads) {
+        return new RegistryConfig(host, port, root, deleteEnabled, gcInterval, gcGrace, uploadExpiry,
+                tlsCertificate, tlsKey, manifestCacheBytes, accessLog, connections, uploads);
     }
 }

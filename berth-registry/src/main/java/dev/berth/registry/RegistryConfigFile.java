@@ -61,6 +61,8 @@ public final class RegistryConfigFile {
             case "tls-key" -> config.withTls(config.tlsCertificate(), base.resolve(value));
             case "manifest-cache-mib" -> config.withManifestCacheBytes(Long.parseLong(value) << 20);
             case "access-log" -> config.withAccessLog(bool(value));
+            case "max-connections" -> config.withLimits(positive(key, value), config.maxUploads());
+            case "max-uploads" -> config.withLimits(config.maxConnections(), positive(key, value));
             default -> throw new IllegalArgumentException("unknown key \"" + key + "\"");
         };
     }
@@ -87,6 +89,18 @@ public final class RegistryConfigFile {
             case 'd' -> Duration.ofDays(amount);
             default -> throw new IllegalArgumentException("invalid duration \"" + text + "\": use e.g. 90s, 15m, 1h, 2d or 0");
         };
+    }
+
+    private static int positive(String key, String value) {
+        try {
+            int number = Integer.parseInt(value);
+            if (number >= 1) {
+                return number;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw new IllegalArgumentException(key + " must be a whole number of at least 1, got \"" + value + "\"");
     }
 
     private static boolean bool(String value) {

@@ -1,6 +1,7 @@
 package dev.berth.registry;
 
 import dev.berth.oci.BerthException;
+import dev.berth.registry.http.ConnectionCap;
 import dev.berth.registry.http.RegistryHandler;
 import dev.berth.registry.storage.FilesystemStorage;
 import org.eclipse.jetty.http.UriCompliance;
@@ -89,6 +90,7 @@ public final class RegistryServer implements Closeable {
             connector.setHost(config.host());
             connector.setPort(config.port());
             connector.setIdleTimeout(TimeUnit.MINUTES.toMillis(5));
+            connector.getSelectorManager().addEventListener(new ConnectionCap(config.maxConnections()));
             server.addConnector(connector);
             // GracefulHandler lets a stop wait for requests in flight instead of cutting them off.
             server.setHandler(new GracefulHandler(new RegistryHandler(registry, requests)));

@@ -7,8 +7,12 @@ import dev.berth.oci.image.ImageManifest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +52,76 @@ class GarbageCollectionTest {
             api.pushImage("gc/app", "back", List.of(shared, Api.randomBlobs(1, 10).getFirst()));
             api.pullAndVerify("gc/app", "back");
         }
+    }
+
+    @Test
+    void theGraceCountsFromTheUploadsCompletionNotFromItsStart(@TempDir Path root) throws Exception {
+        try (TestRegistry registry = TestRegistry.start(root)) {
+            Api api = new Api(registry.url());
+            byte[] content = Api.randomBlobs(1, 5000).getFirst();
+            Digest digest = Digest.of(content);
+            String location = startedTwoHoursAgo(api, root, "gc/late", content);
+
+            assertThat(api.send("PUT", location + "?digest=" + digest, null).statusCode()).isEqualTo(201);
+            GarbageCollector collector = registry.server().collector();
+            assertThat(collector.collect(Duration.ofHours(1), Duration.ofDays(1)).blobsDeleted()).isZero();
+            assertThat(api.send("HEAD", "/v2/gc/late/blobs/" + digest, null).statusCode()).isEqualTo(200);
+
+            // completed before the grace window and referenced by nothing: collected
+            Files.setLastModifiedTime(blobFile(root, digest), FileTime.from(Instant.now().minus(Duration.ofHours(2))));
+            assertThat(collector.collect(Duration.ofHours(1), Duration.ofDays(1)).blobsDeleted()).isEqualTo(1);
+            assertThat(api.send("HEAD", "/v2/gc/late/blobs/" + digest, null).statusCode()).isEqualTo(404);
+        }
+    }
+
+    @Test
+    void aBlobIsFoundRightAfterItsUploadCompletesWhileCollectionsRun(@TempDir Path root) throws Exception {
+        try (TestRegistry registry = TestRegistry.start(root)) {
+            Api api = new Api(registry.url());
+            AtomicBoolean completing = new AtomicBoolean(true);
+            AtomicReference<Throwable> collectorFailure = new AtomicReference<>();
+            Thread collector = Thread.ofPlatform().start(() -> {
+                try {
+                    while (completing.get()) {
+                        registry.server().collector().collect(Duration.ofHours(1), Duration.ofDays(1));
+                    }
+                } catch (Throwable e) {
+                    collectorFailure.set(e);
+                }
+            });
+            try {
+                for (int i = 0; i < 20; i++) {
+                    byte[] content = Api.randomBlobs(1, 3000).getFirst();
+                    Digest digest = Digest.of(content);
+                    String location = startedTwoHoursAgo(api, root, "gc/racing", content);
+                    assertThat(api.send("PUT", location + "?digest=" + digest, null).statusCode()).isEqualTo(201);
+                    assertThat(api.send("HEAD", "/v2/gc/racing/blobs/" + digest, null).statusCode()).as("upload " + i).isEqualTo(200);
+                }
+            } finally {
+                completing.set(false);
+                collector.join();
+            }
+            assertThat(collectorFailure.get()).isNull();
+        }
+    }
+
+    /** An upload session holding {@code content} whose start and bytes both date from two hours ago. */
+    private static String startedTwoHoursAgo(Api api, Path root, String repository, byte[] content) throws Exception {
+        String location = api.send("POST", "/v2/" + repository + "/blobs/uploads/", null).headers().firstValue("Location").orElseThrow();
+        HttpResponse<byte[]> patched = api.send("PATCH", location, content, "Content-Type", "application/octet-stream");
+        assertThat(patched.statusCode()).isEqualTo(202);
+        Instant twoHoursAgo = Instant.now().minus(Duration.ofHours(2));
+        Path upload = root.resolve("uploads").resolve(location.substring(location.lastIndexOf('/') + 1));
+        Path state = upload.resolve("state");
+        Files.writeString(state, Files.readString(state).replaceAll("started=.*", "started=" + twoHoursAgo));
+        for (Path file : List.of(state, upload.resolve("data"), upload)) {
+            Files.setLastModifiedTime(file, FileTime.from(twoHoursAgo));
+        }
+        return location;
+    }
+
+    private static Path blobFile(Path root, Digest digest) {
+        return root.resolve("blobs").resolve(digest.algorithm().id()).resolve(digest.hex().substring(0, 2)).resolve(digest.hex());
     }
 
     @Test

@@ -28,6 +28,8 @@ class TlsAndConfigTest {
                 tls-key = "key.pem"
                 manifest-cache-mib = 16
                 access-log = false
+                max-connections = 100
+                max-uploads = 8
                 """);
         RegistryConfig config = RegistryConfigFile.read(file, RegistryConfig.defaults(dir.resolve("default")));
         assertThat(config.host()).isEqualTo("0.0.0.0");
@@ -41,6 +43,8 @@ class TlsAndConfigTest {
         assertThat(config.tlsKey()).isEqualTo(dir.resolve("key.pem"));
         assertThat(config.manifestCacheBytes()).isEqualTo(16L << 20);
         assertThat(config.accessLog()).isFalse();
+        assertThat(config.maxConnections()).isEqualTo(100);
+        assertThat(config.maxUploads()).isEqualTo(8);
     }
 
     @Test
@@ -52,6 +56,9 @@ class TlsAndConfigTest {
         Files.writeString(file, "gc-interval = soon\n");
         assertThatThrownBy(() -> RegistryConfigFile.read(file, RegistryConfig.defaults(dir)))
                 .hasMessageContaining("line 1").hasMessageContaining("invalid duration");
+        Files.writeString(file, "max-uploads = 0\n");
+        assertThatThrownBy(() -> RegistryConfigFile.read(file, RegistryConfig.defaults(dir)))
+                .hasMessageContaining("line 1").hasMessageContaining("max-uploads must be a whole number of at least 1");
     }
 
     @Test

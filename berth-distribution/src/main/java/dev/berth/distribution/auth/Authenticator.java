@@ -9,6 +9,7 @@ import dev.berth.oci.JsonStreams;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +20,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
@@ -26,15 +31,21 @@ import java.util.function.Supplier;
  * Basic with the stored credentials, or the Docker token protocol (a Bearer token per scope,
  * fetched from the challenge's realm with the credentials when there are any, cached until it
  * expires, fetched again when the registry refuses it).
+ *
+ * <p>A token request has {@link #DEFAULT_TOKEN_TIMEOUT} in all, connection and answer together:
+ * a token service that accepts the connection and then says nothing would otherwise keep berth
+ * silent for the HTTP client's read timeout, minutes.
  */
 public final class Authenticator {
     private static final int MAX_TOKEN_RESPONSE = 1 << 20;
     private static final Duration DEFAULT_TOKEN_LIFETIME = Duration.ofSeconds(60);
     private static final Duration EXPIRY_MARGIN = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_TOKEN_TIMEOUT = Duration.ofSeconds(30);
 
     private final String registry;
     private final Http1Client http;
     private final Supplier<Optional<Credentials>> credentials;
+    private final Duration tokenTimeout;
     private final Map<Scope, Token> tokens = new ConcurrentHashMap<>();
     private final Map<Scope, Object> fetchLocks = new ConcurrentHashMap<>();
     private volatile Challenge bearer;
@@ -47,9 +58,16 @@ public final class Authenticator {
     }
 
     public Authenticator(String registry, Http1Client http, Supplier<Optional<Credentials>> credentials) {
+        this(registry, http, credentials, DEFAULT_TOKEN_TIMEOUT);
+    }
+
+    /** @param tokenTimeout how long one token request may take in all before berth gives up */
+    public Authenticator(String registry, Http1Client http, Supplier<Optional<Credentials>> credentials,
+                         Duration tokenTimeout) {
         this.registry = registry;
         this.http = http;
         this.credentials = memoize(credentials);
+        this.tokenTimeout = tokenTimeout;
     }
 
     /** The {@code Authorization} header for a request that needs {@code scope}, or null to go without. */
@@ -149,15 +167,9 @@ public final class Authenticator {
             throw new RegistryException("UNAUTHORIZED", registry + " names an invalid token realm");
         }
         List<String> headers = login.map(c -> List.of("Authorization", "Basic " + c.basicToken())).orElse(List.of());
-        byte[] body;
-        int status;
-        try (Response response = http.send("GET", uri, headers, null); InputStream in = response.body()) {
-            status = response.status();
-            body = in.readNBytes(MAX_TOKEN_RESPONSE);
-        } catch (IOException e) {
-            throw new RegistryException("REGISTRY_UNAVAILABLE", "cannot reach the token service of " + registry
-                    + " at " + uri.getHost() + ": " + e.getClass().getSimpleName(), e);
-        }
+        TokenReply reply = requestToken(uri, realm, headers);
+        int status = reply.status();
+        byte[] body = reply.body();
         if (status == 401 || status == 403) {
             throw login.isPresent() ? wrongCredentials() : denied(scope);
         }
@@ -177,6 +189,48 @@ public final class Authenticator {
         long lifetime = answer.expiresIn != null ? answer.expiresIn : DEFAULT_TOKEN_LIFETIME.toSeconds();
         Duration valid = Duration.ofSeconds(Math.max(lifetime, 1)).minus(EXPIRY_MARGIN);
         return new Token(token, Instant.now().plus(valid.isNegative() ? Duration.ofSeconds(1) : valid));
+    }
+
+    private record TokenReply(int status, byte[] body) {
+    }
+
+    /**
+     * The token request, bounded in all by {@code tokenTimeout}. It runs on a virtual thread of its
+     * own because interrupting a virtual thread closes the socket it waits on, which ends the
+     * request wherever it stands (connecting, handshaking, reading), with no connection left behind.
+     */
+    private TokenReply requestToken(URI uri, String realm, List<String> headers) throws IOException {
+        FutureTask<TokenReply> request = new FutureTask<>(() -> {
+            try (Response response = http.send("GET", uri, headers, null); InputStream in = response.body()) {
+                return new TokenReply(response.status(), in.readNBytes(MAX_TOKEN_RESPONSE));
+            }
+        });
+        Thread.ofVirtual().name("berth-token-request").start(request);
+        try {
+            return request.get(tokenTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            request.cancel(true);
+            throw new RegistryException("REGISTRY_UNAVAILABLE", "the token service of " + registry + " at " + realm
+                    + " did not answer within " + describe(tokenTimeout) + "; check that it is up, or try again later");
+        } catch (InterruptedException e) {
+            request.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while asking " + realm + " for a token");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException failure) {
+                throw new RegistryException("REGISTRY_UNAVAILABLE", "cannot reach the token service of " + registry
+                        + " at " + realm + ": " + (failure.getMessage() == null ? failure.getClass().getSimpleName()
+                        : failure.getMessage()), failure);
+            }
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    private static String describe(Duration duration) {
+        return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + " s" : duration.toMillis() + " ms";
     }
 
     /**

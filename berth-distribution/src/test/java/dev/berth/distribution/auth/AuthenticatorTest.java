@@ -11,9 +11,13 @@ import javax.net.ssl.SSLSocketFactory;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -64,6 +68,70 @@ class AuthenticatorTest {
         assertThatThrownBy(() -> authenticator.authorization(Scope.pull("lib/tool")))
                 .isInstanceOf(RegistryException.class)
                 .hasMessageContaining("invalid token realm");
+    }
+
+    @Test
+    void aTokenServiceThatNeverAnswersIsGivenUpOnWithItsUrlNamed() throws Exception {
+        // The client would wait a minute for one read: the token request's own bound must end it first.
+        try (Http1Client patient = new Http1Client(() -> (SSLSocketFactory) SSLSocketFactory.getDefault(), Proxies.NONE,
+                Duration.ofSeconds(60), Duration.ofSeconds(60));
+             SilentServer silent = new SilentServer()) {
+            String realm = "http://127.0.0.1:" + silent.port() + "/token";
+            Authenticator authenticator = new Authenticator("registry.test", patient, Optional::empty, Duration.ofMillis(300));
+            authenticator.challenged("Bearer realm=\"" + realm + "\",service=\"registry\"", Scope.pull("lib/tool"), null);
+
+            assertThatThrownBy(() -> authenticator.authorization(Scope.pull("lib/tool")))
+                    .isInstanceOf(RegistryException.class)
+                    .hasMessage("the token service of registry.test at " + realm
+                            + " did not answer within 300 ms; check that it is up, or try again later");
+            assertThat(silent.accepted()).isEqualTo(1);
+            // and berth hung up rather than leaving the connection open
+            assertThat(new String(silent.receivedOnFirst(), StandardCharsets.ISO_8859_1)).startsWith("GET /token?");
+        }
+    }
+
+    /** Accepts connections on 127.0.0.1 and never sends a byte. */
+    private static final class SilentServer implements AutoCloseable {
+        private final ServerSocket socket = new ServerSocket(0, 8, InetAddress.getLoopbackAddress());
+        private final List<Socket> held = new CopyOnWriteArrayList<>();
+        private final Thread acceptor = Thread.ofPlatform().daemon().start(this::acceptUntilClosed);
+
+        SilentServer() throws IOException {
+        }
+
+        int port() {
+            return socket.getLocalPort();
+        }
+
+        int accepted() {
+            return held.size();
+        }
+
+        /** Everything the first client sent until it closed; fails when it has not closed within 10 s. */
+        byte[] receivedOnFirst() throws IOException {
+            Socket first = held.getFirst();
+            first.setSoTimeout(10_000);
+            return first.getInputStream().readAllBytes();
+        }
+
+        private void acceptUntilClosed() {
+            try {
+                while (held.size() < 8) {
+                    held.add(socket.accept());
+                }
+            } catch (IOException closed) {
+                // the test is over
+            }
+        }
+
+        @Override
+        public void close() throws Exception {
+            socket.close();
+            for (Socket connection : held) {
+                connection.close();
+            }
+            acceptor.join(5000);
+        }
     }
 
     private String serviceAnswering(String json) throws IOException {

@@ -68,6 +68,7 @@ public final class RegistryHandler extends Handler.Abstract.NonBlocking {
     private final Metrics metrics = new Metrics();
     private final boolean accessLog;
     private final Executor blocking;
+    private final UploadLimit uploads;
     /** Pre-encoded response headers of manifests, so the hot GET-by-tag path formats nothing. */
     private final ConcurrentHashMap<Digest, HttpField[]> manifestHeaders = new ConcurrentHashMap<>();
 
@@ -75,6 +76,7 @@ public final class RegistryHandler extends Handler.Abstract.NonBlocking {
         this.registry = registry;
         this.accessLog = registry.config().accessLog();
         this.blocking = blockingExecutor;
+        this.uploads = new UploadLimit(registry.config().maxUploads());
     }
 
     /**
@@ -408,8 +410,12 @@ public final class RegistryHandler extends Handler.Abstract.NonBlocking {
                         + " (berth supports sha256 and sha512)");
             }
         }
-        UploadState state = registry.startUpload(repository, algorithm);
-        if (digest != null) {
+        if (digest == null) {
+            uploadAccepted(response, callback, registry.startUpload(repository, algorithm), 202);
+            return;
+        }
+        try (UploadLimit.Slot ignored = uploads.acquire()) {
+            UploadState state = registry.startUpload(repository, algorithm);
             Instant began = Instant.now();
             try {
                 registry.finishUpload(repository, state.id(), digest, null, body(request));
@@ -419,9 +425,7 @@ public final class RegistryHandler extends Handler.Abstract.NonBlocking {
             }
             metrics.upload(Duration.between(began, Instant.now()).toMillis());
             blobCreated(response, callback, repository, digest);
-            return;
         }
-        uploadAccepted(response, callback, state, 202);
     }
 
     private void discard(String repository, String id) {
@@ -444,7 +448,7 @@ public final class RegistryHandler extends Handler.Abstract.NonBlocking {
             }
             case "PATCH" -> {
                 ContentRange range = ContentRange.parse(request.getHeaders().get(HttpHeader.CONTENT_RANGE));
-                try {
+                try (UploadLimit.Slot ignored = uploads.acquire()) {
                     UploadState state = registry.appendChunk(repository, id, range, body(request));
                     uploadAccepted(response, callback, state, 202);
                 } catch (RegistryException e) {
@@ -461,7 +465,8 @@ public final class RegistryHandler extends Handler.Abstract.NonBlocking {
                 boolean hasBody = request.getLength() != 0 && (request.getLength() > 0
                         || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING));
                 UploadState state = registry.uploadStatus(repository, id);
-                try {
+                // Closing without a last chunk holds no buffers, and refusing it would waste the upload.
+                try (UploadLimit.Slot ignored = hasBody ? uploads.acquire() : null) {
                     registry.finishUpload(repository, id, digest, range, hasBody ? body(request) : null);
                 } catch (RegistryException e) {
                     throw withUploadHeaders(response, repository, id, e);
@@ -544,7 +549,7 @@ public final class RegistryHandler extends Handler.Abstract.NonBlocking {
 
     private void tags(Request request, Response response, Callback callback, Route route) {
         NavigableSet<String> all = registry.tags(route.repository());
-        Page page = Page.of(request, all, "/v2/" + route.repository() + "/tags/list");
+        Page page = Page.ofTags(request, all, "/v2/" + route.repository() + "/tags/list");
         ObjectNode body = Json.mapper().createObjectNode();
         body.put("name", route.repository());
         ArrayNode list = body.putArray("tags");
@@ -555,7 +560,7 @@ public final class RegistryHandler extends Handler.Abstract.NonBlocking {
     }
 
     private void catalog(Request request, Response response, Callback callback) {
-        Page page = Page.of(request, registry.repositories(), "/v2/_catalog");
+        Page page = Page.ofRepositories(request, registry.repositories(), "/v2/_catalog");
         ObjectNode body = Json.mapper().createObjectNode();
         ArrayNode list = body.putArray("repositories");
         page.items().forEach(list::add);
@@ -623,6 +628,9 @@ public final class RegistryHandler extends Handler.Abstract.NonBlocking {
             return;
         }
         response.setStatus(e.status());
+        if (e.errorCode() == ErrorCode.TOOMANYREQUESTS) {
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, UploadLimit.RETRY_AFTER_SECONDS);
+        }
         byte[] body = json(errorBody(e.errorCode().name(), e.getMessage()));
         if (request.getMethod().equals("HEAD")) {
             response.getHeaders().put(JSON);

@@ -280,6 +280,8 @@ public final class FilesystemStorage implements RegistryStorage {
         try (FileChannel channel = FileChannel.open(data, StandardOpenOption.WRITE)) {
             channel.truncate(state.size());
         }
+        // The blob's grace period starts now, not at the upload's last write, which may be long past.
+        Files.setLastModifiedTime(data, FileTime.from(Instant.now()));
         Files.createDirectories(target.getParent());
         AtomicFiles.moveIntoPlace(data, target);
         deleteUpload(id);

@@ -60,7 +60,10 @@ public interface RegistryStorage extends Closeable {
     /** The upload's bytes so far, to hash them again. */
     InputStream readUpload(String id) throws IOException;
 
-    /** Makes the upload's bytes the blob with this (verified) digest and ends the session. */
+    /**
+     * Makes the upload's bytes the blob with this (verified) digest and ends the session. The blob
+     * counts as touched now, when it becomes visible, however long ago its bytes arrived.
+     */
     void commitUpload(String id, Digest digest) throws IOException;
 
     void deleteUpload(String id) throws IOException;
