@@ -1,18 +1,22 @@
 package dev.berth.runtime;
 
 import dev.berth.oci.Descriptor;
+import dev.berth.oci.Digest;
+import dev.berth.oci.InvalidImageException;
 import dev.berth.oci.NotFoundException;
 import dev.berth.oci.image.ImageConfig;
 import dev.berth.oci.image.ManifestBytes;
 import dev.berth.oci.store.LocalStore;
-import dev.berth.runtime.flatten.LayerFlattener;
-import dev.berth.runtime.flatten.SquashfsWriter;
+import dev.berth.runtime.flatten.FlattenedImage;
+import dev.berth.runtime.flatten.Layer;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
+import java.util.SequencedMap;
 
 /** Turns an image of the local store into a squashfs file, through the cache. */
 public final class ImageConverter {
@@ -32,21 +36,26 @@ public final class ImageConverter {
         }
         Path target = cache.userImagePath(image.digest());
         byte[] configBytes = store.readBlob(image.manifest().config().digest());
-        ImageMetadata metadata = ImageMetadata.of(name, image.digest(), ImageConfig.parse(configBytes));
-        List<LayerFlattener.Layer> layers = new ArrayList<>();
-        for (Descriptor layer : image.manifest().layers()) {
-            layers.add(new LayerFlattener.Layer(layer.digest().toString(), store.blobPath(layer.digest())));
-            if (!store.hasBlob(layer.digest())) {
-                throw new NotFoundException("layer " + layer.digest() + " of " + name
-                        + " is not in the local store; pull the image again");
-            }
+        ImageConfig config = ImageConfig.parse(configBytes);
+        ImageMetadata metadata = ImageMetadata.of(name, image.digest(), config);
+        List<Descriptor> blobs = image.manifest().layers();
+        List<Digest> diffIds = config.rootfs() == null ? List.of() : config.rootfs().diffIds();
+        if (diffIds.size() != blobs.size()) {
+            throw new InvalidImageException("image " + name + ": its config lists " + diffIds.size() + " rootfs.diff_ids for "
+                    + blobs.size() + " layers; berth refuses to convert it (rebuild or push the image again)");
         }
-        SquashfsWriter.write(target, tar -> {
-            LayerFlattener flattener = new LayerFlattener(tar);
-            flattener.addFile(ImageMetadata.CONFIG_IN_IMAGE, ImageMetadata.configJson(name, image.digest(), configBytes));
-            flattener.addFile(ImageMetadata.RUNTIME_IN_IMAGE, metadata.runtimeRecords());
-            flattener.flatten(layers);
-        }, "converting " + name);
+        List<Layer> layers = new ArrayList<>();
+        for (int i = 0; i < blobs.size(); i++) {
+            Digest blob = blobs.get(i).digest();
+            if (!store.hasBlob(blob)) {
+                throw new NotFoundException("layer " + blob + " of " + name + " is not in the local store; pull the image again");
+            }
+            layers.add(new Layer(blob.toString(), store.blobPath(blob), diffIds.get(i)));
+        }
+        SequencedMap<String, byte[]> berthFiles = new LinkedHashMap<>();
+        berthFiles.put(ImageMetadata.CONFIG_IN_IMAGE, ImageMetadata.configJson(name, image.digest(), configBytes));
+        berthFiles.put(ImageMetadata.RUNTIME_IN_IMAGE, metadata.runtimeRecords());
+        FlattenedImage.write(target, berthFiles, layers, "converting " + name);
         return target;
     }
 }

@@ -4,14 +4,14 @@ import dev.berth.oci.BerthException;
 import dev.berth.oci.layer.LayerPaths;
 import dev.berth.oci.layer.Whiteout;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -20,22 +20,20 @@ import java.util.Set;
 
 /**
  * Merges an image's layers into one tar stream holding exactly the final tree, without
- * extracting anything to disk. Layers are read from the top down: the first time a path is seen
- * it wins, and whiteouts and opaque directories seen in a layer hide what the layers below hold.
+ * extracting anything to disk. Layers are read from the top down: the first layer to put a path
+ * wins, and whiteouts and opaque directories seen in a layer hide what the layers below hold.
+ * Within one layer a later entry for a path replaces an earlier one ({@link LayerReplay}); a
+ * flattener that streams finds such a layer and stops ({@link RepeatedPathFound}), and one that
+ * pre-scans reads each layer twice to write only the entries that survive it.
  * Every entry comes from a stranger, so the merge also enforces the runtime's safety rules:
  * no entry outside the root, none written through a symbolic link or file, no hard link to
  * anything but a file of the final tree, no device nodes, no setuid or setgid bits.
  */
-public final class LayerFlattener {
-    /** A layer blob on disk (compressed or not) and the name errors use for it. */
-    public record Layer(String name, Path blob) {
-    }
-
-    /** Longest entry path accepted; Linux's PATH_MAX. */
-    private static final int MAX_PATH_LENGTH = 4096;
+final class LayerFlattener {
     private static final int SPECIAL_MODE_BITS = 06000;
     private static final String USER_XATTR_PREFIX = "SCHILY.xattr.user.";
     private static final int TOP = Integer.MAX_VALUE;
+    private static final String ROOT = "";
 
     private enum Kind { DIRECTORY, IMPLIED_DIRECTORY, FILE, OTHER }
 
@@ -46,21 +44,31 @@ public final class LayerFlattener {
     private record PendingHardLink(String layer, String path, String target, TarArchiveEntry entry) {
     }
 
+    /** Thrown by a streaming flattener at a layer's first repeated path, when part of the tree is already written. */
+    static final class RepeatedPathFound extends RuntimeException {
+        RepeatedPathFound() {
+            super("a layer holds a path twice", null, false, false);
+        }
+    }
+
     private final TarArchiveOutputStream out;
+    private final boolean prescan;
     private final Map<String, Node> tree = new HashMap<>();
     private final Set<String> deleted = new HashSet<>();
     private final Set<String> opaque = new HashSet<>();
     private final List<PendingHardLink> hardLinks = new ArrayList<>();
 
-    public LayerFlattener(OutputStream tar) {
+    /** With {@code prescan}, layers that repeat a path are merged right; without, they throw {@link RepeatedPathFound}. */
+    LayerFlattener(OutputStream tar, boolean prescan) {
         this.out = new TarArchiveOutputStream(tar);
+        this.prescan = prescan;
         out.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
         out.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
         out.setAddPaxHeadersForNonAsciiNames(true);
     }
 
     /** Adds a file of berth's own above every layer; layers cannot replace it. */
-    public void addFile(String path, byte[] content) throws IOException {
+    void addFile(String path, byte[] content) throws IOException {
         TarArchiveEntry entry = new TarArchiveEntry(path);
         entry.setMode(0644);
         entry.setSize(content.length);
@@ -71,62 +79,68 @@ public final class LayerFlattener {
     }
 
     /** Writes the merged tree of {@code layers} (bottom first, as in a manifest) and ends the tar stream. */
-    public void flatten(List<Layer> layers) throws IOException {
+    void flatten(List<Layer> layers) throws IOException {
         for (int index = layers.size() - 1; index >= 0; index--) {
             Layer layer = layers.get(index);
-            try (TarArchiveInputStream tar = new TarArchiveInputStream(BackgroundDecompression.open(layer.blob()))) {
-                applyLayer(tar, index, layer.name());
-            }
+            applyLayer(layer, index, prescan ? survivors(layer) : null);
         }
         writeHardLinks();
         out.finish();
         out.flush();
     }
 
-    private void applyLayer(TarArchiveInputStream tar, int index, String layerName) throws IOException {
+    /** The first of a pre-scan's two passes: which entries of the layer are left once it is applied in order. */
+    private static BitSet survivors(Layer layer) throws IOException {
+        LayerReplay replay = new LayerReplay(layer.name());
+        LayerEntries.read(layer, (entry, path, ordinal, content) -> {
+            if (!Whiteout.isOpaqueMarker(path) && !Whiteout.isWhiteout(path)) {
+                replay.apply(path, ordinal, entry.isDirectory());
+            }
+        });
+        return replay.survivors();
+    }
+
+    /** Merges one layer; {@code survivors} null means stream it, checking as it goes that no path repeats. */
+    private void applyLayer(Layer layer, int index, BitSet survivors) throws IOException {
         Set<String> layerDeletes = new HashSet<>();
         Set<String> layerOpaques = new HashSet<>();
-        TarArchiveEntry entry;
-        while ((entry = tar.getNextEntry()) != null) {
-            if (entry.getName().length() > MAX_PATH_LENGTH) {
-                throw unsafe(layerName, entry.getName().substring(0, 64) + "...", "has a path longer than " + MAX_PATH_LENGTH);
-            }
-            String path = LayerPaths.clean(entry.getName(), layerName);
-            if (path.isEmpty()) {
-                continue;
-            }
+        LayerReplay replay = survivors == null ? new LayerReplay(layer.name()) : null;
+        LayerEntries.read(layer, (entry, path, ordinal, content) -> {
             if (Whiteout.isOpaqueMarker(path)) {
                 layerOpaques.add(Whiteout.opaqueDirectory(path));
-                continue;
-            }
-            if (Whiteout.isWhiteout(path)) {
+            } else if (Whiteout.isWhiteout(path)) {
                 layerDeletes.add(Whiteout.target(path));
-                continue;
+            } else if (survives(path, ordinal, entry.isDirectory(), replay, survivors) && isVisible(path)) {
+                emit(content, entry, path, index, layer.name());
             }
-            if (!isVisible(path, index, layerName)) {
-                continue;
-            }
-            emit(tar, entry, path, index, layerName);
-        }
+        });
         // A layer's whiteouts hide only what lies below it, never its own entries.
         deleted.addAll(layerDeletes);
         opaque.addAll(layerOpaques);
     }
 
+    /** Pre-scanned, whether the entry is the one its layer leaves at its path; streaming, every entry is until a path repeats. */
+    private static boolean survives(String path, int ordinal, boolean directory, LayerReplay replay, BitSet survivors) {
+        if (survivors != null) {
+            return survivors.get(ordinal);
+        }
+        if (replay.apply(path, ordinal, directory)) {
+            throw new RepeatedPathFound();
+        }
+        return true;
+    }
+
     /** False when a layer above already decided this path (replaced, deleted or hid it). */
-    private boolean isVisible(String path, int index, String layerName) {
-        if (deleted.contains(path)) {
+    private boolean isVisible(String path) {
+        if (deleted.contains(path) || opaque.contains(ROOT)) {
             return false;
         }
-        for (String ancestor = parent(path); ancestor != null; ancestor = parent(ancestor)) {
+        for (String ancestor = LayerReplay.parent(path); ancestor != null; ancestor = LayerReplay.parent(ancestor)) {
             if (deleted.contains(ancestor) || opaque.contains(ancestor)) {
                 return false;
             }
             Node node = tree.get(ancestor);
             if (node != null && node.kind != Kind.DIRECTORY && node.kind != Kind.IMPLIED_DIRECTORY) {
-                if (node.layer == index) {
-                    throw unsafe(layerName, path, "lies under \"" + ancestor + "\", which the same layer made a link or file");
-                }
                 return false;
             }
         }
@@ -134,7 +148,7 @@ public final class LayerFlattener {
         return existing == null || existing.kind == Kind.IMPLIED_DIRECTORY;
     }
 
-    private void emit(TarArchiveInputStream tar, TarArchiveEntry entry, String path, int index, String layerName)
+    private void emit(InputStream content, TarArchiveEntry entry, String path, int index, String layerName)
             throws IOException {
         Node existing = tree.get(path);
         if (entry.isCharacterDevice() || entry.isBlockDevice()) {
@@ -144,7 +158,7 @@ public final class LayerFlattener {
         }
         if (existing != null && !entry.isDirectory()) {
             // A layer above wrote below this path as if it were a directory; here it is a link or file.
-            throw unsafe(existing.origin, existing.origin.equals(layerName) ? path : path + "/...",
+            throw unsafe(existing.origin, path + "/...",
                     "writes through \"" + path + "\", which is a link or file in layer " + layerName);
         }
         if (entry.isLink()) {
@@ -175,7 +189,7 @@ public final class LayerFlattener {
         record(path, kind, index, layerName);
         out.putArchiveEntry(copy);
         if (kind == Kind.FILE) {
-            tar.transferTo(out);
+            content.transferTo(out);
         }
         out.closeArchiveEntry();
     }
@@ -214,20 +228,18 @@ public final class LayerFlattener {
 
     private void record(String path, Kind kind, int layer, String origin) {
         tree.put(path, new Node(kind, layer, origin));
-        for (String ancestor = parent(path); ancestor != null; ancestor = parent(ancestor)) {
+        for (String ancestor = LayerReplay.parent(path); ancestor != null; ancestor = LayerReplay.parent(ancestor)) {
             if (tree.putIfAbsent(ancestor, new Node(Kind.IMPLIED_DIRECTORY, layer, origin)) != null) {
                 break;
             }
         }
     }
 
-    private static String parent(String path) {
-        int slash = path.lastIndexOf('/');
-        return slash < 0 ? null : path.substring(0, slash);
+    static BerthException unsafe(String layerName, String path, String why) {
+        return refused(layerName, path, why, "berth refuses to run an image that would write outside its root");
     }
 
-    private static BerthException unsafe(String layerName, String path, String why) {
-        return new BerthException("LAYER_UNSAFE", "layer " + layerName + ": entry \"" + path + "\" " + why
-                + "; berth refuses to run an image that would write outside its root");
+    static BerthException refused(String layerName, String path, String why, String refusal) {
+        return new BerthException("LAYER_UNSAFE", "layer " + layerName + ": entry \"" + path + "\" " + why + "; " + refusal);
     }
 }

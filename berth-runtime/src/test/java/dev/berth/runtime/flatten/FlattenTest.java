@@ -11,8 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SequencedMap;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -48,8 +50,7 @@ class FlattenTest {
             layers.add(top.file());
         }
 
-        Map<String, FileTree.Node> ours = FileTree.ofTar(sqfs2tar(squashfs(layers)));
-        ours.keySet().removeIf(path -> path.equals(".berth") || path.startsWith(".berth/"));
+        Map<String, FileTree.Node> ours = withoutBerthFiles(FileTree.ofTar(sqfs2tar(squashfs(layers))));
         Map<String, FileTree.Node> umocis = FileTree.ofDirectory(umociUnpack(layers));
 
         assertThat(ours).isEqualTo(umocis);
@@ -108,6 +109,111 @@ class FlattenTest {
         }
     }
 
+    @Test
+    void aLaterEntryForTheSamePathInOneLayerWinsAsInUmoci() throws Exception {
+        Path lower = layer("lower.tar.gz", l -> l.dir("keep", 0755).file("keep/low", 0644, "low").file("f", 0644, "lower f"));
+        Path upper = layer("dups.tar.gz", l -> l.file("f", 0644, "first").file("f", 0600, "second")
+                .dir("d", 0700).file("d/child", 0644, "c").dir("d", 0755)
+                .dir("gone", 0755).file("gone/child", 0644, "vanishes").file("gone", 0644, "a file now")
+                .file("was", 0644, "a file").dir("was", 0750).file("was/inside", 0644, "in")
+                .file("keep/implied/x", 0644, "x").file("keep/implied", 0644, "replaces an implied directory")
+                .symlink("s", "/etc").dir("s", 0755).file("s/ok", 0644, "not through the link"));
+        // A layer above is written before the repeats are found: the conversion must start over cleanly.
+        Path top = layer("top.tar.gz", l -> l.file("top", 0644, "top").file("keep/from-top", 0644, "t"));
+        List<Path> layers = List.of(lower, upper, top);
+
+        Map<String, FileTree.Node> ours = withoutBerthFiles(FileTree.ofTar(sqfs2tar(squashfs(layers))));
+
+        assertThat(ours).isEqualTo(FileTree.ofDirectory(umociUnpack(layers)));
+        assertThat(ours.get("f").size()).isEqualTo("second".length());
+        assertThat(ours.get("f").mode()).isEqualTo(0600);
+        assertThat(ours.get("d").mode()).isEqualTo(0755);
+        assertThat(ours.get("gone").type()).isEqualTo("file");
+        assertThat(ours.get("was").type()).isEqualTo("dir");
+        assertThat(ours.get("s").type()).isEqualTo("dir");
+        assertThat(ours).containsKeys("d/child", "was/inside", "s/ok", "keep/low", "top", "keep/from-top")
+                .doesNotContainKeys("gone/child", "keep/implied/x");
+    }
+
+    @Test
+    void aDirectoryAReplacedLinkLeavesIsNotWrittenThrough() throws Exception {
+        Path layer = layer("relink.tar.gz", l -> l.dir("s", 0755).file("s/old", 0644, "old").symlink("s", "/etc")
+                .file("x", 0644, "1").file("x", 0644, "2"));
+        Map<String, FileTree.Node> tree = withoutBerthFiles(FileTree.ofTar(sqfs2tar(squashfs(List.of(layer)))));
+        assertThat(tree.get("s").type()).isEqualTo("symlink");
+        assertThat(tree).doesNotContainKey("s/old");
+    }
+
+    @Test
+    void safetyRulesStillHoldInALayerThatRepeatsAPath() throws Exception {
+        assertUnsafe(layer("link.tar.gz", l -> l.file("x", 0644, "1").file("x", 0644, "2")
+                .symlink("etc", "/tmp/host-etc").file("etc/evil", 0644, "x")), "etc/evil");
+        assertUnsafe(layer("hard.tar.gz", l -> l.dir("d", 0755).file("d/f", 0644, "f").hardLink("l", "d/f")
+                .file("d", 0644, "d is a file now")), "d/f");
+        assertUnsafe(layer("climb.tar.gz", l -> l.file("x", 0644, "1").file("x", 0644, "2")
+                .file("a/../../escape", 0644, "x")), "a/../../escape");
+    }
+
+    @Test
+    void anOpaqueWhiteoutAtTheLayerRootHidesEveryLowerLayer() throws Exception {
+        for (String marker : List.of(".wh..wh..opq", "./.wh..wh..opq")) {
+            Path bottom = layer("bottom.tar.gz", l -> l.file("old", 0644, "old").dir("etc", 0755).file("etc/passwd", 0644, "root"));
+            Path middle = layer("middle.tar.gz", l -> l.file("bin/sh", 0755, "sh"));
+            Path top = layer("top.tar.gz", l -> l.file(marker, 0644, "").file("etc/own", 0644, "own").file("new", 0644, "new"));
+            Map<String, FileTree.Node> tree = withoutBerthFiles(FileTree.ofTar(sqfs2tar(squashfs(List.of(bottom, middle, top)))));
+            assertThat(tree.keySet()).as(marker).containsExactlyInAnyOrder("etc", "etc/own", "new");
+        }
+    }
+
+    @Test
+    void aNameLongerThanSquashfsAllowsIsRefusedNamingLayerAndEntry() throws Exception {
+        String longest = "a".repeat(255);
+        Map<String, FileTree.Node> tree = FileTree.ofTar(sqfs2tar(squashfs(List.of(
+                layer("fits.tar.gz", l -> l.file("dir/" + longest, 0644, "fits"))))));
+        assertThat(tree).containsKey("dir/" + longest);
+
+        String tooLong = "\u00e9".repeat(128); // 128 characters, 256 bytes of UTF-8
+        Path layer = layer("long.tar.gz", l -> l.file("dir/" + tooLong + "/f", 0644, "x"));
+        assertThatThrownBy(() -> squashfs(List.of(layer)))
+                .isInstanceOf(BerthException.class)
+                .hasMessageContaining("layer " + layer.getFileName())
+                .hasMessageContaining("dir/" + tooLong + "/f")
+                .hasMessageContaining("255");
+    }
+
+    @Test
+    void aLayerWhoseContentIsNotItsDiffIdIsRefusedAndLeavesNoImage() throws Exception {
+        Path honest = layer("honest.tar.gz", l -> l.file("etc/passwd", 0644, "root:x:0:0"));
+        Path swapped = layer("swapped.tar.gz", l -> l.file("etc/passwd", 0644, "root::0:0"));
+        Digest promised = Digest.of(uncompressed(honest));
+        Digest actual = Digest.of(uncompressed(swapped));
+        Layer lying = new Layer("sha256:lying-layer", swapped, promised);
+
+        assertThatThrownBy(() -> squashfsOf(List.of(lying)))
+                .isInstanceOf(BerthException.class)
+                .hasMessageContaining("layer sha256:lying-layer")
+                .hasMessageContaining(promised.toString())
+                .hasMessageContaining(actual.toString());
+        try (var left = Files.list(dir)) {
+            assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains("sqfs") || n.startsWith(".tmp"));
+        }
+    }
+
+    @Test
+    void theDiffIdCoversTheTarsEndBlocks() throws Exception {
+        Path layer = layer("layer.tar.gz", l -> l.file("f", 0644, "f"));
+        byte[] tar = uncompressed(layer);
+        byte[] withoutEnd = java.util.Arrays.copyOf(tar, 1024); // header and data block only
+        assertThatThrownBy(() -> squashfsOf(List.of(new Layer("short", layer, Digest.of(withoutEnd)))))
+                .isInstanceOf(BerthException.class)
+                .hasMessageContaining(Digest.of(tar).toString());
+    }
+
+    private static Map<String, FileTree.Node> withoutBerthFiles(Map<String, FileTree.Node> tree) {
+        tree.keySet().removeIf(path -> path.equals(".berth") || path.startsWith(".berth/"));
+        return tree;
+    }
+
     private interface LayerContent {
         void write(TarLayer layer) throws IOException;
     }
@@ -128,14 +234,25 @@ class FlattenTest {
     }
 
     private Path squashfs(List<Path> layers) throws IOException {
+        List<Layer> named = new ArrayList<>();
+        for (Path layer : layers) {
+            named.add(new Layer(layer.getFileName().toString(), layer, Digest.of(uncompressed(layer))));
+        }
+        return squashfsOf(named);
+    }
+
+    private Path squashfsOf(List<Layer> layers) throws IOException {
         Path target = dir.resolve("image-" + System.nanoTime() + ".sqfs");
-        List<LayerFlattener.Layer> named = layers.stream().map(p -> new LayerFlattener.Layer(p.getFileName().toString(), p)).toList();
-        SquashfsWriter.write(target, tar -> {
-            LayerFlattener flattener = new LayerFlattener(tar);
-            flattener.addFile(".berth/image.json", "{}".getBytes(StandardCharsets.UTF_8));
-            flattener.flatten(named);
-        }, "test image");
+        SequencedMap<String, byte[]> berthFiles = new LinkedHashMap<>();
+        berthFiles.put(".berth/image.json", "{}".getBytes(StandardCharsets.UTF_8));
+        FlattenedImage.write(target, berthFiles, layers, "test image");
         return target;
+    }
+
+    private static byte[] uncompressed(Path layer) throws IOException {
+        try (InputStream in = new java.util.zip.GZIPInputStream(Files.newInputStream(layer))) {
+            return in.readAllBytes();
+        }
     }
 
     private static InputStream sqfs2tar(Path squashfs) throws IOException {
@@ -153,10 +270,7 @@ class FlattenTest {
             byte[] bytes = Files.readAllBytes(layer);
             Digest digest = Digest.of(bytes);
             Files.write(blobs.resolve(digest.hex()), bytes);
-            byte[] uncompressed;
-            try (InputStream in = new java.util.zip.GZIPInputStream(Files.newInputStream(layer))) {
-                uncompressed = in.readAllBytes();
-            }
+            byte[] uncompressed = uncompressed(layer);
             layerDescriptors.append(layerDescriptors.isEmpty() ? "" : ",").append("{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"")
                     .append(digest).append("\",\"size\":").append(bytes.length).append('}');
             diffIds.append(diffIds.isEmpty() ? "" : ",").append('"').append(Digest.of(uncompressed)).append('"');
