@@ -26,10 +26,13 @@ public final class ContainerRunner {
 
     private final ImageCache cache;
     private final Map<String, String> hostEnvironment;
+    private final List<Path> berthState;
 
-    public ContainerRunner(ImageCache cache, Map<String, String> hostEnvironment) {
+    /** @param berthState berth's own files (store, config, installation), which no container may change */
+    public ContainerRunner(ImageCache cache, Map<String, String> hostEnvironment, List<Path> berthState) {
         this.cache = cache;
         this.hostEnvironment = hostEnvironment;
+        this.berthState = List.copyOf(berthState);
     }
 
     public int run(ImageFile image, ContainerOptions requested, CommandChoice choice) throws IOException {
@@ -39,7 +42,10 @@ public final class ContainerRunner {
                 requested.noHome(), requested.contain(), requested.workingDirectory(), requested.writableTmpfs(),
                 requested.fakeroot(), requested.network(), requested.ownPids(), ImageRoot.effectiveMode(requested.rootMode()));
         Path hostWorkingDirectory = Path.of("").toAbsolutePath();
-        try (RunDirectory run = RunDirectory.create(RunDirectory.base(hostEnvironment, caller))) {
+        Path runs = RunDirectory.base(hostEnvironment, caller);
+        List<Path> state = new ArrayList<>(berthState);
+        state.addAll(List.of(cache.userDirectory(), runs.getParent()));
+        try (RunDirectory run = RunDirectory.create(runs, caller)) {
             Path imageTree = ImageRoot.provide(image, options.rootMode(), run, cache);
             ImageMetadata metadata = ImageMetadata.readFrom(imageTree);
             requireRunnableHere(metadata.platform(), metadata.name());
@@ -55,11 +61,11 @@ public final class ContainerRunner {
                     ? new BwrapCommand.Root(ImageRoot.writableOverlay(imageTree, run, caller), true)
                     : new BwrapCommand.Root(imageTree, false);
             String workingDirectory = workingDirectory(options, caller, metadata, hostWorkingDirectory);
-            List<String> argv = new ArrayList<>(List.of(Tools.SETSID.require(), Tools.BWRAP.require()));
-            argv.addAll(BwrapCommand.build(root, options, caller, etc, hostWorkingDirectory, workingDirectory, command));
+            List<String> bwrapOptions = BwrapCommand.build(root, options, caller, etc, hostWorkingDirectory, workingDirectory,
+                    state);
             Map<String, String> environment = ContainerEnvironment.build(hostEnvironment, metadata.env(), options, caller,
                     metadata.name());
-            return Launcher.run(argv, environment);
+            return Launcher.run(run.path().resolve("bwrap.args"), bwrapOptions, environment, command);
         }
     }
 

@@ -1,18 +1,13 @@
 package dev.berth.runtime;
 
-import dev.berth.oci.BerthException;
+import com.sun.security.auth.module.UnixSystem;
 import dev.berth.oci.Digest;
 
 import java.io.IOException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Where converted images live, keyed by manifest digest: the user's own cache (private, 0700)
@@ -22,7 +17,6 @@ import java.util.Set;
 public final class ImageCache {
     public static final String SHARED_CACHE_VARIABLE = "BERTH_SHARED_CACHE";
     public static final String CACHE_VARIABLE = "BERTH_CACHE_DIR";
-    private static final Set<PosixFilePermission> PRIVATE = PosixFilePermissions.fromString("rwx------");
 
     private final Path userDirectory;
     private final Optional<Path> sharedDirectory;
@@ -74,27 +68,9 @@ public final class ImageCache {
     }
 
     private Path privateDirectory(String child) throws IOException {
-        createPrivate(userDirectory);
-        return createPrivate(userDirectory.resolve(child));
-    }
-
-    /** Creates {@code dir} readable only by its owner, or checks that an existing one is not open to others. */
-    static Path createPrivate(Path dir) throws IOException {
-        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-            Files.createDirectories(dir.getParent());
-            try {
-                Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PRIVATE));
-            } catch (FileAlreadyExistsException raced) {
-                // another berth process made it first; checked below like any existing directory
-            }
-            Files.setPosixFilePermissions(dir, PRIVATE);
-        }
-        Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS);
-        if (permissions.contains(PosixFilePermission.GROUP_WRITE) || permissions.contains(PosixFilePermission.OTHERS_WRITE)) {
-            throw new BerthException("CACHE_UNSAFE", "berth's cache directory " + dir
-                    + " is writable by other users; make it private with 'chmod 700 " + dir + "'");
-        }
-        return dir;
+        long uid = new UnixSystem().getUid();
+        PrivateDirectory.create(userDirectory, uid);
+        return PrivateDirectory.create(userDirectory.resolve(child), uid);
     }
 
     /** Part of every file name, so that a berth that lays images out differently never reads an older one. */

@@ -39,12 +39,17 @@ public final class RunDirectory implements AutoCloseable {
         return Path.of("/tmp", "berth-" + caller.uid(), "runs");
     }
 
-    public static RunDirectory create(Path base) throws IOException {
-        ImageCache.createPrivate(base.getParent());
-        ImageCache.createPrivate(base);
+    /**
+     * A new run directory in {@code base}, after removing what killed runs left there. Every
+     * component berth creates is checked with lstat, since /tmp/berth-UID lies in a directory
+     * where any user may create names.
+     */
+    public static RunDirectory create(Path base, Caller caller) throws IOException {
+        PrivateDirectory.create(base.getParent(), caller.uid());
+        PrivateDirectory.create(base, caller.uid());
         cleanStale(base);
         Path directory = base.resolve(ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8));
-        ImageCache.createPrivate(directory);
+        PrivateDirectory.create(directory, caller.uid());
         return new RunDirectory(directory);
     }
 

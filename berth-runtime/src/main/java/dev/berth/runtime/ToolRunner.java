@@ -18,7 +18,7 @@ public final class ToolRunner {
     }
 
     public static void run(List<String> command, String what) throws IOException {
-        Process process = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+        Process process = HostProcess.builder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         String errors = lastErrorLine(process.getErrorStream());
         int code = waitFor(process);

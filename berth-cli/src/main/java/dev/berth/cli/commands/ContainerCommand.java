@@ -32,7 +32,7 @@ abstract class ContainerCommand extends StoreCommand {
     protected static int runContainer(String reference, LocalStore store, ContainerFlags flags,
                                       ContainerRunner.CommandChoice choice) throws IOException {
         ImageCache cache = cache(flags.sharedCache);
-        return new ContainerRunner(cache, System.getenv()).run(resolve(reference, store, cache), flags.toOptions(), choice);
+        return new ContainerRunner(cache, System.getenv(), BerthState.of(store, System.getenv())).run(resolve(reference, store, cache), flags.toOptions(), choice);
     }
 
     protected static ImageCache cache(Path sharedCache) {

@@ -28,7 +28,7 @@ class PullOnFirstUseTest {
                 "trap 'kill $serve' EXIT",
                 "for i in $(seq 300); do grep -q 'listening on' " + work + "/serve.out && break; sleep 0.1; done",
                 "host=$(grep -o '127.0.0.1:[0-9]*' " + work + "/serve.out)",
-                "skopeo copy -q --dest-tls-verify=false oci:" + layout + ":latest docker://$host/lab/first:1",
+                "REGISTRY_AUTH_FILE=$HOME/.skopeo-auth.json skopeo copy -q --dest-tls-verify=false oci:" + layout + ":latest docker://$host/lab/first:1",
                 "berth exec $host/lab/first:1 sh -c 'echo ran-inside' 2>" + work + "/pull.err",
                 "berth images | grep -c \"$host/lab/first\"");
         Tools.Result result = user.sh(work, script);

@@ -58,7 +58,8 @@ public final class BerthConfig {
         }
     }
 
-    static List<Path> candidates(Map<String, String> environment) {
+    /** The config files berth reads, first found wins: BERTH_CONFIG, else the user's, then the site's. */
+    public static List<Path> candidates(Map<String, String> environment) {
         String explicit = environment.get("BERTH_CONFIG");
         if (explicit != null && !explicit.isBlank()) {
             return List.of(Path.of(explicit));

@@ -30,11 +30,14 @@ public final class BwrapCommand {
     }
 
     /**
+     * bwrap's options for the container; the command follows them.
+     *
      * @param hostWorkingDirectory berth's own working directory, bound into the container by default
      * @param workingDirectory     where the command starts inside
+     * @param berthState           berth's own files (store, caches, config, installation): read-only wherever they show inside
      */
     public static List<String> build(Root root, ContainerOptions options, Caller caller, EtcFiles etc,
-                                     Path hostWorkingDirectory, String workingDirectory, List<String> command)
+                                     Path hostWorkingDirectory, String workingDirectory, List<Path> berthState)
             throws IOException {
         List<String> args = new ArrayList<>(List.of("--unshare-user", "--unshare-uts", "--die-with-parent", "--new-session",
                 "--uid", options.fakeroot() ? "0" : Long.toString(caller.uid()),
@@ -53,12 +56,13 @@ public final class BwrapCommand {
             layout = RootLayout.of(root.directory(), mounts.keySet());
             args.addAll(layout.arguments());
         }
+        List<List<String>> protections = StateProtection.readOnlyOver(mounts, berthState);
         mounts.values().forEach(args::addAll);
+        protections.forEach(args::addAll);
         if (layout != null) {
             args.addAll(layout.remountReadOnly());
         }
-        args.addAll(List.of("--chdir", workingDirectory, "--"));
-        args.addAll(command);
+        args.addAll(List.of("--chdir", workingDirectory));
         return args;
     }
 

@@ -1,26 +1,64 @@
 package dev.berth.runtime.sandbox;
 
+import dev.berth.runtime.HostProcess;
 import dev.berth.runtime.ToolRunner;
+import dev.berth.runtime.Tools;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Starts the sandbox with berth's own stdin, stdout and stderr (a terminal stays a terminal),
  * forwards signals to it, and returns its exit code, which bwrap reports as the container's.
+ *
+ * <p>The container's environment is set by bwrap itself ({@code --clearenv}, {@code --setenv}),
+ * so the host programs on the way (sh, setsid, bwrap) run with berth's own environment and never
+ * with the image's. bwrap reads its options from a file descriptor ({@code --args}), not
+ * from its command line, because any user on the machine can read a process's command line and
+ * the environment may hold secrets. The file lives in the run's private directory only until
+ * the shell has opened it.
  */
 public final class Launcher {
+    private static final String OPEN_ARGUMENTS_AND_EXEC = "exec 3<\"$1\" && rm -f -- \"$1\" && shift && exec \"$@\"";
+
     private Launcher() {
     }
 
-    public static int run(List<String> argv, Map<String, String> environment) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(argv).inheritIO();
-        builder.environment().clear();
-        builder.environment().putAll(environment);
+    /**
+     * @param argumentsFile where the arguments are written for bwrap to read; a new name in a private directory
+     * @param bwrapOptions  bwrap's options, without the command
+     */
+    public static int run(Path argumentsFile, List<String> bwrapOptions, Map<String, String> containerEnvironment,
+                          List<String> command) throws IOException {
+        List<String> arguments = new ArrayList<>(List.of("--clearenv"));
+        containerEnvironment.forEach((name, value) -> arguments.addAll(List.of("--setenv", name, value)));
+        arguments.addAll(bwrapOptions);
+        Files.write(argumentsFile, nulSeparated(arguments), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        Files.setPosixFilePermissions(argumentsFile, PosixFilePermissions.fromString("rw-------"));
+        List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", OPEN_ARGUMENTS_AND_EXEC, "sh",
+                argumentsFile.toString(), Tools.SETSID.require(), Tools.BWRAP.require(), "--args", "3", "--"));
+        argv.addAll(command);
+        ProcessBuilder builder = HostProcess.builder(argv).inheritIO();
         SignalForwarder signals = SignalForwarder.install();
         Process process = builder.start();
         signals.attach(process);
         return ToolRunner.waitFor(process);
+    }
+
+    private static byte[] nulSeparated(List<String> arguments) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        for (String argument : arguments) {
+            bytes.writeBytes(argument.getBytes(StandardCharsets.UTF_8));
+            bytes.write(0);
+        }
+        return bytes.toByteArray();
     }
 }
