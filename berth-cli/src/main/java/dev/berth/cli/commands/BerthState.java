@@ -1,9 +1,7 @@
 package dev.berth.cli.commands;
 
-import com.sun.security.auth.module.UnixSystem;
 import dev.berth.distribution.config.BerthConfig;
 import dev.berth.oci.store.LocalStore;
-import dev.berth.runtime.PrivateDirectory;
 
 import java.io.File;
 import java.io.IOException;
@@ -38,18 +36,12 @@ final class BerthState {
     }
 
     /**
-     * The user's config directory, created (0700) when missing: were it absent, a container could
-     * create the config file the next berth command reads.
+     * The user's config directory, or BERTH_CONFIG's file. A directory that does not exist yet is
+     * not created here (a short command must leave nothing in HOME), so it stays unprotected.
      */
-    private static Path userConfig(Map<String, String> environment) throws IOException {
+    private static Path userConfig(Map<String, String> environment) {
         Path file = BerthConfig.candidates(environment).getFirst();
-        if (environment.get("BERTH_CONFIG") != null && !environment.get("BERTH_CONFIG").isBlank()) {
-            return file;
-        }
-        Path dir = file.getParent();
-        if (!Files.exists(dir)) {
-            PrivateDirectory.create(dir, new UnixSystem().getUid());
-        }
-        return dir;
+        boolean explicit = environment.get("BERTH_CONFIG") != null && !environment.get("BERTH_CONFIG").isBlank();
+        return explicit ? file : file.getParent();
     }
 }

