@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -98,6 +99,20 @@ public final class AtomicFiles {
     /** True for the temporary names this class uses, so listings can skip them. */
     public static boolean isTemporary(Path path) {
         return path.getFileName().toString().startsWith(TEMP_PREFIX);
+    }
+
+    /**
+     * Deletes the temporaries of {@code target} that killed writers left. Only for a caller that
+     * holds the one lock every writer of {@code target} takes, so that none of them is alive.
+     */
+    public static void removeLeftoversOf(Path target) throws IOException {
+        String prefix = TEMP_PREFIX + target.getFileName() + "-";
+        try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(target.toAbsolutePath().getParent(),
+                entry -> entry.getFileName().toString().startsWith(prefix))) {
+            for (Path leftover : leftovers) {
+                Files.deleteIfExists(leftover);
+            }
+        }
     }
 
     private static Path tempSibling(Path target) {

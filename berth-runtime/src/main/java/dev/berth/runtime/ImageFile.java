@@ -2,6 +2,7 @@ package dev.berth.runtime;
 
 import dev.berth.oci.AtomicFiles;
 import dev.berth.oci.BerthException;
+import dev.berth.oci.ScratchDirectory;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -54,8 +55,9 @@ public record ImageFile(Path path, long offset) {
     /** Copies {@code squashfs} to {@code target} atomically, behind the runnable header when {@code executable}. */
     public static void write(Path squashfs, Path target, boolean executable) throws IOException {
         Path absolute = target.toAbsolutePath();
-        Path temp = absolute.resolveSibling(".tmp-" + absolute.getFileName() + "-" + ProcessHandle.current().pid());
-        try {
+        ScratchDirectory.removeAbandoned(absolute.getParent());
+        try (ScratchDirectory scratch = ScratchDirectory.create(absolute.getParent(), absolute.getFileName().toString())) {
+            Path temp = scratch.path().resolve(absolute.getFileName());
             try (OutputStream out = Files.newOutputStream(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 if (executable) {
                     byte[] header = Arrays.copyOf(HEADER.getBytes(StandardCharsets.US_ASCII), HEADER_SIZE);
@@ -69,8 +71,6 @@ public record ImageFile(Path path, long offset) {
             }
             Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString(executable ? "rwxr-xr-x" : "rw-r--r--"));
             AtomicFiles.moveIntoPlace(temp, absolute);
-        } finally {
-            Files.deleteIfExists(temp);
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.berth.runtime;
 
 import dev.berth.oci.BerthException;
 import dev.berth.oci.Digest;
+import dev.berth.oci.ScratchDirectory;
 import dev.berth.runtime.sandbox.Caller;
 import dev.berth.runtime.sandbox.ContainerOptions.RootMode;
 
@@ -66,26 +67,28 @@ public final class ImageRoot {
         return merged;
     }
 
+    /** The image's tree in the cache, extracted first if no run did; killed extractions' leftovers go first. */
     private static Path extracted(ImageFile image, ImageCache cache) throws IOException {
         Path sandboxes = cache.sandboxes();
+        ScratchDirectory.removeAbandoned(sandboxes);
         Path target = sandboxes.resolve(extractionKey(image));
         if (Files.isDirectory(target)) {
             return target;
         }
-        Path temp = sandboxes.resolve(".tmp-" + target.getFileName() + "-" + ProcessHandle.current().pid());
-        Path payload = image.offset() == 0 ? image.path() : sandboxes.resolve(temp.getFileName() + ".sqfs");
-        try {
+        try (ScratchDirectory scratch = ScratchDirectory.create(sandboxes, target.getFileName().toString())) {
+            Path tree = scratch.path().resolve("root");
+            Path payload = image.offset() == 0 ? image.path() : scratch.path().resolve("image.sqfs");
             if (image.offset() != 0) {
                 try (FileChannel in = FileChannel.open(image.path());
                      FileChannel out = FileChannel.open(payload, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                     in.transferTo(image.offset(), in.size() - image.offset(), out);
                 }
             }
-            Files.createDirectory(temp);
+            Files.createDirectory(tree);
             ToolRunner.run(List.of(Tools.RDSQUASHFS.require(), "--quiet", "--chmod", "--unpack-path", "/",
-                    "--unpack-root", temp.toString(), payload.toString()), "extracting " + image.path());
+                    "--unpack-root", tree.toString(), payload.toString()), "extracting " + image.path());
             try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+                Files.move(tree, target, StandardCopyOption.ATOMIC_MOVE);
             } catch (FileSystemException raced) {
                 // rename(2) says ENOTEMPTY when another run extracted the same image first; theirs is as good as ours
                 if (!Files.isDirectory(target)) {
@@ -93,11 +96,6 @@ public final class ImageRoot {
                 }
             }
             return target;
-        } finally {
-            RunDirectory.deleteTree(temp);
-            if (image.offset() != 0) {
-                Files.deleteIfExists(payload);
-            }
         }
     }
 

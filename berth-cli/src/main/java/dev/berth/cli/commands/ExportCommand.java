@@ -3,6 +3,7 @@ package dev.berth.cli.commands;
 import dev.berth.cli.args.Syntax;
 import dev.berth.cli.args.UsageException;
 import dev.berth.oci.Platform;
+import dev.berth.oci.WriteTarget;
 import dev.berth.oci.archive.DockerArchiveWriter;
 import dev.berth.oci.image.ManifestBytes;
 import dev.berth.oci.layout.OciLayoutWriter;
@@ -27,7 +28,8 @@ public final class ExportCommand extends StoreCommand {
     @Override
     public void declare(Syntax syntax) {
         syntax.describe("Write an image from the local store to an OCI layout directory or a docker-archive tar.",
-                        "The format follows PATH: a name ending in .tar is a docker-archive, anything else an OCI layout.")
+                        "The format follows PATH: a name ending in .tar, or a device or pipe such as /dev/stdout, is a docker-archive"
+                                + " (streamed to a device or pipe); anything else an OCI layout.")
                 .parameter("REF", "The image to export.", value -> reference = value)
                 .parameter("PATH", "Target directory (oci) or file (docker-archive).", value -> path = Path.of(value))
                 .option("--format", "oci|docker-archive", "oci or docker-archive (default: from PATH).",
@@ -40,14 +42,18 @@ public final class ExportCommand extends StoreCommand {
     @Override
     protected int run(LocalStore store) throws IOException {
         ImageRecord image = store.require(reference);
-        Format chosen = format != null ? format : path.getFileName().toString().endsWith(".tar") ? Format.docker_archive : Format.oci;
+        // a device or pipe (/dev/stdout) can only take a stream, which an OCI layout directory is not
+        boolean streamed = WriteTarget.of(path).kind() == WriteTarget.Kind.STREAM;
+        Format chosen = format != null ? format
+                : path.getFileName().toString().endsWith(".tar") || streamed ? Format.docker_archive : Format.oci;
         PlatformChoice platforms = platform != null ? PlatformChoice.only(Platform.parse(platform))
                 : chosen == Format.docker_archive ? PlatformChoice.host() : PlatformChoice.ALL;
         try (ImageSink sink = chosen == Format.oci ? OciLayoutWriter.create(path) : DockerArchiveWriter.create(path)) {
             ManifestBytes root = new ImageCopier().copy(store, image.root(), platforms, sink);
             sink.tag(image.name(), root);
             sink.commit();
-            out().println("Exported " + image.name().familiarString() + " (" + root.digest() + ") to " + path);
+            // the archive may be going to standard output; the note must not land inside it
+            (streamed ? err() : out()).println("Exported " + image.name().familiarString() + " (" + root.digest() + ") to " + path);
         }
         return 0;
     }

@@ -9,6 +9,8 @@ import dev.berth.oci.DigestMismatchException;
 import dev.berth.oci.DigestingInputStream;
 import dev.berth.oci.Json;
 import dev.berth.oci.Reference;
+import dev.berth.oci.ScratchDirectory;
+import dev.berth.oci.WriteTarget;
 import dev.berth.oci.image.ImageConfig;
 import dev.berth.oci.image.ManifestBytes;
 import dev.berth.oci.layer.Compression;
@@ -16,6 +18,7 @@ import dev.berth.oci.transfer.ImageSink;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,34 +31,61 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Writes images as a docker-archive that {@code docker load} and skopeo read: the config as
  * {@code HEX.json} and each layer uncompressed as {@code DIFFID.tar}, named by the digests the
- * config's rootfs lists. Blobs are gathered in a scratch directory; the archive appears under
- * its final name only when complete.
+ * config's rootfs lists. Blobs are gathered in a scratch directory; a file appears under its
+ * final name only when complete, a device or FIFO receives the archive as it is written.
  */
 public final class DockerArchiveWriter implements ImageSink {
     private final Path target;
-    private final Path scratch;
+    private final boolean stream;
+    private final ScratchDirectory scratch;
     private final Map<Digest, Path> blobs = new ConcurrentHashMap<>();
     private final Map<Digest, ManifestBytes> manifests = new LinkedHashMap<>();
     private final Map<Digest, List<String>> tags = new LinkedHashMap<>();
 
-    private DockerArchiveWriter(Path target, Path scratch) {
+    private DockerArchiveWriter(Path target, boolean stream, ScratchDirectory scratch) {
         this.target = target;
+        this.stream = stream;
         this.scratch = scratch;
     }
 
+    /**
+     * A writer for {@code target}: a file replaced only when the archive is complete, or a device
+     * or FIFO (/dev/stdout in a pipe) that the archive is streamed to, as {@code docker save -o} does.
+     */
     public static DockerArchiveWriter create(Path target) throws IOException {
-        Path parent = target.toAbsolutePath().getParent();
+        WriteTarget at = WriteTarget.of(target);
+        switch (at.kind()) {
+            case STREAM -> {
+                Path temporary = Path.of(System.getProperty("java.io.tmpdir"));
+                return new DockerArchiveWriter(target, true, claimScratch(temporary, target));
+            }
+            case DIRECTORY -> throw new BerthException("TARGET_INVALID", "cannot export to " + target
+                    + ": it is a directory, and a docker-archive is a file; give a file name ending in .tar, or --format oci");
+            case OTHER -> throw new BerthException("TARGET_INVALID", "cannot export to " + target
+                    + ": it is a block device or socket; give a file name ending in .tar");
+            case FILE, ABSENT -> {
+                if (at.link()) {
+                    throw new BerthException("TARGET_INVALID", "cannot export to " + target
+                            + ": it is a symbolic link, which berth does not replace; give the path it leads to");
+                }
+            }
+        }
+        Path parent = at.path().getParent();
         if (!Files.isDirectory(parent)) {
             throw new BerthException("TARGET_INVALID", "cannot write " + target + ": directory " + parent + " does not exist");
         }
-        Path scratch = Files.createDirectory(parent.resolve(".tmp-" + target.getFileName() + "-" + UUID.randomUUID()));
-        return new DockerArchiveWriter(target, scratch);
+        at.requireStorage("a docker-archive");
+        return new DockerArchiveWriter(at.path(), false, claimScratch(parent, target));
+    }
+
+    private static ScratchDirectory claimScratch(Path directory, Path target) throws IOException {
+        ScratchDirectory.removeAbandoned(directory);
+        return ScratchDirectory.create(directory, target.getFileName().toString());
     }
 
     @Override
@@ -65,7 +95,7 @@ public final class DockerArchiveWriter implements ImageSink {
 
     @Override
     public void putBlob(Descriptor descriptor, InputStream content) throws IOException {
-        Path file = scratch.resolve(descriptor.digest().hex());
+        Path file = scratch.path().resolve(descriptor.digest().hex());
         AtomicFiles.writeVerified(file, content, descriptor.digest(), descriptor.size(), "blob " + descriptor.digest());
         blobs.put(descriptor.digest(), file);
     }
@@ -86,9 +116,10 @@ public final class DockerArchiveWriter implements ImageSink {
 
     @Override
     public synchronized void commit() throws IOException {
-        Path temp = scratch.resolve("archive.tar");
+        Path temp = scratch.path().resolve("archive.tar");
         List<Map<String, Object>> entries = new ArrayList<>();
-        try (OutputStream file = Files.newOutputStream(temp, StandardOpenOption.CREATE_NEW);
+        try (OutputStream file = stream ? new BufferedOutputStream(Files.newOutputStream(target, StandardOpenOption.WRITE), 1 << 16)
+                : Files.newOutputStream(temp, StandardOpenOption.CREATE_NEW);
              TarArchiveOutputStream tar = new TarArchiveOutputStream(file)) {
             tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
             tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
@@ -97,6 +128,9 @@ public final class DockerArchiveWriter implements ImageSink {
             }
             byte[] manifestJson = Json.write(entries);
             addEntry(tar, DockerArchive.MANIFEST_FILE, manifestJson.length, new ByteArrayInputStream(manifestJson));
+        }
+        if (stream) {
+            return;
         }
         try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
             channel.force(true);
@@ -127,7 +161,7 @@ public final class DockerArchiveWriter implements ImageSink {
 
     /** Writes a layer uncompressed, as the format requires, and checks it against the config's diff_id. */
     private String writeLayer(TarArchiveOutputStream tar, Descriptor layer, Digest expectedDiffId) throws IOException {
-        Path uncompressed = scratch.resolve(layer.digest().hex() + ".tar");
+        Path uncompressed = scratch.path().resolve(layer.digest().hex() + ".tar");
         Digest diffId;
         try (InputStream in = Compression.decompressed(Files.newInputStream(blobFile(layer.digest())))) {
             DigestingInputStream digesting = new DigestingInputStream(in, DigestAlgorithm.SHA256);
@@ -165,11 +199,6 @@ public final class DockerArchiveWriter implements ImageSink {
 
     @Override
     public void close() throws IOException {
-        try (var files = Files.list(scratch)) {
-            for (Path file : files.toList()) {
-                Files.deleteIfExists(file);
-            }
-        }
-        Files.deleteIfExists(scratch);
+        scratch.close();
     }
 }

@@ -7,6 +7,7 @@ import dev.berth.oci.Json;
 import dev.berth.oci.MediaType;
 import dev.berth.oci.Platform;
 import dev.berth.oci.Reference;
+import dev.berth.oci.WriteTarget;
 import dev.berth.oci.image.ImageConfig;
 import dev.berth.oci.image.ImageIndex;
 import dev.berth.oci.image.ManifestBytes;
@@ -15,6 +16,8 @@ import dev.berth.oci.transfer.ImageSink;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,8 +39,25 @@ public final class OciLayoutWriter implements ImageSink {
         this.dir = dir;
     }
 
+    /** Opens {@code dir} to add images to, refusing anything that is not a new, empty or layout directory. */
     public static OciLayoutWriter create(Path dir) throws IOException {
-        if (Files.exists(dir) && !OciLayout.isLayout(dir)) {
+        WriteTarget target = WriteTarget.of(dir);
+        switch (target.kind()) {
+            case FILE -> throw new BerthException("TARGET_INVALID", "cannot export to " + dir + ": it is a file, and an OCI"
+                    + " layout is a directory; give a new or empty directory, or a name ending in .tar for a docker-archive");
+            case STREAM, OTHER -> throw new BerthException("TARGET_INVALID", "cannot export to " + dir + ": it is a device"
+                    + " or pipe, and an OCI layout is a directory; to stream an image, use --format docker-archive");
+            case ABSENT -> {
+                if (target.link()) {
+                    throw new BerthException("TARGET_INVALID", "cannot export to " + dir
+                            + ": it is a symbolic link to nothing; give a new or empty directory");
+                }
+            }
+            case DIRECTORY -> {
+            }
+        }
+        target.requireStorage("an OCI layout");
+        if (target.kind() == WriteTarget.Kind.DIRECTORY && !OciLayout.isLayout(dir)) {
             try (var children = Files.list(dir)) {
                 if (children.findAny().isPresent()) {
                     throw new BerthException("TARGET_EXISTS", dir
@@ -45,10 +65,15 @@ public final class OciLayoutWriter implements ImageSink {
                 }
             }
         }
-        Files.createDirectories(dir.resolve("blobs"));
-        if (!Files.exists(dir.resolve(OciLayout.LAYOUT_FILE))) {
-            AtomicFiles.write(dir.resolve(OciLayout.LAYOUT_FILE),
-                    Json.write(Map.of("imageLayoutVersion", OciLayout.LAYOUT_VERSION)));
+        try {
+            Files.createDirectories(dir.resolve("blobs"));
+            if (!Files.exists(dir.resolve(OciLayout.LAYOUT_FILE))) {
+                AtomicFiles.write(dir.resolve(OciLayout.LAYOUT_FILE),
+                        Json.write(Map.of("imageLayoutVersion", OciLayout.LAYOUT_VERSION)));
+            }
+        } catch (FileSystemException e) {
+            String reason = e instanceof AccessDeniedException ? "permission denied" : e.getReason() != null ? e.getReason() : e.getMessage();
+            throw new BerthException("TARGET_INVALID", "cannot create the OCI layout " + dir + ": " + reason + " (" + e.getFile() + ")", e);
         }
         return new OciLayoutWriter(dir);
     }

@@ -6,7 +6,9 @@ import dev.berth.oci.Descriptor;
 import dev.berth.oci.Digest;
 import dev.berth.oci.DigestAlgorithm;
 import dev.berth.oci.NotFoundException;
+import dev.berth.oci.PrivateDirectories;
 import dev.berth.oci.Reference;
+import dev.berth.oci.ScratchDirectory;
 import dev.berth.oci.image.ManifestBytes;
 import dev.berth.oci.transfer.ImageSource;
 
@@ -54,11 +56,13 @@ public final class LocalStore implements ImageSource {
     /** Opens the store at {@code root}, creating it when it does not exist. */
     public static LocalStore open(Path root) throws IOException {
         try {
-            Files.createDirectories(root);
+            // the store may hold images its user may not share; no one else reads or changes it
+            PrivateDirectories.create(root, "berth's image store");
+            PrivateDirectories.create(root.resolve("blobs"), "berth's image store");
             for (DigestAlgorithm algorithm : DigestAlgorithm.values()) {
-                Files.createDirectories(root.resolve("blobs").resolve(algorithm.id()));
+                PrivateDirectories.create(root.resolve("blobs").resolve(algorithm.id()), "berth's image store");
             }
-            Files.createDirectories(root.resolve("staging"));
+            PrivateDirectories.create(root.resolve("staging"), "berth's image store");
         } catch (IOException e) {
             throw new BerthException("STORE_UNAVAILABLE", "cannot create the image store at " + root + ": " + describe(e)
                     + " (choose another with --data-dir or BERTH_DATA_DIR)", e);
@@ -101,9 +105,19 @@ public final class LocalStore implements ImageSource {
         }
     }
 
-    /** Starts adding content; the transaction holds the store's shared lock until it is closed. */
+    /**
+     * Starts adding content; the transaction holds the store's shared lock until it is closed.
+     * What killed transactions left in staging goes first.
+     */
     public StoreTransaction begin() throws IOException {
-        return new StoreTransaction(this, contentLock.shared(), staging);
+        StoreLock.Held lock = contentLock.shared();
+        try {
+            ScratchDirectory.removeAbandoned(staging);
+            return new StoreTransaction(this, lock, ScratchDirectory.create(staging, "transaction"));
+        } catch (IOException | RuntimeException e) {
+            lock.close();
+            throw e;
+        }
     }
 
     // ---- names ----

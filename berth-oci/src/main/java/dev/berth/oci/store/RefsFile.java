@@ -76,6 +76,7 @@ final class RefsFile {
         return new Entry(root[0], taggedAt[0]);
     }
 
+    /** Only under the store's refs lock, held exclusively: then any other temporary of the file is a killed writer's. */
     void write(Map<String, Entry> images) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (JsonGenerator generator = JsonStreams.generator(bytes)) {
@@ -92,6 +93,7 @@ final class RefsFile {
             generator.writeEndObject();
             generator.writeEndObject();
         }
+        AtomicFiles.removeLeftoversOf(path);
         AtomicFiles.write(path, bytes.toByteArray());
     }
 

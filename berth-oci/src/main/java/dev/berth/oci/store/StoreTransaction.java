@@ -6,6 +6,7 @@ import dev.berth.oci.Digest;
 import dev.berth.oci.InvalidImageException;
 import dev.berth.oci.MediaType;
 import dev.berth.oci.Reference;
+import dev.berth.oci.ScratchDirectory;
 import dev.berth.oci.image.ManifestBytes;
 import dev.berth.oci.transfer.ImageSink;
 
@@ -28,16 +29,16 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class StoreTransaction implements ImageSink {
     private final LocalStore store;
     private final StoreLock.Held lock;
-    private final Path stagingDir;
+    private final ScratchDirectory staging;
     private final Map<Digest, Path> staged = new ConcurrentHashMap<>();
     private final Map<Digest, ManifestBytes> manifests = new ConcurrentHashMap<>();
     private final Map<Reference, ManifestBytes> names = new LinkedHashMap<>();
     private boolean committed;
 
-    StoreTransaction(LocalStore store, StoreLock.Held lock, Path stagingRoot) throws IOException {
+    StoreTransaction(LocalStore store, StoreLock.Held lock, ScratchDirectory staging) {
         this.store = store;
         this.lock = lock;
-        this.stagingDir = Files.createDirectory(Files.createDirectories(stagingRoot).resolve(AtomicFiles.uniqueSuffix()));
+        this.staging = staging;
     }
 
     @Override
@@ -48,7 +49,7 @@ public final class StoreTransaction implements ImageSink {
     @Override
     public void putBlob(Descriptor descriptor, InputStream content) throws IOException {
         Digest digest = descriptor.digest();
-        Path target = stagingDir.resolve(digest.algorithm().id() + "-" + digest.hex());
+        Path target = staging.path().resolve(digest.algorithm().id() + "-" + digest.hex());
         AtomicFiles.writeVerified(target, content, digest, descriptor.size(), "blob " + digest);
         staged.put(digest, target);
     }
@@ -112,7 +113,7 @@ public final class StoreTransaction implements ImageSink {
     @Override
     public void close() throws IOException {
         try {
-            LocalStore.deleteTree(stagingDir, true);
+            staging.close();
         } finally {
             lock.close();
         }

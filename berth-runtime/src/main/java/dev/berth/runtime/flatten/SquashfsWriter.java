@@ -1,6 +1,7 @@
 package dev.berth.runtime.flatten;
 
 import dev.berth.oci.AtomicFiles;
+import dev.berth.oci.ScratchDirectory;
 import dev.berth.runtime.ToolRunner;
 import dev.berth.runtime.Tools;
 
@@ -10,6 +11,7 @@ import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -17,8 +19,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Writes a squashfs image from a tar stream with tar2sqfs, to a temporary name beside the target
- * that is fsynced and renamed into place only when everything succeeded.
+ * Writes a squashfs image from a tar stream with tar2sqfs, into a scratch directory beside the
+ * target; the file is fsynced and renamed into place only when everything succeeded.
  */
 public final class SquashfsWriter {
     /** zstd at a low level: a quarter of the default's build time for a few percent more bytes, and fast to read. */
@@ -33,8 +35,22 @@ public final class SquashfsWriter {
     private SquashfsWriter() {
     }
 
+    /** Writes {@code target}; what killed conversions left beside it is removed first. */
     public static void write(Path target, TarProducer producer, String what) throws IOException {
-        Path temp = target.resolveSibling(".tmp-" + target.getFileName() + "-" + ProcessHandle.current().pid());
+        Path directory = target.toAbsolutePath().getParent();
+        ScratchDirectory.removeAbandoned(directory);
+        try (ScratchDirectory scratch = ScratchDirectory.create(directory, target.getFileName().toString())) {
+            Path temp = scratch.path().resolve(target.getFileName());
+            runTar2sqfs(temp, producer, what);
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        }
+        // After the cleanup, not before: a later run that finds the image cached does not sweep,
+        // so nothing slow may sit between the rename and the removal of the scratch directory.
+        AtomicFiles.syncDirectory(directory);
+    }
+
+    /** Runs tar2sqfs into {@code temp} and fsyncs the file. */
+    private static void runTar2sqfs(Path temp, TarProducer producer, String what) throws IOException {
         List<String> command = List.of(Tools.TAR2SQFS.require(), "--quiet", "--force", "--no-skip",
                 "--compressor", "zstd", "--comp-extra", COMPRESSION_LEVEL,
                 "--num-jobs", Integer.toString(Runtime.getRuntime().availableProcessors()), temp.toString());
@@ -67,13 +83,11 @@ public final class SquashfsWriter {
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
                 channel.force(true);
             }
-            AtomicFiles.moveIntoPlace(temp, target);
         } catch (InterruptedException | ExecutionException e) {
             process.destroyForcibly();
             throw new IOException("writing " + what + " was interrupted", e);
         } finally {
             ToolRunner.waitFor(process);
-            Files.deleteIfExists(temp);
         }
     }
 }
