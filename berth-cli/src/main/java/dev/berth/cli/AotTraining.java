@@ -56,6 +56,8 @@ public final class AotTraining {
 
     public static void main(String[] args) throws IOException, InterruptedException {
         Path work = Path.of(args[0]);
+        // the containers it starts make berth's config directory; the training leaves the user's home alone
+        System.setProperty("user.home", Files.createDirectories(work.resolve("home")).toString());
         String family = args.length > 1 ? args[1] : "all";
         if (family.equals("seed")) {
             seed(work, args[2]);

@@ -59,7 +59,7 @@ public final class ScratchDirectory implements AutoCloseable {
             try {
                 // A sweep may have taken the lock, or removed the file, between its creation and now.
                 if (channel.tryLock() != null && Files.exists(lockFile, LinkOption.NOFOLLOW_LINKS)) {
-                    Files.createDirectory(path, PrivateDirectories.OWNER_ONLY);
+                    Files.createDirectory(path, PrivateDirectory.OWNER_ONLY);
                     return new ScratchDirectory(path, lockFile, channel);
                 }
             } catch (IOException | RuntimeException e) {

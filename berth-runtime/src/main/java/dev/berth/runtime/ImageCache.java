@@ -2,17 +2,31 @@ package dev.berth.runtime;
 
 import com.sun.security.auth.module.UnixSystem;
 import dev.berth.oci.Digest;
+import dev.berth.oci.PrivateDirectory;
+import dev.berth.runtime.flatten.SquashfsWriter;
+import dev.berth.runtime.integrity.ContentRecord;
+import dev.berth.runtime.integrity.SharedCacheTrust;
+import dev.berth.runtime.integrity.VerifiedFiles;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Where converted images live, keyed by manifest digest: the user's own cache (private, 0700)
  * and optionally a site's shared cache that users read but cannot write. The shared cache is
- * consulted first so a node never converts what the site already provides.
+ * consulted first so a node never converts what the site already provides. A file is used only
+ * while its content is the one its conversion recorded; a shared one also only while nobody but
+ * the cache's owner and root can change it.
  */
 public final class ImageCache {
     public static final String SHARED_CACHE_VARIABLE = "BERTH_SHARED_CACHE";
@@ -20,14 +34,21 @@ public final class ImageCache {
 
     private final Path userDirectory;
     private final Optional<Path> sharedDirectory;
+    private final Consumer<String> notices;
+    private final long uid = new UnixSystem().getUid();
+    /** Shared files found untrustworthy once: a run asks several times, and says why only once. */
+    private final Set<Path> rejectedShared = new HashSet<>();
 
-    public ImageCache(Path userDirectory, Optional<Path> sharedDirectory) {
+    /** @param notices where to say, in one line, why a cached file was not used */
+    public ImageCache(Path userDirectory, Optional<Path> sharedDirectory, Consumer<String> notices) {
         this.userDirectory = userDirectory.toAbsolutePath();
         this.sharedDirectory = sharedDirectory.map(Path::toAbsolutePath);
+        this.notices = notices;
     }
 
     /** $BERTH_CACHE_DIR, else $XDG_CACHE_HOME/berth, else ~/.cache/berth; the shared one from $BERTH_SHARED_CACHE. */
-    public static ImageCache fromEnvironment(Map<String, String> environment, Path home, Path sharedOverride) {
+    public static ImageCache fromEnvironment(Map<String, String> environment, Path home, Path sharedOverride,
+                                             Consumer<String> notices) {
         Path user;
         if (isSet(environment.get(CACHE_VARIABLE))) {
             user = Path.of(environment.get(CACHE_VARIABLE));
@@ -38,7 +59,7 @@ public final class ImageCache {
         }
         Optional<Path> shared = Optional.ofNullable(sharedOverride)
                 .or(() -> Optional.ofNullable(environment.get(SHARED_CACHE_VARIABLE)).filter(ImageCache::isSet).map(Path::of));
-        return new ImageCache(user, shared);
+        return new ImageCache(user, shared, notices);
     }
 
     private static boolean isSet(String value) {
@@ -49,17 +70,88 @@ public final class ImageCache {
         return userDirectory;
     }
 
-    /** The converted image for {@code manifest}, from the shared cache or the user's, if either has it. */
-    public Optional<Path> find(Digest manifest) {
-        String name = fileName(manifest);
-        Optional<Path> shared = sharedDirectory.map(dir -> dir.resolve("images").resolve(name))
-                .filter(path -> Files.isRegularFile(path) && Files.isReadable(path));
-        return shared.or(() -> Optional.of(userDirectory.resolve("images").resolve(name)).filter(Files::isRegularFile));
+    /** Says in one line why something cached was not used. */
+    void report(String line) {
+        notices.accept(line);
     }
 
-    /** Where a new conversion of {@code manifest} goes; creates the private directories on the way. */
-    public Path userImagePath(Digest manifest) throws IOException {
-        return privateDirectory("images").resolve(fileName(manifest));
+    /**
+     * The converted image for {@code manifest}, from the shared cache or the user's, if either has
+     * a trustworthy one. A file of the user's whose content changed since its conversion is removed.
+     */
+    public Optional<Path> find(Digest manifest) throws IOException {
+        String name = fileName(manifest);
+        if (sharedDirectory.isPresent()) {
+            Path shared = sharedDirectory.get().resolve("images").resolve(name);
+            if (!rejectedShared.contains(shared) && Files.exists(shared, LinkOption.NOFOLLOW_LINKS)) {
+                Optional<String> problem = sharedProblem(sharedDirectory.get(), shared);
+                if (problem.isEmpty()) {
+                    return Optional.of(shared);
+                }
+                rejectedShared.add(shared);
+                report("not using " + shared + " from the shared cache: " + problem.get()
+                        + "; preparing the image privately");
+            }
+        }
+        Path own = userDirectory.resolve("images").resolve(name);
+        if (!Files.isRegularFile(own, LinkOption.NOFOLLOW_LINKS)) {
+            return Optional.empty();
+        }
+        Optional<Digest> recorded = ContentRecord.read(own);
+        if (recorded.isPresent() && verified().holds(own, recorded.get())) {
+            return Optional.of(own);
+        }
+        report("the converted image " + own + " is not what berth wrote (changed since, or from an older berth);"
+                + " converting it again");
+        Files.deleteIfExists(own);
+        return Optional.empty();
+    }
+
+    private Optional<String> sharedProblem(Path root, Path file) throws IOException {
+        Optional<String> problem = SharedCacheTrust.problem(root, file);
+        if (problem.isPresent()) {
+            return problem;
+        }
+        if (!Files.isReadable(file)) {
+            return Optional.of("you cannot read it");
+        }
+        Optional<Digest> recorded = ContentRecord.read(file);
+        if (recorded.isEmpty()) {
+            return Optional.of("its digest record " + ContentRecord.of(file).getFileName() + " is missing or damaged");
+        }
+        if (!verified().holds(file, recorded.get())) {
+            return Optional.of("its content is not the one its digest record names");
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Converts {@code manifest} with {@code conversion} into the user's cache, one process at a
+     * time (a second waits and then uses the first one's file), recording the content first.
+     */
+    public Path convert(Digest manifest, Conversion conversion) throws IOException {
+        Path target = privateDirectory("images").resolve(fileName(manifest));
+        try (FileChannel lock = FileChannel.open(target.resolveSibling(target.getFileName() + ".lock"),
+                StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock ignored = lock.lock()) {
+            Optional<Path> done = find(manifest);
+            if (done.isPresent()) {
+                return done.get();
+            }
+            Digest[] content = new Digest[1];
+            conversion.writeTo(target, written -> {
+                content[0] = ContentRecord.hash(written);
+                ContentRecord.write(target, content[0]);
+            });
+            verified().remember(target, content[0]);
+            return target;
+        }
+    }
+
+    /** Writes an image file to {@code target}, calling {@code beforePublish} with the finished file before renaming it there. */
+    @FunctionalInterface
+    public interface Conversion {
+        void writeTo(Path target, SquashfsWriter.BeforePublish beforePublish) throws IOException;
     }
 
     /** The directory for extracted (sandbox-mode) trees. */
@@ -67,8 +159,11 @@ public final class ImageCache {
         return privateDirectory("sandboxes");
     }
 
+    private VerifiedFiles verified() {
+        return new VerifiedFiles(userDirectory.resolve("verified"), uid);
+    }
+
     private Path privateDirectory(String child) throws IOException {
-        long uid = new UnixSystem().getUid();
         PrivateDirectory.create(userDirectory, uid);
         return PrivateDirectory.create(userDirectory.resolve(child), uid);
     }

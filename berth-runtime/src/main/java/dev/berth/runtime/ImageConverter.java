@@ -34,7 +34,6 @@ public final class ImageConverter {
         if (cached.isPresent()) {
             return cached.get();
         }
-        Path target = cache.userImagePath(image.digest());
         byte[] configBytes = store.readBlob(image.manifest().config().digest());
         ImageConfig config = ImageConfig.parse(configBytes);
         ImageMetadata metadata = ImageMetadata.of(name, image.digest(), config);
@@ -55,7 +54,7 @@ public final class ImageConverter {
         SequencedMap<String, byte[]> berthFiles = new LinkedHashMap<>();
         berthFiles.put(ImageMetadata.CONFIG_IN_IMAGE, ImageMetadata.configJson(name, image.digest(), configBytes));
         berthFiles.put(ImageMetadata.RUNTIME_IN_IMAGE, metadata.runtimeRecords());
-        FlattenedImage.write(target, berthFiles, layers, "converting " + name);
-        return target;
+        return cache.convert(image.digest(), (target, beforePublish) ->
+                FlattenedImage.write(target, berthFiles, layers, "converting " + name, beforePublish));
     }
 }

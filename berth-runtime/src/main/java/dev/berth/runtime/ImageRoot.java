@@ -3,6 +3,7 @@ package dev.berth.runtime;
 import dev.berth.oci.BerthException;
 import dev.berth.oci.Digest;
 import dev.berth.oci.ScratchDirectory;
+import dev.berth.runtime.integrity.TreeSeal;
 import dev.berth.runtime.sandbox.Caller;
 import dev.berth.runtime.sandbox.ContainerOptions.RootMode;
 
@@ -11,10 +12,13 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Makes an image file's tree available on the host for bwrap to build the container from:
@@ -22,6 +26,9 @@ import java.util.List;
  * mounted for the run with squashfuse_ll (multithreaded FUSE, nothing written to disk).
  */
 public final class ImageRoot {
+    private static final String TREE = "root";
+    private static final String SEAL = "seal";
+
     private ImageRoot() {
     }
 
@@ -67,16 +74,27 @@ public final class ImageRoot {
         return merged;
     }
 
-    /** The image's tree in the cache, extracted first if no run did; killed extractions' leftovers go first. */
+    /**
+     * The image's tree in the cache, extracted first if no run did, or again when it changed
+     * since (see {@link TreeSeal}); killed extractions' leftovers go first. Each entry of the
+     * cache is a directory holding the tree ({@code root}) and its seal, renamed into place
+     * together so that no run sees a tree without the seal it was extracted with.
+     */
     private static Path extracted(ImageFile image, ImageCache cache) throws IOException {
         Path sandboxes = cache.sandboxes();
         ScratchDirectory.removeAbandoned(sandboxes);
         Path target = sandboxes.resolve(extractionKey(image));
-        if (Files.isDirectory(target)) {
-            return target;
+        if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+            if (TreeSeal.intact(target.resolve(TREE), target.resolve(SEAL))) {
+                return target.resolve(TREE);
+            }
+            cache.report("the extracted tree " + target.resolve(TREE) + " changed since it was extracted; extracting "
+                    + image.path() + " again");
+            discard(sandboxes, target);
         }
         try (ScratchDirectory scratch = ScratchDirectory.create(sandboxes, target.getFileName().toString())) {
-            Path tree = scratch.path().resolve("root");
+            Path entry = Files.createDirectory(scratch.path().resolve("entry"));
+            Path tree = Files.createDirectory(entry.resolve(TREE));
             Path payload = image.offset() == 0 ? image.path() : scratch.path().resolve("image.sqfs");
             if (image.offset() != 0) {
                 try (FileChannel in = FileChannel.open(image.path());
@@ -84,18 +102,27 @@ public final class ImageRoot {
                     in.transferTo(image.offset(), in.size() - image.offset(), out);
                 }
             }
-            Files.createDirectory(tree);
             ToolRunner.run(List.of(Tools.RDSQUASHFS.require(), "--quiet", "--chmod", "--unpack-path", "/",
                     "--unpack-root", tree.toString(), payload.toString()), "extracting " + image.path());
+            TreeSeal.write(tree, entry.resolve(SEAL));
             try {
-                Files.move(tree, target, StandardCopyOption.ATOMIC_MOVE);
+                Files.move(entry, target, StandardCopyOption.ATOMIC_MOVE);
             } catch (FileSystemException raced) {
                 // rename(2) says ENOTEMPTY when another run extracted the same image first; theirs is as good as ours
                 if (!Files.isDirectory(target)) {
                     throw raced;
                 }
             }
-            return target;
+            return target.resolve(TREE);
+        }
+    }
+
+    /** Moves a cache entry out of the way into a scratch directory, which removes it. */
+    private static void discard(Path sandboxes, Path entry) throws IOException {
+        try (ScratchDirectory scratch = ScratchDirectory.create(sandboxes, "discarded")) {
+            Files.move(entry, scratch.path().resolve("entry"), StandardCopyOption.ATOMIC_MOVE);
+        } catch (NoSuchFileException anotherRunWasFirst) {
+            // already discarded
         }
     }
 
@@ -105,8 +132,8 @@ public final class ImageRoot {
         if (name.matches("sha(256|512)-[0-9a-f]+\\." + ImageCache.FORMAT + "\\.sqfs")) {
             return name.substring(0, name.length() - ".sqfs".length());
         }
-        String identity = image.path().toRealPath() + "\n" + Files.size(image.path()) + "\n"
-                + Files.getLastModifiedTime(image.path()).toMillis();
+        Map<String, Object> attributes = Files.readAttributes(image.path(), "unix:ino,size,lastModifiedTime,ctime");
+        String identity = image.path().toRealPath() + "\n" + attributes;
         return "file-" + Digest.of(identity.getBytes(StandardCharsets.UTF_8)).hex().substring(0, 32);
     }
 }

@@ -1,5 +1,6 @@
 package dev.berth.runtime;
 
+import dev.berth.oci.PrivateDirectory;
 import dev.berth.runtime.sandbox.Caller;
 
 import java.io.IOException;

@@ -15,7 +15,8 @@ public enum Tools {
     RDSQUASHFS("rdsquashfs", "squashfs-tools-ng"),
     SQUASHFUSE("squashfuse_ll", "squashfuse"),
     FUSERMOUNT("fusermount3", "fuse3"),
-    FUSE_OVERLAYFS("fuse-overlayfs", "fuse-overlayfs");
+    FUSE_OVERLAYFS("fuse-overlayfs", "fuse-overlayfs"),
+    FIND("find", "findutils");
 
     private final String command;
     private final String debianPackage;

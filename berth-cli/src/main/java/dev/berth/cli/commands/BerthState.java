@@ -1,11 +1,13 @@
 package dev.berth.cli.commands;
 
 import dev.berth.distribution.config.BerthConfig;
+import dev.berth.oci.PrivateDirectory;
 import dev.berth.oci.store.LocalStore;
 
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,12 +38,20 @@ final class BerthState {
     }
 
     /**
-     * The user's config directory, or BERTH_CONFIG's file. A directory that does not exist yet is
-     * not created here (a short command must leave nothing in HOME), so it stays unprotected.
+     * The user's config directory, or BERTH_CONFIG's file. A missing directory is created (0700)
+     * so that it can be bound read-only: otherwise a container could create it, and the config
+     * berth reads next.
      */
-    private static Path userConfig(Map<String, String> environment) {
+    private static Path userConfig(Map<String, String> environment) throws IOException {
         Path file = BerthConfig.candidates(environment).getFirst();
         boolean explicit = environment.get("BERTH_CONFIG") != null && !environment.get("BERTH_CONFIG").isBlank();
-        return explicit ? file : file.getParent();
+        if (explicit) {
+            return file;
+        }
+        Path directory = file.getParent();
+        if (!Files.exists(directory, LinkOption.NOFOLLOW_LINKS)) {
+            PrivateDirectory.createOrFollow(directory, "berth's config directory");
+        }
+        return directory;
     }
 }

@@ -36,7 +36,8 @@ abstract class ContainerCommand extends StoreCommand {
     }
 
     protected static ImageCache cache(Path sharedCache) {
-        return ImageCache.fromEnvironment(System.getenv(), Path.of(System.getProperty("user.home")), sharedCache);
+        return ImageCache.fromEnvironment(System.getenv(), Path.of(System.getProperty("user.home")), sharedCache,
+                notice -> System.err.println("berth: " + notice));
     }
 
     /**
@@ -50,7 +51,8 @@ abstract class ContainerCommand extends StoreCommand {
         }
         ResolvedReferences resolved = new ResolvedReferences(cache.userDirectory().resolve("references"),
                 store.root().resolve("refs.json"));
-        Optional<Path> converted = resolved.find(reference).flatMap(root -> cache.find(root.digest()));
+        Optional<Descriptor> remembered = resolved.find(reference);
+        Optional<Path> converted = remembered.isPresent() ? cache.find(remembered.get().digest()) : Optional.empty();
         if (converted.isPresent()) {
             return ImageFile.open(converted.get());
         }

@@ -71,7 +71,8 @@ class HostIsolationTest {
 
     @Test
     void aContainerCannotChangeBerthsStoreCacheOrConfig() {
-        ok(home, "mkdir -p .config/berth && berth exec " + IMAGE + " busybox true");
+        // no config directory yet: the container must not be able to create the config berth reads next
+        ok(home, "rm -rf .config/berth && berth exec " + IMAGE + " busybox true");
         String before = ok(home, "find .local/share/berth .cache/berth -type f | sort | xargs md5sum").stdout();
         for (String target : new String[] {".local/share/berth/store/refs.json", ".cache/berth/images/planted", ".cache/berth/sandboxes/x",
                 ".cache/berth/planted", ".config/berth/config.toml", "/tmp/berth-" + user.uid() + "/runs/planted"}) {

@@ -277,17 +277,4 @@ class RuntimeCommandsTest {
         assertThat(out.lines().sorted()).containsExactly("ok-1", "ok-2", "ok-3", "ok-4");
         assertThat(ok(home, "ls -A " + cache + "/images " + cache + "/sandboxes").stdout()).doesNotContain(".tmp-");
     }
-
-    @Test
-    void aSharedReadOnlyCacheIsUsedWithoutWritingToIt() {
-        String filled = workDirectory("filled-cache");
-        ok(home, "BERTH_CACHE_DIR=" + filled + " berth exec " + IMAGE + " sh -c true");
-        String shared = workDirectory("shared");
-        ok(home, "mkdir " + shared + "/images && cp " + filled + "/images/*.sqfs " + shared + "/images/ && chmod -R a-w " + shared);
-        String own = workDirectory("own-cache");
-        assertThat(ok(home, "BERTH_CACHE_DIR=" + own + " BERTH_SHARED_CACHE=" + shared + " berth exec --fuse " + IMAGE + " sh -c 'echo ran'")
-                .stdout()).isEqualTo("ran\n");
-        assertThat(ok(home, "ls " + own).stdout()).doesNotContain("images");
-        ok(home, "chmod -R u+w " + shared);
-    }
 }

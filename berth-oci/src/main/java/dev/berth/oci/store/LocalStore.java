@@ -6,7 +6,7 @@ import dev.berth.oci.Descriptor;
 import dev.berth.oci.Digest;
 import dev.berth.oci.DigestAlgorithm;
 import dev.berth.oci.NotFoundException;
-import dev.berth.oci.PrivateDirectories;
+import dev.berth.oci.PrivateDirectory;
 import dev.berth.oci.Reference;
 import dev.berth.oci.ScratchDirectory;
 import dev.berth.oci.image.ManifestBytes;
@@ -57,12 +57,12 @@ public final class LocalStore implements ImageSource {
     public static LocalStore open(Path root) throws IOException {
         try {
             // the store may hold images its user may not share; no one else reads or changes it
-            PrivateDirectories.create(root, "berth's image store");
-            PrivateDirectories.create(root.resolve("blobs"), "berth's image store");
+            PrivateDirectory.createOrFollow(root, "berth's image store");
+            PrivateDirectory.createOrFollow(root.resolve("blobs"), "berth's image store");
             for (DigestAlgorithm algorithm : DigestAlgorithm.values()) {
-                PrivateDirectories.create(root.resolve("blobs").resolve(algorithm.id()), "berth's image store");
+                PrivateDirectory.createOrFollow(root.resolve("blobs").resolve(algorithm.id()), "berth's image store");
             }
-            PrivateDirectories.create(root.resolve("staging"), "berth's image store");
+            PrivateDirectory.createOrFollow(root.resolve("staging"), "berth's image store");
         } catch (IOException e) {
             throw new BerthException("STORE_UNAVAILABLE", "cannot create the image store at " + root + ": " + describe(e)
                     + " (choose another with --data-dir or BERTH_DATA_DIR)", e);

@@ -16,23 +16,23 @@ public final class FlattenedImage {
      * are streamed in one read; only when one repeats a path is the conversion started over with
      * every layer read twice, to learn which of its entries survive before writing any.
      */
-    public static void write(Path target, SequencedMap<String, byte[]> berthFiles, List<Layer> layers, String what)
-            throws IOException {
+    public static void write(Path target, SequencedMap<String, byte[]> berthFiles, List<Layer> layers, String what,
+                             SquashfsWriter.BeforePublish beforePublish) throws IOException {
         try {
-            write(target, berthFiles, layers, what, false);
+            write(target, berthFiles, layers, what, false, beforePublish);
         } catch (LayerFlattener.RepeatedPathFound found) {
-            write(target, berthFiles, layers, what, true);
+            write(target, berthFiles, layers, what, true, beforePublish);
         }
     }
 
     private static void write(Path target, SequencedMap<String, byte[]> berthFiles, List<Layer> layers, String what,
-                              boolean prescan) throws IOException {
+                              boolean prescan, SquashfsWriter.BeforePublish beforePublish) throws IOException {
         SquashfsWriter.write(target, tar -> {
             LayerFlattener flattener = new LayerFlattener(tar, prescan);
             for (var file : berthFiles.entrySet()) {
                 flattener.addFile(file.getKey(), file.getValue());
             }
             flattener.flatten(layers);
-        }, what);
+        }, what, beforePublish);
     }
 }

@@ -32,16 +32,23 @@ public final class SquashfsWriter {
         void writeTo(OutputStream tar) throws IOException;
     }
 
+    /** Sees the finished file under its temporary name, before it is renamed to the target. */
+    @FunctionalInterface
+    public interface BeforePublish {
+        void accept(Path finished) throws IOException;
+    }
+
     private SquashfsWriter() {
     }
 
     /** Writes {@code target}; what killed conversions left beside it is removed first. */
-    public static void write(Path target, TarProducer producer, String what) throws IOException {
+    public static void write(Path target, TarProducer producer, String what, BeforePublish beforePublish) throws IOException {
         Path directory = target.toAbsolutePath().getParent();
         ScratchDirectory.removeAbandoned(directory);
         try (ScratchDirectory scratch = ScratchDirectory.create(directory, target.getFileName().toString())) {
             Path temp = scratch.path().resolve(target.getFileName());
             runTar2sqfs(temp, producer, what);
+            beforePublish.accept(temp);
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         }
         // After the cleanup, not before: a later run that finds the image cached does not sweep,

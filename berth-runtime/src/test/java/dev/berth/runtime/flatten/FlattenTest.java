@@ -245,7 +245,7 @@ class FlattenTest {
         Path target = dir.resolve("image-" + System.nanoTime() + ".sqfs");
         SequencedMap<String, byte[]> berthFiles = new LinkedHashMap<>();
         berthFiles.put(".berth/image.json", "{}".getBytes(StandardCharsets.UTF_8));
-        FlattenedImage.write(target, berthFiles, layers, "test image");
+        FlattenedImage.write(target, berthFiles, layers, "test image", finished -> { });
         return target;
     }
 

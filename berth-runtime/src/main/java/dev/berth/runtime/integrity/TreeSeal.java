@@ -1,0 +1,80 @@
+package dev.berth.runtime.integrity;
+
+import dev.berth.oci.AtomicFiles;
+import dev.berth.runtime.HostProcess;
+import dev.berth.runtime.ToolRunner;
+import dev.berth.runtime.Tools;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * A digest of what lstat says about every entry of an extracted image tree (what a
+ * {@link Fingerprint} holds), taken when it was extracted: anything that writes, adds, removes, renames or chmods an entry afterwards
+ * changes the change time of that entry or of its directory, so the next run's walk no longer
+ * gives the same digest. The walk reads attributes only, never file content: one lstat per
+ * entry (see docs/benchmarks.md for what that costs).
+ */
+public final class TreeSeal {
+    private static final int MAX_SIZE = 256;
+    /** Per entry: relative path, type, device, inode, size, mode, modification and change times. */
+    private static final String LISTING = "%P\\0%y:%D:%i:%s:%m:%T@:%C@\\n";
+
+    private TreeSeal() {
+    }
+
+    /** Seals {@code tree} into {@code seal}. */
+    public static void write(Path tree, Path seal) throws IOException {
+        AtomicFiles.write(seal, (digestOf(tree) + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Whether {@code tree} is as it was when {@code seal} was written. */
+    public static boolean intact(Path tree, Path seal) throws IOException {
+        String recorded;
+        try (InputStream in = Files.newInputStream(seal)) {
+            recorded = new String(in.readNBytes(MAX_SIZE), StandardCharsets.UTF_8).strip();
+        } catch (NoSuchFileException none) {
+            return false;
+        }
+        try {
+            return recorded.equals(digestOf(tree));
+        } catch (NoSuchFileException vanished) {
+            return false;
+        }
+    }
+
+    /**
+     * The digest of find's listing of every entry's fingerprint. find (C, one lstat per entry)
+     * walks a tree in about half the time the JDK's file attribute API took on the same trees.
+     */
+    private static String digestOf(Path tree) throws IOException {
+        Process find = HostProcess.builder(List.of(Tools.FIND.require(), tree.toString(), "-printf", LISTING))
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        MessageDigest sha256 = sha256();
+        try (InputStream listing = find.getInputStream()) {
+            byte[] buffer = new byte[256 * 1024];
+            for (int n; (n = listing.read(buffer)) > 0; ) {
+                sha256.update(buffer, 0, n);
+            }
+        }
+        // an unreadable directory makes find fail the same way every time; a vanished tree does not
+        sha256.update(Integer.toString(ToolRunner.waitFor(find)).getBytes(StandardCharsets.UTF_8));
+        return HexFormat.of().formatHex(sha256.digest());
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+}
