@@ -129,11 +129,11 @@ public final class GarbageCollector {
                 continue;
             }
             // A request is feeding it right now: it is not abandoned, and the collection must not wait for it.
-            try (KeyedLocks.Held held = registry.tryLockUpload(upload.id())) {
+            try (KeyedLocks.Held held = registry.uploads().tryLock(upload.id())) {
                 if (held == null) {
                     continue;
                 }
-                registry.forgetUpload(upload.id());
+                registry.uploads().forget(upload.id());
                 storage.deleteUpload(upload.id());
                 expired++;
             }

@@ -1,5 +1,7 @@
 package dev.berth.registry;
 
+import dev.berth.registry.access.AccessConfig;
+
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -20,6 +22,8 @@ import java.time.Duration;
  * @param accessLog          one log line per request
  * @param maxConnections     open connections at most; the server closes new ones beyond this at once
  * @param maxUploads         requests carrying upload bytes at once; more are answered 429 TOOMANYREQUESTS
+ * @param auth               the {@code [auth]} table: accounts, tokens and projects; null serves everyone everything
+ * @param open               serve without authentication on a non-loopback address (refused otherwise)
  */
 public record RegistryConfig(
         String host,
@@ -34,7 +38,9 @@ public record RegistryConfig(
         long manifestCacheBytes,
         boolean accessLog,
         int maxConnections,
-        int maxUploads) {
+        int maxUploads,
+        AccessConfig auth,
+        boolean open) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 5000;
@@ -55,7 +61,7 @@ public record RegistryConfig(
     public static RegistryConfig defaults(Path root) {
         return new RegistryConfig(DEFAULT_HOST, DEFAULT_PORT, root, true, Duration.ofHours(1), Duration.ofHours(1),
                 Duration.ofHours(24), null, null, 64L << 20, true,
-                DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_UPLOADS);
+                DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_UPLOADS, null, false);
     }
 
     /** True when both halves of a TLS key pair are configured; {@link RegistryServer} refuses just one. */
@@ -65,46 +71,56 @@ public record RegistryConfig(
 
     public RegistryConfig withListen(String newHost, int newPort) {
         return new RegistryConfig(newHost, newPort, root, deleteEnabled, gcInterval, gcGrace, uploadExpiry,
-                tlsCertificate, tlsKey, manifestCacheBytes, accessLog, maxConnections, maxUploads);
+                tlsCertificate, tlsKey, manifestCacheBytes, accessLog, maxConnections, maxUploads, auth, open);
     }
 
     public RegistryConfig withRoot(Path newRoot) {
         return new RegistryConfig(host, port, newRoot, deleteEnabled, gcInterval, gcGrace, uploadExpiry,
-                tlsCertificate, tlsKey, manifestCacheBytes, accessLog, maxConnections, maxUploads);
+                tlsCertificate, tlsKey, manifestCacheBytes, accessLog, maxConnections, maxUploads, auth, open);
     }
 
     public RegistryConfig withDeleteEnabled(boolean enabled) {
         return new RegistryConfig(host, port, root, enabled, gcInterval, gcGrace, uploadExpiry,
-                tlsCertificate, tlsKey, manifestCacheBytes, accessLog, maxConnections, maxUploads);
+                tlsCertificate, tlsKey, manifestCacheBytes, accessLog, maxConnections, maxUploads, auth, open);
     }
 
     public RegistryConfig withGc(Duration interval, Duration grace) {
         return new RegistryConfig(host, port, root, deleteEnabled, interval, grace, uploadExpiry,
-                tlsCertificate, tlsKey, manifestCacheBytes, accessLog, maxConnections, maxUploads);
+                tlsCertificate, tlsKey, manifestCacheBytes, accessLog, maxConnections, maxUploads, auth, open);
     }
 
     public RegistryConfig withUploadExpiry(Duration expiry) {
         return new RegistryConfig(host, port, root, deleteEnabled, gcInterval, gcGrace, expiry,
-                tlsCertificate, tlsKey, manifestCacheBytes, accessLog, maxConnections, maxUploads);
+                tlsCertificate, tlsKey, manifestCacheBytes, accessLog, maxConnections, maxUploads, auth, open);
     }
 
     public RegistryConfig withTls(Path certificate, Path key) {
         return new RegistryConfig(host, port, root, deleteEnabled, gcInterval, gcGrace, uploadExpiry,
-                certificate, key, manifestCacheBytes, accessLog, maxConnections, maxUploads);
+                certificate, key, manifestCacheBytes, accessLog, maxConnections, maxUploads, auth, open);
     }
 
     public RegistryConfig withManifestCacheBytes(long bytes) {
         return new RegistryConfig(host, port, root, deleteEnabled, gcInterval, gcGrace, uploadExpiry,
-                tlsCertificate, tlsKey, bytes, accessLog, maxConnections, maxUploads);
+                tlsCertificate, tlsKey, bytes, accessLog, maxConnections, maxUploads, auth, open);
     }
 
     public RegistryConfig withAccessLog(boolean enabled) {
         return new RegistryConfig(host, port, root, deleteEnabled, gcInterval, gcGrace, uploadExpiry,
-                tlsCertificate, tlsKey, manifestCacheBytes, enabled, maxConnections, maxUploads);
+                tlsCertificate, tlsKey, manifestCacheBytes, enabled, maxConnections, maxUploads, auth, open);
     }
 
     public RegistryConfig withLimits(int connections, int uploads) {
         return new RegistryConfig(host, port, root, deleteEnabled, gcInterval, gcGrace, uploadExpiry,
-                tlsCertificate, tlsKey, manifestCacheBytes, accessLog, connections, uploads);
+                tlsCertificate, tlsKey, manifestCacheBytes, accessLog, connections, uploads, auth, open);
+    }
+
+    public RegistryConfig withAuth(AccessConfig newAuth) {
+        return new RegistryConfig(host, port, root, deleteEnabled, gcInterval, gcGrace, uploadExpiry,
+                tlsCertificate, tlsKey, manifestCacheBytes, accessLog, maxConnections, maxUploads, newAuth, open);
+    }
+
+    public RegistryConfig withOpen(boolean newOpen) {
+        return new RegistryConfig(host, port, root, deleteEnabled, gcInterval, gcGrace, uploadExpiry,
+                tlsCertificate, tlsKey, manifestCacheBytes, accessLog, maxConnections, maxUploads, auth, newOpen);
     }
 }

@@ -1,6 +1,7 @@
 package dev.berth.registry;
 
 import dev.berth.oci.BerthException;
+import dev.berth.registry.access.AccessConfig;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,8 +12,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Reads the registry's config file: the flat subset of TOML, one {@code key = value} per line,
- * {@code #} comments, strings optionally in double quotes. Keys are documented in docs/registry.md.
+ * Reads the registry's config file: the subset of TOML it needs, one {@code key = value} per line,
+ * {@code #} comments, strings optionally in double quotes, and the {@code [auth]} table, whose
+ * presence alone turns authentication on. Keys are documented in docs/registry.md and docs/access.md.
  */
 public final class RegistryConfigFile {
     private RegistryConfigFile() {
@@ -26,9 +28,19 @@ public final class RegistryConfigFile {
             throw new BerthException("CONFIG_INVALID", "registry config file " + file + " does not exist");
         }
         RegistryConfig config = base;
+        boolean inAuth = false;
         for (int i = 0; i < lines.size(); i++) {
             String line = stripComment(lines.get(i)).strip();
             if (line.isEmpty()) {
+                continue;
+            }
+            if (line.startsWith("[")) {
+                if (!line.equals("[auth]")) {
+                    throw invalid(file, i, "unknown table " + line + (line.startsWith("[auth.")
+                            ? ": LDAP and OpenID Connect sign-in are not supported yet" : ": the only table is [auth]"));
+                }
+                inAuth = true;
+                config = config.withAuth(config.auth() == null ? AccessConfig.defaults() : config.auth());
                 continue;
             }
             int equals = line.indexOf('=');
@@ -38,7 +50,8 @@ public final class RegistryConfigFile {
             String key = line.substring(0, equals).strip();
             String value = unquote(line.substring(equals + 1).strip());
             try {
-                config = apply(config, key, value, file.toAbsolutePath().getParent());
+                config = inAuth ? config.withAuth(applyAuth(config.auth(), key, value))
+                        : apply(config, key, value, file.toAbsolutePath().getParent());
             } catch (IllegalArgumentException e) {
                 throw invalid(file, i, e.getMessage());
             }
@@ -63,7 +76,26 @@ public final class RegistryConfigFile {
             case "access-log" -> config.withAccessLog(bool(value));
             case "max-connections" -> config.withLimits(positive(key, value), config.maxUploads());
             case "max-uploads" -> config.withLimits(config.maxConnections(), positive(key, value));
+            case "open" -> config.withOpen(bool(value));
             default -> throw new IllegalArgumentException("unknown key \"" + key + "\"");
+        };
+    }
+
+    private static AccessConfig applyAuth(AccessConfig auth, String key, String value) {
+        return switch (key) {
+            case "database" -> auth.withDatabase(value, auth.databaseUser(), auth.databasePassword());
+            case "database-user" -> auth.withDatabase(auth.databaseUrl(), value, auth.databasePassword());
+            case "database-password" -> auth.withDatabase(auth.databaseUrl(), auth.databaseUser(), value);
+            case "service" -> auth.withService(value);
+            case "realm" -> auth.withRealm(value);
+            case "token-lifetime" -> {
+                Duration lifetime = duration(value);
+                if (lifetime.isZero()) {
+                    throw new IllegalArgumentException("token-lifetime must be longer than 0");
+                }
+                yield auth.withTokenLifetime(lifetime);
+            }
+            default -> throw new IllegalArgumentException("unknown key \"" + key + "\" in [auth]");
         };
     }
 

@@ -1,6 +1,7 @@
 package dev.berth.registry;
 
 import dev.berth.oci.BerthException;
+import dev.berth.registry.access.Access;
 import dev.berth.registry.http.ConnectionCap;
 import dev.berth.registry.http.RegistryHandler;
 import dev.berth.registry.storage.FilesystemStorage;
@@ -20,6 +21,9 @@ import org.slf4j.LoggerFactory;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.security.KeyStore;
 import java.time.Duration;
 import java.util.concurrent.Executor;
@@ -57,11 +61,18 @@ public final class RegistryServer implements Closeable {
 
     /** Opens the storage and starts listening; the returned server is serving. */
     public static RegistryServer start(RegistryConfig config) throws IOException {
+        return start(config, System.err);
+    }
+
+    /** As {@link #start(RegistryConfig)}; a first start with auth prints the admin's password on {@code console}. */
+    public static RegistryServer start(RegistryConfig config, PrintStream console) throws IOException {
         if ((config.tlsCertificate() == null) != (config.tlsKey() == null)) {
             throw new BerthException("CONFIG_INVALID", "TLS needs both tls-certificate and tls-key");
         }
+        requireSafeListen(config);
         FilesystemStorage storage = FilesystemStorage.open(config.root());
         try {
+            Access access = config.auth() == null ? null : Access.open(config.auth(), config.root(), console);
             Registry registry = new Registry(storage, config);
             QueuedThreadPool threads = new QueuedThreadPool();
             threads.setName("berth-registry");
@@ -93,7 +104,7 @@ public final class RegistryServer implements Closeable {
             connector.getSelectorManager().addEventListener(new ConnectionCap(config.maxConnections()));
             server.addConnector(connector);
             // GracefulHandler lets a stop wait for requests in flight instead of cutting them off.
-            server.setHandler(new GracefulHandler(new RegistryHandler(registry, requests)));
+            server.setHandler(new GracefulHandler(new RegistryHandler(registry, requests, access)));
             server.setErrorHandler(RegistryHandler::jettyError);
             server.setStopTimeout(STOP_TIMEOUT.toMillis());
             server.setStopAtShutdown(false);
@@ -110,6 +121,24 @@ public final class RegistryServer implements Closeable {
         } catch (IOException | RuntimeException e) {
             storage.close();
             throw e;
+        }
+    }
+
+    /** Without accounts anyone who can connect may push and delete: only loopback, unless told to be open. */
+    private static void requireSafeListen(RegistryConfig config) {
+        if (config.auth() != null || config.open() || isLoopback(config.host())) {
+            return;
+        }
+        throw new BerthException("UNSAFE_LISTEN", "refusing to listen on " + config.host() + ":" + config.port()
+                + " without authentication, where anyone could push, overwrite and delete images: add an [auth] table"
+                + " to the registry config to require sign-in, or set open = true in it to serve everyone anyway");
+    }
+
+    private static boolean isLoopback(String host) {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
         }
     }
 

@@ -25,15 +25,30 @@ final class Api {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     private final String base;
+    /** Sent with every request, e.g. an Authorization header. */
+    private final List<String> always;
 
     Api(String base) {
+        this(base, List.of());
+    }
+
+    private Api(String base, List<String> always) {
         this.base = base;
+        this.always = always;
+    }
+
+    /** The same registry, with these header names and values added to every request. */
+    Api withHeaders(String... headers) {
+        return new Api(base, List.of(headers));
     }
 
     HttpResponse<byte[]> send(String method, String pathOrUrl, byte[] body, String... headers) throws IOException, InterruptedException {
         URI uri = URI.create(pathOrUrl.startsWith("http") ? pathOrUrl : base + pathOrUrl);
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        for (int i = 0; i < always.size(); i += 2) {
+            request.header(always.get(i), always.get(i + 1));
+        }
         for (int i = 0; i < headers.length; i += 2) {
             request.header(headers[i], headers[i + 1]);
         }

@@ -1,22 +1,35 @@
 package dev.berth.registry.http;
 
+import static dev.berth.registry.http.Responses.JSON;
+import static dev.berth.registry.http.Responses.accepted;
+import static dev.berth.registry.http.Responses.digest;
+import static dev.berth.registry.http.Responses.errorBody;
+import static dev.berth.registry.http.Responses.json;
+import static dev.berth.registry.http.Responses.methodNotAllowed;
+import static dev.berth.registry.http.Responses.requireMethod;
+import static dev.berth.registry.http.Responses.write;
+
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.oci.BerthException;
 import dev.berth.oci.Descriptor;
 import dev.berth.oci.Digest;
-import dev.berth.oci.DigestAlgorithm;
 import dev.berth.oci.Json;
 import dev.berth.oci.MediaType;
 import dev.berth.oci.image.ImageIndex;
 import dev.berth.oci.image.ManifestBytes;
-import dev.berth.registry.ContentRange;
 import dev.berth.registry.ErrorCode;
-import dev.berth.registry.Names;
 import dev.berth.registry.Registry;
 import dev.berth.registry.RegistryException;
-import dev.berth.registry.storage.ChunkSource;
-import dev.berth.registry.storage.UploadState;
+import dev.berth.registry.access.Access;
+import dev.berth.registry.access.AccessConfig;
+import dev.berth.registry.access.AccessPolicy;
+import dev.berth.registry.access.Action;
+import dev.berth.registry.access.AuthorizationSeam;
+import dev.berth.registry.access.AuthorizationSeam.Decision;
+import dev.berth.registry.access.AuthorizationSeam.Grant;
+import dev.berth.registry.access.AuthorizationSeam.Need;
+import dev.berth.registry.access.Principal;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
@@ -25,7 +38,6 @@ import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.util.Blocker;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
 import org.slf4j.Logger;
@@ -38,10 +50,11 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
-import java.time.Duration;
-import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.NavigableSet;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 
@@ -57,7 +70,6 @@ public final class RegistryHandler extends Handler.Abstract.NonBlocking {
     private static final Logger LOG = LoggerFactory.getLogger(RegistryHandler.class);
 
     private static final HttpField API_VERSION = new PreEncodedHttpField("Docker-Distribution-API-Version", "registry/2.0");
-    private static final HttpField JSON = new PreEncodedHttpField(HttpHeader.CONTENT_TYPE, "application/json");
     private static final HttpField OCTET_STREAM = new PreEncodedHttpField(HttpHeader.CONTENT_TYPE, "application/octet-stream");
     private static final HttpField INDEX_TYPE = new PreEncodedHttpField(HttpHeader.CONTENT_TYPE, MediaType.OCI_INDEX);
     private static final HttpField ACCEPT_RANGES = new PreEncodedHttpField(HttpHeader.ACCEPT_RANGES, "bytes");
@@ -68,15 +80,25 @@ public final class RegistryHandler extends Handler.Abstract.NonBlocking {
     private final Metrics metrics = new Metrics();
     private final boolean accessLog;
     private final Executor blocking;
-    private final UploadLimit uploads;
+    private final UploadRoutes uploads;
+    private final AuthorizationSeam seam;
+    /** Null on an open registry, which has no accounts, token service or access API. */
+    private final Access access;
+    private final TokenEndpoint tokenEndpoint;
+    private final AccessApi accessApi;
     /** Pre-encoded response headers of manifests, so the hot GET-by-tag path formats nothing. */
     private final ConcurrentHashMap<Digest, HttpField[]> manifestHeaders = new ConcurrentHashMap<>();
 
-    public RegistryHandler(Registry registry, Executor blockingExecutor) {
+    /** {@code access} null: no authentication, every request may do anything (a loopback registry). */
+    public RegistryHandler(Registry registry, Executor blockingExecutor, Access access) {
         this.registry = registry;
         this.accessLog = registry.config().accessLog();
         this.blocking = blockingExecutor;
-        this.uploads = new UploadLimit(registry.config().maxUploads());
+        this.uploads = new UploadRoutes(registry, metrics, new UploadLimit(registry.config().maxUploads()));
+        this.access = access;
+        this.seam = access == null ? AuthorizationSeam.open() : AuthorizationSeam.enforcing(access.verifier());
+        this.tokenEndpoint = access == null ? null : new TokenEndpoint(access);
+        this.accessApi = access == null ? null : new AccessApi(access);
     }
 
     /**
@@ -92,7 +114,9 @@ public final class RegistryHandler extends Handler.Abstract.NonBlocking {
         if (route.kind() == Route.Kind.MANIFEST && (method.equals("GET") || method.equals("HEAD"))) {
             ManifestBytes cached = registry.cachedManifest(route.repository(), route.reference());
             List<String> accept = request.getHeaders().getCSV(HttpHeader.ACCEPT, false);
-            if (cached != null && accepts(accept, cached.mediaType())) {
+            // Deciding needs no I/O (a verified token is a cache hit), so the fast path stays on this thread.
+            if (cached != null && accepts(accept, cached.mediaType())
+                    && decide(request, route, method) instanceof Decision.Allowed) {
                 serveManifest(response, recording(request, response, callback, route, method, path, started), cached,
                         method.equals("HEAD"));
                 return true;
@@ -153,7 +177,56 @@ public final class RegistryHandler extends Handler.Abstract.NonBlocking {
         }
     }
 
+    private Decision decide(Request request, Route route, String method) {
+        Need need = RouteNeeds.of(route, method);
+        return need == null ? null : seam.decide(request.getHeaders().get(HttpHeader.AUTHORIZATION), need);
+    }
+
+    /** The seam: a request that may not do what its route does is answered 401 with a challenge. */
+    private Grant authorize(Request request, Response response, Route route, String method) {
+        Decision decision = decide(request, route, method);
+        return switch (decision) {
+            case null -> null;
+            case Decision.Allowed allowed -> allowed.grant();
+            case Decision.Challenge challenge -> {
+                String realm = access.config().realm() != null ? access.config().realm()
+                        : Request.newHttpURIFrom(request, AccessConfig.TOKEN_PATH).asString();
+                StringBuilder header = new StringBuilder("Bearer realm=\"").append(realm).append("\",service=\"")
+                        .append(access.config().service()).append('"');
+                if (challenge.scope() != null) {
+                    header.append(",scope=\"").append(challenge.scope()).append('"');
+                }
+                if (challenge.insufficientScope()) {
+                    header.append(",error=\"insufficient_scope\"");
+                }
+                response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, header.toString());
+                throw challenge.insufficientScope()
+                        ? new RegistryException(ErrorCode.DENIED, 401, "requested access to " + describe(route)
+                                + " is denied: ask the project's owner for a role that allows it")
+                        : new RegistryException(ErrorCode.UNAUTHORIZED, "authentication required: log in to this registry"
+                                + " (podman login, skopeo login, berth login) or get a token from " + realm);
+            }
+        };
+    }
+
+    private static String describe(Route route) {
+        return route.repository() == null ? "the catalog" : "repository " + route.repository();
+    }
+
     private void dispatch(Route route, String method, Request request, Response response, Callback callback) throws Exception {
+        if (route.kind() == Route.Kind.TOKEN || route.kind() == Route.Kind.API) {
+            if (access == null) {
+                throw new RegistryException(ErrorCode.UNSUPPORTED, 404, "this registry has no accounts: add an [auth]"
+                        + " table to its config to turn them on");
+            }
+            if (route.kind() == Route.Kind.TOKEN) {
+                tokenEndpoint.handle(method, request, response, callback);
+            } else {
+                accessApi.handle(method, route.reference(), request, response, callback);
+            }
+            return;
+        }
+        Grant grant = authorize(request, response, route, method);
         switch (route.kind()) {
             case BASE -> {
                 requireMethod(method, "GET", "HEAD");
@@ -168,14 +241,18 @@ public final class RegistryHandler extends Handler.Abstract.NonBlocking {
             }
             case CATALOG -> {
                 requireMethod(method, "GET");
-                catalog(request, response, callback);
+                catalog(request, response, callback, grant);
             }
             case MANIFEST -> {
                 switch (method) {
                     case "GET", "HEAD" -> getManifest(request, response, callback, route, method.equals("HEAD"));
-                    case "PUT" -> putManifest(request, response, callback, route);
+                    case "PUT" -> {
+                        putManifest(request, response, callback, route);
+                        audit(request, grant, "push", route.repository() + ":" + route.reference());
+                    }
                     case "DELETE" -> {
                         registry.deleteManifest(route.repository(), route.reference());
+                        audit(request, grant, "delete", route.repository() + ":" + route.reference());
                         accepted(response, callback);
                     }
                     default -> throw methodNotAllowed(method);
@@ -186,6 +263,7 @@ public final class RegistryHandler extends Handler.Abstract.NonBlocking {
                     case "GET", "HEAD" -> getBlob(request, response, callback, route, method.equals("HEAD"));
                     case "DELETE" -> {
                         registry.deleteBlob(route.repository(), digest(route.reference()));
+                        audit(request, grant, "delete", route.repository() + "@" + route.reference());
                         accepted(response, callback);
                     }
                     default -> throw methodNotAllowed(method);
@@ -193,9 +271,9 @@ public final class RegistryHandler extends Handler.Abstract.NonBlocking {
             }
             case UPLOADS -> {
                 requireMethod(method, "POST");
-                startUpload(request, response, callback, route);
+                uploads.start(request, response, callback, route, grant);
             }
-            case UPLOAD -> upload(method, request, response, callback, route);
+            case UPLOAD -> uploads.handle(method, request, response, callback, route);
             case TAGS -> {
                 requireMethod(method, "GET");
                 tags(request, response, callback, route);
@@ -386,164 +464,6 @@ public final class RegistryHandler extends Handler.Abstract.NonBlocking {
         callback.succeeded();
     }
 
-    // ------------------------------------------------------------------ uploads
-
-    private void startUpload(Request request, Response response, Callback callback, Route route) throws IOException {
-        String repository = Names.requireRepository(route.repository());
-        Fields query = Request.extractQueryParameters(request);
-        String mount = query.getValue("mount");
-        if (mount != null) {
-            Digest digest = digest(mount);
-            if (registry.mount(repository, digest, query.getValue("from"))) {
-                blobCreated(response, callback, repository, digest);
-                return;
-            }
-        }
-        String digestParam = query.getValue("digest");
-        Digest digest = digestParam == null ? null : digest(digestParam);
-        String algorithmParam = query.getValue("digest-algorithm");
-        DigestAlgorithm algorithm = digest != null ? digest.algorithm() : DigestAlgorithm.SHA256;
-        if (algorithmParam != null) {
-            algorithm = DigestAlgorithm.byId(algorithmParam);
-            if (algorithm == null) {
-                throw new RegistryException(ErrorCode.DIGEST_INVALID, "unsupported digest algorithm " + algorithmParam
-                        + " (berth supports sha256 and sha512)");
-            }
-        }
-        if (digest == null) {
-            uploadAccepted(response, callback, registry.startUpload(repository, algorithm), 202);
-            return;
-        }
-        try (UploadLimit.Slot ignored = uploads.acquire()) {
-            UploadState state = registry.startUpload(repository, algorithm);
-            Instant began = Instant.now();
-            try {
-                registry.finishUpload(repository, state.id(), digest, null, body(request));
-            } catch (IOException | RuntimeException e) {
-                discard(repository, state.id());
-                throw e;
-            }
-            metrics.upload(Duration.between(began, Instant.now()).toMillis());
-            blobCreated(response, callback, repository, digest);
-        }
-    }
-
-    private void discard(String repository, String id) {
-        try {
-            registry.cancelUpload(repository, id);
-        } catch (IOException | RuntimeException ignored) {
-            // already gone
-        }
-    }
-
-    private void upload(String method, Request request, Response response, Callback callback, Route route) throws IOException {
-        String repository = route.repository();
-        String id = route.reference();
-        switch (method) {
-            case "GET" -> uploadAccepted(response, callback, registry.uploadStatus(repository, id), 204);
-            case "DELETE" -> {
-                registry.cancelUpload(repository, id);
-                response.setStatus(204);
-                write(response, callback, null, null);
-            }
-            case "PATCH" -> {
-                ContentRange range = ContentRange.parse(request.getHeaders().get(HttpHeader.CONTENT_RANGE));
-                try (UploadLimit.Slot ignored = uploads.acquire()) {
-                    UploadState state = registry.appendChunk(repository, id, range, body(request));
-                    uploadAccepted(response, callback, state, 202);
-                } catch (RegistryException e) {
-                    throw withUploadHeaders(response, repository, id, e);
-                }
-            }
-            case "PUT" -> {
-                String digestParam = Request.extractQueryParameters(request).getValue("digest");
-                if (digestParam == null) {
-                    throw new RegistryException(ErrorCode.DIGEST_INVALID, "closing an upload needs ?digest=<digest of the whole blob>");
-                }
-                Digest digest = digest(digestParam);
-                ContentRange range = ContentRange.parse(request.getHeaders().get(HttpHeader.CONTENT_RANGE));
-                boolean hasBody = request.getLength() != 0 && (request.getLength() > 0
-                        || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING));
-                UploadState state = registry.uploadStatus(repository, id);
-                // Closing without a last chunk holds no buffers, and refusing it would waste the upload.
-                try (UploadLimit.Slot ignored = hasBody ? uploads.acquire() : null) {
-                    registry.finishUpload(repository, id, digest, range, hasBody ? body(request) : null);
-                } catch (RegistryException e) {
-                    throw withUploadHeaders(response, repository, id, e);
-                }
-                metrics.upload(Duration.between(state.started(), Instant.now()).toMillis());
-                blobCreated(response, callback, repository, digest);
-            }
-            default -> throw methodNotAllowed(method);
-        }
-    }
-
-    /** After a refused chunk, tells the client where the upload stands so it can resume. */
-    private RegistryException withUploadHeaders(Response response, String repository, String id, RegistryException e) {
-        if (e.status() == 416) {
-            try {
-                UploadState state = registry.uploadStatus(repository, id);
-                response.getHeaders().put(HttpHeader.LOCATION, uploadLocation(state));
-                response.getHeaders().put(HttpHeader.RANGE, "0-" + Math.max(0, state.size() - 1));
-            } catch (IOException | RuntimeException ignored) {
-                // the error itself says enough
-            }
-        }
-        return e;
-    }
-
-    private void uploadAccepted(Response response, Callback callback, UploadState state, int status) {
-        HttpFields.Mutable headers = response.getHeaders();
-        headers.put(HttpHeader.LOCATION, uploadLocation(state));
-        headers.put(HttpHeader.RANGE, "0-" + Math.max(0, state.size() - 1));
-        headers.put("Docker-Upload-UUID", state.id());
-        response.setStatus(status);
-        write(response, callback, null, null);
-    }
-
-    private static String uploadLocation(UploadState state) {
-        return "/v2/" + state.repository() + "/blobs/uploads/" + state.id();
-    }
-
-    private void blobCreated(Response response, Callback callback, String repository, Digest digest) {
-        HttpFields.Mutable headers = response.getHeaders();
-        headers.put(HttpHeader.LOCATION, "/v2/" + repository + "/blobs/" + digest);
-        headers.put("Docker-Content-Digest", digest.toString());
-        response.setStatus(201);
-        write(response, callback, null, null);
-    }
-
-    /** The request body as a chunk source: blocks this virtual thread until data arrives. */
-    private static ChunkSource body(Request request) {
-        return target -> {
-            long total = 0;
-            while (true) {
-                Content.Chunk chunk = request.read();
-                if (chunk == null) {
-                    try (Blocker.Runnable ready = Blocker.runnable()) {
-                        request.demand(ready);
-                        ready.block();
-                    }
-                    continue;
-                }
-                if (Content.Chunk.isFailure(chunk)) {
-                    Throwable failure = chunk.getFailure();
-                    throw failure instanceof IOException io ? io : new IOException("request body failed", failure);
-                }
-                try {
-                    ByteBuffer buffer = chunk.getByteBuffer();
-                    while (buffer.hasRemaining()) {
-                        total += target.write(buffer);
-                    }
-                } finally {
-                    chunk.release();
-                }
-                if (chunk.isLast()) {
-                    return total;
-                }
-            }
-        };
-    }
 
     // ------------------------------------------------------------------ listings
 
@@ -559,14 +479,38 @@ public final class RegistryHandler extends Handler.Abstract.NonBlocking {
         write(response, callback, JSON, json(body));
     }
 
-    private void catalog(Request request, Response response, Callback callback) {
-        Page page = Page.ofRepositories(request, registry.repositories(), "/v2/_catalog");
+    private void catalog(Request request, Response response, Callback callback, Grant grant) {
+        NavigableSet<String> repositories = registry.repositories();
+        if (grant.token() != null) {
+            repositories = visible(repositories, access.principalOf(grant.token()));
+        }
+        Page page = Page.ofRepositories(request, repositories, "/v2/_catalog");
         ObjectNode body = Json.mapper().createObjectNode();
         ArrayNode list = body.putArray("repositories");
         page.items().forEach(list::add);
         page.link().ifPresent(link -> response.getHeaders().put(HttpHeader.LINK, link));
         response.setStatus(200);
         write(response, callback, JSON, json(body));
+    }
+
+    /** The repositories the principal may pull from; decided once per project, since classes and roles are per project. */
+    private NavigableSet<String> visible(NavigableSet<String> repositories, Principal principal) {
+        NavigableSet<String> visible = new TreeSet<>();
+        Map<String, Boolean> byProject = new HashMap<>();
+        for (String repository : repositories) {
+            if (byProject.computeIfAbsent(AccessPolicy.projectOf(repository),
+                    project -> access.policy().allowedOnProject(principal, project).contains(Action.PULL))) {
+                visible.add(repository);
+            }
+        }
+        return visible;
+    }
+
+    private void audit(Request request, Grant grant, String event, String target) {
+        if (access != null && grant != null && grant.token() != null) {
+            String actor = grant.token().subject() == null ? "anonymous" : grant.token().subject();
+            access.audit().append(actor, Request.getRemoteAddr(request), event, target, true);
+        }
     }
 
     private void referrers(Request request, Response response, Callback callback, Route route) throws IOException {
@@ -581,46 +525,7 @@ public final class RegistryHandler extends Handler.Abstract.NonBlocking {
         write(response, callback, INDEX_TYPE, Json.write(ImageIndex.of(MediaType.OCI_INDEX, referrers)));
     }
 
-    // ------------------------------------------------------------------ helpers
-
-    private static Digest digest(String text) {
-        try {
-            return Digest.parse(text);
-        } catch (BerthException e) {
-            throw new RegistryException(ErrorCode.DIGEST_INVALID, e.getMessage());
-        }
-    }
-
-    private static void requireMethod(String method, String... allowed) {
-        for (String candidate : allowed) {
-            if (candidate.equals(method)) {
-                return;
-            }
-        }
-        throw methodNotAllowed(method);
-    }
-
-    private static RegistryException methodNotAllowed(String method) {
-        return new RegistryException(ErrorCode.UNSUPPORTED, 405, "method " + method + " is not supported here");
-    }
-
-    private static void accepted(Response response, Callback callback) {
-        response.setStatus(202);
-        write(response, callback, null, null);
-    }
-
-    private static void write(Response response, Callback callback, HttpField contentType, byte[] body) {
-        if (contentType != null) {
-            response.getHeaders().put(contentType);
-        }
-        int length = body == null ? 0 : body.length;
-        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, length);
-        if (body == null) {
-            response.write(true, null, callback);
-        } else {
-            response.write(true, ByteBuffer.wrap(body), callback);
-        }
-    }
+    // ------------------------------------------------------------------ errors
 
     private void sendError(Request request, Response response, Callback callback, RegistryException e) {
         if (response.isCommitted()) {
@@ -647,18 +552,5 @@ public final class RegistryHandler extends Handler.Abstract.NonBlocking {
         write(response, callback, JSON, json(errorBody(ErrorCode.UNSUPPORTED.name(),
                 message == null ? "bad request" : message.toString())));
         return true;
-    }
-
-    private static ObjectNode errorBody(String code, String message) {
-        ObjectNode body = Json.mapper().createObjectNode();
-        ObjectNode error = body.putArray("errors").addObject();
-        error.put("code", code);
-        error.put("message", message);
-        error.putObject("detail");
-        return body;
-    }
-
-    private static byte[] json(Object value) {
-        return Json.write(value);
     }
 }

@@ -1,5 +1,7 @@
 package dev.berth.registry.http;
 
+import dev.berth.registry.access.AccessConfig;
+
 /**
  * Which endpoint a path names. Repository names may contain '/', so the endpoint is found from
  * the end of the path: the part after the last marker must be a single segment.
@@ -8,7 +10,8 @@ record Route(Kind kind, String repository, String reference) {
 
     enum Kind {
         BASE("base"), CATALOG("catalog"), UPLOADS("uploads"), UPLOAD("upload"), BLOB("blob"),
-        MANIFEST("manifest"), TAGS("tags"), REFERRERS("referrers"), METRICS("metrics"), UNKNOWN("unknown");
+        MANIFEST("manifest"), TAGS("tags"), REFERRERS("referrers"), METRICS("metrics"), TOKEN("token"), API("api"),
+        UNKNOWN("unknown");
 
         final String label;
 
@@ -21,10 +24,19 @@ record Route(Kind kind, String repository, String reference) {
     private static final Route CATALOG = new Route(Kind.CATALOG, null, null);
     private static final Route METRICS = new Route(Kind.METRICS, null, null);
     private static final Route UNKNOWN = new Route(Kind.UNKNOWN, null, null);
+    private static final Route TOKEN = new Route(Kind.TOKEN, null, null);
+    private static final String API_PREFIX = "/berth/v1/";
 
     static Route of(String path) {
         if (path.equals("/metrics")) {
             return METRICS;
+        }
+        if (path.equals(AccessConfig.TOKEN_PATH)) {
+            return TOKEN;
+        }
+        if (path.startsWith(API_PREFIX)) {
+            // The API's own path after the prefix, e.g. "projects/lab/members".
+            return new Route(Kind.API, null, path.substring(API_PREFIX.length()));
         }
         if (!path.startsWith("/v2")) {
             return UNKNOWN;

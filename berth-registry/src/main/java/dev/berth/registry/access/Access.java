@@ -1,0 +1,113 @@
+package dev.berth.registry.access;
+
+import com.nimbusds.jose.jwk.ECKey;
+import dev.berth.registry.meta.Accounts;
+import dev.berth.registry.meta.AuditLog;
+import dev.berth.registry.meta.MetaStore;
+import dev.berth.registry.meta.Projects;
+import dev.berth.registry.meta.Tokens;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Everything authentication and authorisation need, opened once when a registry starts with an
+ * {@code [auth]} table: the metadata store, sign-in, the policy and the token service's keys.
+ */
+public final class Access {
+    public static final String FIRST_ADMIN = "admin";
+
+    private final AccessConfig config;
+    private final Accounts accounts;
+    private final Projects projects;
+    private final Tokens tokens;
+    private final AuditLog audit;
+    private final PasswordHasher hasher;
+    private final SignIn signIn;
+    private final AccessPolicy policy;
+    private final TokenIssuer issuer;
+    private final TokenVerifier verifier;
+
+    private Access(AccessConfig config, MetaStore store, ECKey key) {
+        this.config = config;
+        this.accounts = new Accounts(store);
+        this.projects = new Projects(store);
+        this.tokens = new Tokens(store);
+        this.audit = new AuditLog(store);
+        this.hasher = new PasswordHasher();
+        this.signIn = new SignIn(accounts, tokens, hasher, audit);
+        this.policy = new AccessPolicy(projects);
+        this.issuer = new TokenIssuer(key, policy, config.service(), config.tokenLifetime());
+        this.verifier = new TokenVerifier(key, config.service());
+    }
+
+    /**
+     * Opens the metadata store under {@code root} (or the configured database). On the very first
+     * start it creates the {@code admin} account and prints its one-time password on {@code console}.
+     */
+    public static Access open(AccessConfig config, Path root, PrintStream console) throws IOException {
+        MetaStore store = config.databaseUrl() == null ? MetaStore.sqlite(root)
+                : MetaStore.open(config.databaseUrl(), config.databaseUser(), config.databasePassword());
+        Access access = new Access(config, store, TokenKey.loadOrCreate(root.resolve("token-key.jwk")));
+        if (!access.accounts.any()) {
+            String password = Secrets.generate("");
+            access.accounts.create(FIRST_ADMIN, access.hasher.hash(password), true);
+            access.audit.append("berth", null, "account-created", FIRST_ADMIN, true);
+            console.println("admin password: " + password);
+            console.flush();
+        }
+        return access;
+    }
+
+    public AccessConfig config() {
+        return config;
+    }
+
+    public Accounts accounts() {
+        return accounts;
+    }
+
+    public Projects projects() {
+        return projects;
+    }
+
+    public Tokens tokens() {
+        return tokens;
+    }
+
+    public AuditLog audit() {
+        return audit;
+    }
+
+    public PasswordHasher hasher() {
+        return hasher;
+    }
+
+    public SignIn signIn() {
+        return signIn;
+    }
+
+    public AccessPolicy policy() {
+        return policy;
+    }
+
+    public TokenIssuer issuer() {
+        return issuer;
+    }
+
+    public TokenVerifier verifier() {
+        return verifier;
+    }
+
+    /** The principal a token's subject names now (its admin flag as stored), or anonymous. */
+    public Principal principalOf(TokenGrant grant) {
+        if (grant.subject() == null) {
+            return Principal.ANONYMOUS;
+        }
+        Optional<Accounts.Account> account = accounts.byName(grant.subject()).filter(a -> !a.disabled());
+        return account.map(a -> new Principal(a.name(), a.admin(), List.of())).orElse(Principal.ANONYMOUS);
+    }
+}
