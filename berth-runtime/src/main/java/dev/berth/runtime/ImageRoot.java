@@ -3,6 +3,7 @@ package dev.berth.runtime;
 import dev.berth.oci.BerthException;
 import dev.berth.oci.Digest;
 import dev.berth.oci.ScratchDirectory;
+import dev.berth.runtime.integrity.Fingerprint;
 import dev.berth.runtime.integrity.TreeSeal;
 import dev.berth.runtime.sandbox.Caller;
 import dev.berth.runtime.sandbox.ContainerOptions.RootMode;
@@ -18,7 +19,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Makes an image file's tree available on the host for bwrap to build the container from:
@@ -132,8 +132,7 @@ public final class ImageRoot {
         if (name.matches("sha(256|512)-[0-9a-f]+\\." + ImageCache.FORMAT + "\\.sqfs")) {
             return name.substring(0, name.length() - ".sqfs".length());
         }
-        Map<String, Object> attributes = Files.readAttributes(image.path(), "unix:ino,size,lastModifiedTime,ctime");
-        String identity = image.path().toRealPath() + "\n" + attributes;
+        String identity = image.path().toRealPath() + "\n" + Fingerprint.of(image.path().toRealPath()).text();
         return "file-" + Digest.of(identity.getBytes(StandardCharsets.UTF_8)).hex().substring(0, 32);
     }
 }

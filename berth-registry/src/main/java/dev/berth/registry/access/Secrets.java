@@ -1,11 +1,10 @@
 package dev.berth.registry.access;
 
+import dev.berth.oci.Digest;
+
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.HexFormat;
 
 /**
  * Random secrets handed out once (tokens, the first admin password) and the hash that is stored
@@ -29,10 +28,6 @@ public final class Secrets {
     }
 
     public static String hash(String secret) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Digest.of(secret.getBytes(StandardCharsets.UTF_8)).hex();
     }
 }

@@ -2,20 +2,17 @@ package dev.berth.runtime.integrity;
 
 import dev.berth.oci.AtomicFiles;
 import dev.berth.oci.Digest;
+import dev.berth.oci.DigestAlgorithm;
+import dev.berth.oci.DigestingInputStream;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Optional;
 
 /**
@@ -57,20 +54,10 @@ public final class ContentRecord {
 
     /** The SHA-256 of what {@code file} holds now. */
     public static Digest hash(Path file) throws IOException {
-        MessageDigest sha256;
-        try {
-            sha256 = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
+        try (DigestingInputStream in = new DigestingInputStream(Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS),
+                DigestAlgorithm.SHA256)) {
+            in.transferTo(OutputStream.nullOutputStream());
+            return in.digest();
         }
-        ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20);
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-            while (channel.read(buffer) >= 0) {
-                buffer.flip();
-                sha256.update(buffer);
-                buffer.clear();
-            }
-        }
-        return Digest.parse("sha256:" + HexFormat.of().formatHex(sha256.digest()));
     }
 }

@@ -13,10 +13,10 @@ import java.util.concurrent.TimeUnit;
  * the modification and change times. A process can set the modification time back, but not the
  * change time, which the kernel sets on every write, chmod, rename or link.
  */
-record Fingerprint(String text) {
+public record Fingerprint(String text) {
     private static final String ATTRIBUTES = "unix:dev,ino,size,mode,lastModifiedTime,ctime";
 
-    static Fingerprint of(Path path) throws IOException {
+    public static Fingerprint of(Path path) throws IOException {
         Map<String, Object> attributes = Files.readAttributes(path, ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
         return new Fingerprint(attributes.get("dev") + ":" + attributes.get("ino") + ":" + attributes.get("size") + ":"
                 + Integer.toOctalString((Integer) attributes.get("mode")) + ":"
