@@ -2,21 +2,28 @@ package dev.berth.registry;
 
 import dev.berth.oci.BerthException;
 import dev.berth.registry.access.AccessConfig;
+import dev.berth.registry.access.LdapConfig;
+import dev.berth.registry.access.OidcConfig;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Reads the registry's config file: the subset of TOML it needs, one {@code key = value} per line,
  * {@code #} comments, strings optionally in double quotes, and the {@code [auth]} table, whose
- * presence alone turns authentication on. Keys are documented in docs/registry.md and docs/access.md.
+ * presence alone turns authentication on, with its {@code [auth.ldap]} and {@code [auth.oidc]} sub-tables. Keys are documented in docs/registry.md and docs/access.md.
  */
 public final class RegistryConfigFile {
+    private static final Set<String> SUB_TABLES = Set.of("auth.ldap", "auth.oidc");
+
     private RegistryConfigFile() {
     }
 
@@ -28,19 +35,20 @@ public final class RegistryConfigFile {
             throw new BerthException("CONFIG_INVALID", "registry config file " + file + " does not exist");
         }
         RegistryConfig config = base;
-        boolean inAuth = false;
+        String table = "";
+        Map<String, Map<String, String>> subTables = new LinkedHashMap<>();
         for (int i = 0; i < lines.size(); i++) {
             String line = stripComment(lines.get(i)).strip();
             if (line.isEmpty()) {
                 continue;
             }
             if (line.startsWith("[")) {
-                if (!line.equals("[auth]")) {
-                    throw invalid(file, i, "unknown table " + line + (line.startsWith("[auth.")
-                            ? ": LDAP and OpenID Connect sign-in are not supported yet" : ": the only table is [auth]"));
+                table = line.substring(1, line.endsWith("]") ? line.length() - 1 : line.length()).strip();
+                if (!table.equals("auth") && !SUB_TABLES.contains(table)) {
+                    throw invalid(file, i, "unknown table " + line + ": the tables are [auth], [auth.ldap] and [auth.oidc]");
                 }
-                inAuth = true;
                 config = config.withAuth(config.auth() == null ? AccessConfig.defaults() : config.auth());
+                subTables.putIfAbsent(table, new LinkedHashMap<>());
                 continue;
             }
             int equals = line.indexOf('=');
@@ -50,11 +58,25 @@ public final class RegistryConfigFile {
             String key = line.substring(0, equals).strip();
             String value = unquote(line.substring(equals + 1).strip());
             try {
-                config = inAuth ? config.withAuth(applyAuth(config.auth(), key, value))
-                        : apply(config, key, value, file.toAbsolutePath().getParent());
+                if (SUB_TABLES.contains(table)) {
+                    subTables.get(table).put(key, value);
+                } else {
+                    config = table.equals("auth") ? config.withAuth(applyAuth(config.auth(), key, value))
+                            : apply(config, key, value, file.toAbsolutePath().getParent());
+                }
             } catch (IllegalArgumentException e) {
                 throw invalid(file, i, e.getMessage());
             }
+        }
+        try {
+            if (subTables.containsKey("auth.ldap")) {
+                config = config.withAuth(config.auth().withLdap(LdapConfig.from(subTables.get("auth.ldap"))));
+            }
+            if (subTables.containsKey("auth.oidc")) {
+                config = config.withAuth(config.auth().withOidc(OidcConfig.from(subTables.get("auth.oidc"))));
+            }
+        } catch (IllegalArgumentException e) {
+            throw new BerthException("CONFIG_INVALID", "registry config file " + file + ": " + e.getMessage());
         }
         return config;
     }

@@ -26,6 +26,7 @@ public final class Access {
     private final Tokens tokens;
     private final AuditLog audit;
     private final PasswordHasher hasher;
+    private final Principals principals;
     private final SignIn signIn;
     private final AccessPolicy policy;
     private final TokenIssuer issuer;
@@ -38,10 +39,16 @@ public final class Access {
         this.tokens = new Tokens(store);
         this.audit = new AuditLog(store);
         this.hasher = new PasswordHasher();
-        this.signIn = new SignIn(accounts, tokens, hasher, audit);
+        this.principals = new Principals(accounts);
+        this.signIn = new SignIn(accounts, tokens, hasher, audit, principals, directories(config));
         this.policy = new AccessPolicy(projects);
         this.issuer = new TokenIssuer(key, policy, config.service(), config.tokenLifetime());
         this.verifier = new TokenVerifier(key, config.service());
+    }
+
+    /** The password directories the config names, in the order they are asked. */
+    private static List<PasswordDirectory> directories(AccessConfig config) {
+        return List.of();
     }
 
     /**
@@ -86,6 +93,10 @@ public final class Access {
         return hasher;
     }
 
+    public Principals principals() {
+        return principals;
+    }
+
     public SignIn signIn() {
         return signIn;
     }
@@ -108,6 +119,6 @@ public final class Access {
             return Principal.ANONYMOUS;
         }
         Optional<Accounts.Account> account = accounts.byName(grant.subject()).filter(a -> !a.disabled());
-        return account.map(a -> new Principal(a.name(), a.admin(), List.of())).orElse(Principal.ANONYMOUS);
+        return account.map(a -> principals.of(a, List.of())).orElse(Principal.ANONYMOUS);
     }
 }

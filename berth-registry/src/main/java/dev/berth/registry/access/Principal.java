@@ -1,15 +1,18 @@
 package dev.berth.registry.access;
 
 import java.util.List;
+import java.util.Set;
 
 /**
- * Who a request acts for: an account, or no one (anonymous). A personal access token narrows what
- * its account may do to the token's scopes; an empty list means no narrowing.
+ * Who a request acts for: an account, or no one (anonymous). {@code groups} are those a directory
+ * (LDAP, OpenID Connect) reported at the account's last sign-in. A personal access token narrows
+ * what its account may do to the token's scopes; an empty list means no narrowing.
  */
-public record Principal(String name, boolean admin, List<TokenScope> limits) {
-    public static final Principal ANONYMOUS = new Principal(null, false, List.of());
+public record Principal(String name, boolean admin, Set<String> groups, List<TokenScope> limits) {
+    public static final Principal ANONYMOUS = new Principal(null, false, Set.of(), List.of());
 
     public Principal {
+        groups = Set.copyOf(groups);
         limits = List.copyOf(limits);
     }
 

@@ -10,22 +10,28 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Checks a name and a secret: the account's password, or one of its personal access tokens (which
- * clients send as the password). Every outcome is audited; a failure says nothing about which half
- * was wrong, and repeated failures are slowed.
+ * Checks a name and a secret: a local account's password, a directory's (LDAP) password, or one of
+ * the account's personal access tokens (which clients send as the password). A local account is
+ * never checked against a directory, so a directory cannot take over its name. Every outcome is
+ * audited; a failure says nothing about which half was wrong, and repeated failures are slowed.
  */
 public final class SignIn {
     private final Accounts accounts;
     private final Tokens tokens;
     private final PasswordHasher hasher;
     private final AuditLog audit;
+    private final List<PasswordDirectory> directories;
+    private final Principals principals;
     private final SignInThrottle throttle = new SignInThrottle();
 
-    public SignIn(Accounts accounts, Tokens tokens, PasswordHasher hasher, AuditLog audit) {
+    public SignIn(Accounts accounts, Tokens tokens, PasswordHasher hasher, AuditLog audit,
+                  Principals principals, List<PasswordDirectory> directories) {
         this.accounts = accounts;
         this.tokens = tokens;
         this.hasher = hasher;
         this.audit = audit;
+        this.directories = List.copyOf(directories);
+        this.principals = principals;
     }
 
     /** The principal the credentials prove, or empty. */
@@ -51,15 +57,35 @@ public final class SignIn {
         if (!wait.isZero()) {
             Thread.sleep(wait);
         }
-        Optional<Principal> principal = account.map(a -> new Principal(a.name(), a.admin(), TokenScope.parseAll(token.get().scopes())));
+        Optional<Principal> principal = account.map(a -> principals.of(a, TokenScope.parseAll(token.get().scopes())));
         record(name, address, principal.isPresent());
         return principal;
     }
 
     private Optional<Principal> byPassword(String name, String password) {
         Optional<Accounts.Account> account = accounts.byName(name);
-        boolean matches = hasher.verify(password, account.map(Accounts.Account::passwordHash).orElse(null));
-        return account.filter(a -> matches && !a.disabled()).map(a -> new Principal(a.name(), a.admin(), List.of()));
+        if (account.isEmpty() || !account.get().source().equals(Accounts.LOCAL)) {
+            return byDirectory(name, password);
+        }
+        boolean matches = hasher.verify(password, account.get().passwordHash());
+        return account.filter(a -> matches && !a.disabled()).map(a -> principals.of(a, List.of()));
+    }
+
+    private Optional<Principal> byDirectory(String name, String password) {
+        for (PasswordDirectory directory : directories) {
+            Optional<ExternalIdentity> identity;
+            try {
+                identity = directory.authenticate(name, password);
+            } catch (PasswordDirectory.DirectoryUnavailableException e) {
+                System.err.println("berth: sign-in of " + name + ": " + e.getMessage());
+                continue;
+            }
+            if (identity.isPresent()) {
+                return accounts.signedInExternally(identity.get()).filter(a -> !a.disabled())
+                        .map(a -> principals.of(a, List.of()));
+            }
+        }
+        return Optional.empty();
     }
 
     private Optional<Principal> byToken(String name, String secret, Tokens.Kind kind) {
@@ -70,7 +96,7 @@ public final class SignIn {
         }
         return accounts.byId(token.get().accountId())
                 .filter(a -> a.name().equals(name) && !a.disabled())
-                .map(a -> new Principal(a.name(), a.admin(), TokenScope.parseAll(token.get().scopes())));
+                .map(a -> principals.of(a, TokenScope.parseAll(token.get().scopes())));
     }
 
     private void record(String name, String address, boolean success) {

@@ -1,5 +1,7 @@
 package dev.berth.registry.meta;
 
+import dev.berth.registry.access.ExternalIdentity;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -8,11 +10,18 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 
-/** Local accounts: a name, an argon2id hash of the password (never the password), admin and disabled flags. */
+/**
+ * Accounts: local ones with an argon2id hash of the password (never the password), and those a
+ * directory vouches for ({@code source} ldap or oidc, no password here) with the groups it reported.
+ */
 public final class Accounts {
-    public record Account(String id, String name, String passwordHash, boolean admin, boolean disabled) {
+    public static final String LOCAL = "local";
+
+    public record Account(String id, String name, String passwordHash, boolean admin, boolean disabled, String source) {
     }
 
     private final MetaStore store;
@@ -22,7 +31,7 @@ public final class Accounts {
     }
 
     public Account create(String name, String passwordHash, boolean admin) {
-        Account account = new Account(UUID.randomUUID().toString(), name, passwordHash, admin, false);
+        Account account = new Account(UUID.randomUUID().toString(), name, passwordHash, admin, false, LOCAL);
         store.inTransaction(connection -> {
             try (PreparedStatement insert = connection.prepareStatement(
                     "INSERT INTO accounts (id, name, password_hash, admin, disabled, created) VALUES (?, ?, ?, ?, 0, ?)")) {
@@ -35,6 +44,63 @@ public final class Accounts {
             }
         });
         return account;
+    }
+
+    /**
+     * The account of a user a directory just vouched for, created on their first sign-in; its groups
+     * become those the directory reports now. A local account of the same name is never taken over:
+     * the result is then empty.
+     */
+    public Optional<Account> signedInExternally(ExternalIdentity identity) {
+        return store.inTransaction(connection -> {
+            Optional<Account> existing = one(connection, "SELECT * FROM accounts WHERE name = ?", identity.name());
+            if (existing.isPresent() && !existing.get().source().equals(identity.source())) {
+                return Optional.<Account>empty();
+            }
+            Account account = existing.orElse(null);
+            if (account == null) {
+                account = new Account(UUID.randomUUID().toString(), identity.name(), null, false, false, identity.source());
+                try (PreparedStatement insert = connection.prepareStatement("INSERT INTO accounts"
+                        + " (id, name, password_hash, admin, disabled, created, source) VALUES (?, ?, NULL, 0, 0, ?, ?)")) {
+                    insert.setString(1, account.id());
+                    insert.setString(2, account.name());
+                    insert.setLong(3, Instant.now().getEpochSecond());
+                    insert.setString(4, identity.source());
+                    insert.executeUpdate();
+                }
+            }
+            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM account_groups WHERE account_id = ?")) {
+                delete.setString(1, account.id());
+                delete.executeUpdate();
+            }
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO account_groups (account_id, group_name) VALUES (?, ?)")) {
+                for (String group : new TreeSet<>(identity.groups())) {
+                    insert.setString(1, account.id());
+                    insert.setString(2, group);
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            }
+            return Optional.of(account);
+        });
+    }
+
+    /** The groups the account's directory reported at its last sign-in; none for local accounts. */
+    public Set<String> groups(String accountId) {
+        return store.inTransaction(connection -> {
+            Set<String> groups = new TreeSet<>();
+            try (PreparedStatement query = connection.prepareStatement(
+                    "SELECT group_name FROM account_groups WHERE account_id = ?")) {
+                query.setString(1, accountId);
+                try (ResultSet rows = query.executeQuery()) {
+                    while (rows.next()) {
+                        groups.add(rows.getString(1));
+                    }
+                }
+            }
+            return groups;
+        });
     }
 
     public Optional<Account> byName(String name) {
@@ -88,6 +154,6 @@ public final class Accounts {
 
     private static Account account(ResultSet rows) throws SQLException {
         return new Account(rows.getString("id"), rows.getString("name"), rows.getString("password_hash"),
-                rows.getInt("admin") == 1, rows.getInt("disabled") == 1);
+                rows.getInt("admin") == 1, rows.getInt("disabled") == 1, rows.getString("source"));
     }
 }
