@@ -86,6 +86,8 @@ public final class RegistryHandler extends Handler.Abstract.NonBlocking {
     private final Access access;
     private final TokenEndpoint tokenEndpoint;
     private final AccessApi accessApi;
+    /** Null unless the {@code [auth]} table has an {@code [auth.oidc]} table. */
+    private final OidcRoutes oidcRoutes;
     /** Pre-encoded response headers of manifests, so the hot GET-by-tag path formats nothing. */
     private final ConcurrentHashMap<Digest, HttpField[]> manifestHeaders = new ConcurrentHashMap<>();
 
@@ -99,6 +101,7 @@ public final class RegistryHandler extends Handler.Abstract.NonBlocking {
         this.seam = access == null ? AuthorizationSeam.open() : AuthorizationSeam.enforcing(access.verifier());
         this.tokenEndpoint = access == null ? null : new TokenEndpoint(access);
         this.accessApi = access == null ? null : new AccessApi(access);
+        this.oidcRoutes = access == null || access.config().oidc() == null ? null : new OidcRoutes(access);
     }
 
     /**
@@ -214,6 +217,11 @@ public final class RegistryHandler extends Handler.Abstract.NonBlocking {
     }
 
     private void dispatch(Route route, String method, Request request, Response response, Callback callback) throws Exception {
+        String path = request.getHttpURI().getPath();
+        if (route.kind() == Route.Kind.UNKNOWN && oidcRoutes != null && path.startsWith(OidcRoutes.PREFIX)) {
+            oidcRoutes.handle(method, path, request, response, callback);
+            return;
+        }
         if (route.kind() == Route.Kind.TOKEN || route.kind() == Route.Kind.API) {
             if (access == null) {
                 throw new RegistryException(ErrorCode.UNSUPPORTED, 404, "this registry has no accounts: add an [auth]"

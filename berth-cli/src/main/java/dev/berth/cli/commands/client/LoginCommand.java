@@ -3,6 +3,7 @@ package dev.berth.cli.commands.client;
 import dev.berth.cli.Invocation;
 import dev.berth.cli.Subcommand;
 import dev.berth.cli.args.Syntax;
+import dev.berth.distribution.Registries;
 import dev.berth.distribution.RegistryClient;
 import dev.berth.distribution.auth.CredentialStore;
 import dev.berth.distribution.auth.Credentials;
@@ -20,6 +21,7 @@ public final class LoginCommand implements Subcommand {
     private String host;
     private String username;
     private boolean passwordStdin;
+    private boolean device;
 
     @Override
     public void declare(Syntax syntax) {
@@ -29,20 +31,16 @@ public final class LoginCommand implements Subcommand {
                                 + "helper (credsStore, credHelpers), the helper stores them instead.")
                 .parameter("HOST", "The registry, e.g. ghcr.io or registry.example.org:5000.", value -> host = value)
                 .option("-u, --username", "USER", "User name (asked for when left out).", value -> username = value)
-                .flag("--password-stdin", "Read the password or token from standard input.", () -> passwordStdin = true);
+                .flag("--password-stdin", "Read the password or token from standard input.", () -> passwordStdin = true)
+                .flag("--device", "Sign in through the registry's identity provider in a browser on any device (a berth"
+                        + " registry with single sign-on); saves a personal access token.", () -> device = true);
         registryFlags.declare(syntax);
     }
 
     @Override
     public int run(Invocation invocation) throws IOException {
         String registry = RegistryHost.normalise(host);
-        Console console = System.console();
-        String user = username != null ? username : ask(console, "Username: ");
-        String secret = passwordStdin ? readStdin() : askSecret(console);
-        if (user.isEmpty() || secret.isEmpty()) {
-            throw new BerthException("USAGE", "a user name and a password are required");
-        }
-        Credentials credentials = new Credentials(user, secret);
+        Credentials credentials = device ? signInOnDevice(registry, invocation) : askCredentials();
         String verifiedRegistry;
         try (RegistryClient verified = registryFlags.registries().clientWith(registry, credentials)) {
             verifiedRegistry = verified.registry();
@@ -51,6 +49,25 @@ public final class LoginCommand implements Subcommand {
         String savedIn = store.store(verifiedRegistry, credentials);
         invocation.out().println("Login Succeeded (credentials for " + registry + " saved in " + savedIn + ")");
         return 0;
+    }
+
+    private Credentials askCredentials() throws IOException {
+        Console console = System.console();
+        String user = username != null ? username : ask(console, "Username: ");
+        String secret = passwordStdin ? readStdin() : askSecret(console);
+        if (user.isEmpty() || secret.isEmpty()) {
+            throw new BerthException("USAGE", "a user name and a password are required");
+        }
+        return new Credentials(user, secret);
+    }
+
+    private Credentials signInOnDevice(String registry, Invocation invocation) throws IOException {
+        if (username != null || passwordStdin) {
+            throw new BerthException("USAGE", "--device signs in through the identity provider: leave out -u and --password-stdin");
+        }
+        try (Registries anonymous = registryFlags.anonymousRegistries()) {
+            return new DeviceLogin(anonymous.client(registry), registry).signIn(invocation.out());
+        }
     }
 
     private static String ask(Console console, String prompt) {

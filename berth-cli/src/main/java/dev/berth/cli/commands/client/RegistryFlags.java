@@ -8,6 +8,7 @@ import dev.berth.distribution.config.BerthConfig;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /** The options every command that talks to registries shares, and the wiring they drive. */
@@ -25,6 +26,12 @@ final class RegistryFlags {
     Registries registries() throws IOException {
         Map<String, String> environment = System.getenv();
         return new Registries(BerthConfig.load(environment), credentials(), RetryPolicy.DEFAULT, insecure);
+    }
+
+    /** As {@link #registries()}, but asking every registry anonymously, whatever credentials are saved. */
+    Registries anonymousRegistries() throws IOException {
+        return new Registries(BerthConfig.load(System.getenv()), new CredentialStore(List.of(), null), RetryPolicy.DEFAULT,
+                insecure);
     }
 
     CredentialStore credentials() {
