@@ -75,7 +75,7 @@ class AuthenticatedClientsTest {
         Tools.Result denied = run(withAuth(nobody, "skopeo", "inspect", "--tls-verify=false", "--raw",
                 "docker://" + registry.hostPort() + "/lab/skopeo:v1"));
         assertThat(denied.exitCode()).isNotZero();
-        assertThat(denied.output()).contains("requested access to repository lab/skopeo is denied");
+        assertThat(denied.output()).contains("repository lab/skopeo does not exist or you may not pull from it");
 
         String anonymous = registry.token(null, null, "registry:catalog:*");
         String catalog = new String(registry.api.get("/v2/_catalog", "Authorization", AuthRegistry.bearer(anonymous)).body());

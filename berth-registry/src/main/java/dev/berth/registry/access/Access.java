@@ -3,13 +3,16 @@ package dev.berth.registry.access;
 import com.nimbusds.jose.jwk.ECKey;
 import dev.berth.registry.meta.Accounts;
 import dev.berth.registry.meta.AuditLog;
+import dev.berth.registry.meta.LicenceAcceptances;
 import dev.berth.registry.meta.MetaStore;
 import dev.berth.registry.meta.Projects;
+import dev.berth.registry.meta.RepositorySettings;
 import dev.berth.registry.meta.Tokens;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -24,6 +27,8 @@ public final class Access {
     private final Accounts accounts;
     private final Projects projects;
     private final Tokens tokens;
+    private final RepositorySettings repositorySettings;
+    private final LicenceAcceptances licences;
     private final AuditLog audit;
     private final PasswordHasher hasher;
     private final Principals principals;
@@ -41,7 +46,9 @@ public final class Access {
         this.hasher = new PasswordHasher();
         this.principals = new Principals(accounts);
         this.signIn = new SignIn(accounts, tokens, hasher, audit, principals, directories(config));
-        this.policy = new AccessPolicy(projects);
+        this.repositorySettings = new RepositorySettings(store);
+        this.licences = new LicenceAcceptances(store);
+        this.policy = new AccessPolicy(projects, repositorySettings, licences);
         this.issuer = new TokenIssuer(key, policy, config.service(), config.tokenLifetime());
         this.verifier = new TokenVerifier(key, config.service());
     }
@@ -81,6 +88,14 @@ public final class Access {
         return projects;
     }
 
+    public RepositorySettings repositorySettings() {
+        return repositorySettings;
+    }
+
+    public LicenceAcceptances licences() {
+        return licences;
+    }
+
     public Tokens tokens() {
         return tokens;
     }
@@ -118,7 +133,7 @@ public final class Access {
         if (grant.subject() == null) {
             return Principal.ANONYMOUS;
         }
-        Optional<Accounts.Account> account = accounts.byName(grant.subject()).filter(a -> !a.disabled());
-        return account.map(a -> principals.of(a, List.of())).orElse(Principal.ANONYMOUS);
+        Optional<Accounts.Account> account = accounts.byName(grant.subject()).filter(a -> a.usableAt(Instant.now()));
+        return account.map(a -> principals.of(a, grant.limits())).orElse(Principal.ANONYMOUS);
     }
 }

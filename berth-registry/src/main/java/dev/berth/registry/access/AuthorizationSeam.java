@@ -28,8 +28,11 @@ public final class AuthorizationSeam {
         record Allowed(Grant grant) implements Decision {
         }
 
-        /** {@code scope} is null when the challenge names none (the API base). */
-        record Challenge(String scope, boolean insufficientScope) implements Decision {
+        /**
+         * {@code scope} is null when the challenge names none (the API base); {@code grant} is the
+         * token that was not enough, or null when there was none.
+         */
+        record Challenge(String scope, boolean insufficientScope, TokenGrant grant) implements Decision {
         }
     }
 
@@ -92,7 +95,7 @@ public final class AuthorizationSeam {
             case Need.OnRepository on -> "repository:" + on.repository() + ":" + scopeActions(on.action());
         };
         if (token.isEmpty()) {
-            return new Decision.Challenge(scope, false);
+            return new Decision.Challenge(scope, false, null);
         }
         TokenGrant grant = token.get();
         boolean allowed = switch (need) {
@@ -100,7 +103,7 @@ public final class AuthorizationSeam {
             case Need.Catalog ignored -> grant.catalog();
             case Need.OnRepository on -> grant.allows(on.repository(), on.action());
         };
-        return allowed ? new Decision.Allowed(tokenGrant(grant)) : new Decision.Challenge(scope, true);
+        return allowed ? new Decision.Allowed(tokenGrant(grant)) : new Decision.Challenge(scope, true, grant);
     }
 
     /** Pushing clients are asked for pull too: they check for blobs before uploading them. */

@@ -13,6 +13,7 @@ public final class Principals {
     }
 
     public Principal of(Accounts.Account account, List<TokenScope> limits) {
-        return new Principal(account.name(), account.admin(), accounts.groups(account.id()), limits);
+        return new Principal(account.name(), account.admin(), accounts.groups(account.id()), limits,
+                account.robotProject(), account.runner());
     }
 }

@@ -51,7 +51,7 @@ public final class SignIn {
     public Optional<Principal> withRefreshToken(String secret, String address) throws InterruptedException {
         Optional<Tokens.Token> token = tokens.bySecretHash(Secrets.hash(secret))
                 .filter(t -> t.kind() == Tokens.Kind.REFRESH && t.usableAt(Instant.now()));
-        Optional<Accounts.Account> account = token.flatMap(t -> accounts.byId(t.accountId())).filter(a -> !a.disabled());
+        Optional<Accounts.Account> account = token.flatMap(t -> accounts.byId(t.accountId())).filter(a -> a.usableAt(Instant.now()));
         String name = account.map(Accounts.Account::name).orElse("(refresh token)");
         Duration wait = throttle.delay(name, address);
         if (!wait.isZero()) {
@@ -81,7 +81,7 @@ public final class SignIn {
                 continue;
             }
             if (identity.isPresent()) {
-                return accounts.signedInExternally(identity.get()).filter(a -> !a.disabled())
+                return accounts.signedInExternally(identity.get()).filter(a -> a.usableAt(Instant.now()))
                         .map(a -> principals.of(a, List.of()));
             }
         }
@@ -95,7 +95,7 @@ public final class SignIn {
             return Optional.empty();
         }
         return accounts.byId(token.get().accountId())
-                .filter(a -> a.name().equals(name) && !a.disabled())
+                .filter(a -> a.name().equals(name) && a.usableAt(Instant.now()))
                 .map(a -> principals.of(a, TokenScope.parseAll(token.get().scopes())));
     }
 

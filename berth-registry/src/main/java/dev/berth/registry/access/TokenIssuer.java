@@ -27,6 +27,8 @@ import java.util.UUID;
  */
 public final class TokenIssuer {
     public static final String ISSUER = "berth";
+    /** The scopes of the personal or robot token the client signed in with, so the catalog can honour them too. */
+    public static final String LIMITS_CLAIM = "berth_limits";
 
     /** A signed token, and when it was made and for how long it is good. */
     public record IssuedToken(String token, Instant issuedAt, Duration lifetime) {
@@ -54,10 +56,11 @@ public final class TokenIssuer {
         return service;
     }
 
-    public IssuedToken issue(Principal principal, List<String> scopes) {
+    /** A token for the scopes asked, as far as the principal calling from {@code address} may have them. */
+    public IssuedToken issue(Principal principal, List<String> scopes, String address) {
         List<Map<String, Object>> access = new ArrayList<>();
         for (String scope : scopes) {
-            Map<String, Object> granted = grant(principal, scope);
+            Map<String, Object> granted = grant(principal, scope, address);
             if (granted != null) {
                 access.add(granted);
             }
@@ -72,6 +75,7 @@ public final class TokenIssuer {
                 .expirationTime(Date.from(now.plus(lifetime)))
                 .jwtID(UUID.randomUUID().toString())
                 .claim("access", access)
+                .claim(LIMITS_CLAIM, principal.limits().isEmpty() ? null : TokenScope.format(principal.limits()))
                 .build();
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID())
                 .type(JOSEObjectType.JWT).build(), claims);
@@ -84,7 +88,7 @@ public final class TokenIssuer {
     }
 
     /** The claim entry for one asked scope, or null when nothing of it is granted or it is malformed. */
-    private Map<String, Object> grant(Principal principal, String scope) {
+    private Map<String, Object> grant(Principal principal, String scope, String address) {
         int first = scope.indexOf(':');
         int last = scope.lastIndexOf(':');
         if (first <= 0 || last == first) {
@@ -97,7 +101,7 @@ public final class TokenIssuer {
         if (type.equals("registry") && name.equals("catalog") && asked.contains("*")) {
             granted.add("*");
         } else if (type.equals("repository") && Names.isRepository(name)) {
-            Set<Action> allowed = policy.allowed(principal, name);
+            Set<Action> allowed = policy.allowed(principal, name, address);
             for (String word : asked) {
                 Action action = Action.ofLabel(word);
                 if (action != null && action != Action.ADMINISTER && allowed.contains(action) && !granted.contains(word)) {

@@ -24,6 +24,11 @@ public record TokenScope(String repositories, Set<Action> actions) {
         return repositories.equals(repository);
     }
 
+    /** Whether every repository this scope covers lies in {@code project}. */
+    public boolean within(String project) {
+        return repositories.startsWith(project + "/");
+    }
+
     public static TokenScope parse(String text) {
         int colon = text.lastIndexOf(':');
         if (colon <= 0 || colon == text.length() - 1) {

@@ -95,7 +95,8 @@ public final class TokenVerifier {
             }
         }
         String subject = claims.getSubject();
+        String limits = claims.getStringClaim(TokenIssuer.LIMITS_CLAIM);
         return new TokenGrant(subject.isEmpty() ? null : subject, repositories, catalog,
-                claims.getExpirationTime().toInstant());
+                claims.getExpirationTime().toInstant(), limits == null ? List.of() : TokenScope.parseAll(limits));
     }
 }

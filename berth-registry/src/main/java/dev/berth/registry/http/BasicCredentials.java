@@ -5,7 +5,7 @@ import java.util.Base64;
 import java.util.Optional;
 
 /** An {@code Authorization: Basic} header's name and secret; never logged. */
-record BasicCredentials(String name, String secret) {
+public record BasicCredentials(String name, String secret) {
     /** Longer headers are not credentials of ours and are not decoded. */
     private static final int MAX_HEADER_LENGTH = 8 * 1024;
 
@@ -14,7 +14,7 @@ record BasicCredentials(String name, String secret) {
         return "BasicCredentials[" + name + "]";
     }
 
-    static Optional<BasicCredentials> parse(String header) {
+    public static Optional<BasicCredentials> parse(String header) {
         if (header == null || header.length() > MAX_HEADER_LENGTH || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
             return Optional.empty();
         }

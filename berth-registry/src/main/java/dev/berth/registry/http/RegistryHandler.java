@@ -22,6 +22,7 @@ import dev.berth.registry.ErrorCode;
 import dev.berth.registry.Registry;
 import dev.berth.registry.RegistryException;
 import dev.berth.registry.access.Access;
+import dev.berth.registry.http.api.AccessApi;
 import dev.berth.registry.access.AccessConfig;
 import dev.berth.registry.access.AccessPolicy;
 import dev.berth.registry.access.Action;
@@ -52,6 +53,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.NavigableSet;
 import java.util.TreeSet;
@@ -100,7 +102,7 @@ public final class RegistryHandler extends Handler.Abstract.NonBlocking {
         this.access = access;
         this.seam = access == null ? AuthorizationSeam.open() : AuthorizationSeam.enforcing(access.verifier());
         this.tokenEndpoint = access == null ? null : new TokenEndpoint(access);
-        this.accessApi = access == null ? null : new AccessApi(access);
+        this.accessApi = access == null ? null : new AccessApi(access, registry::repositories);
         this.oidcRoutes = access == null || access.config().oidc() == null ? null : new OidcRoutes(access);
     }
 
@@ -204,12 +206,24 @@ public final class RegistryHandler extends Handler.Abstract.NonBlocking {
                 }
                 response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, header.toString());
                 throw challenge.insufficientScope()
-                        ? new RegistryException(ErrorCode.DENIED, 401, "requested access to " + describe(route)
-                                + " is denied: ask the project's owner for a role that allows it")
+                        ? new RegistryException(ErrorCode.DENIED, 401, denial(request, route, method, challenge))
                         : new RegistryException(ErrorCode.UNAUTHORIZED, "authentication required: log in to this registry"
                                 + " (podman login, skopeo login, berth login) or get a token from " + realm);
             }
         };
+    }
+
+    /** A pull that the policy refuses says why (a licence to accept, a condition unmet); anything else asks for a role. */
+    private String denial(Request request, Route route, String method, Decision.Challenge challenge) {
+        boolean pull = method.equals("GET") || method.equals("HEAD");
+        if (pull && route.repository() != null && challenge.grant() != null) {
+            Optional<String> why = access.policy().whyNotPull(access.principalOf(challenge.grant()), route.repository(),
+                    Request.getRemoteAddr(request), Request.getServerName(request) + ":" + Request.getServerPort(request));
+            if (why.isPresent()) {
+                return why.get();
+            }
+        }
+        return "requested access to " + describe(route) + " is denied: ask the project's owner for a role that allows it";
     }
 
     private static String describe(Route route) {
@@ -490,7 +504,8 @@ public final class RegistryHandler extends Handler.Abstract.NonBlocking {
     private void catalog(Request request, Response response, Callback callback, Grant grant) {
         NavigableSet<String> repositories = registry.repositories();
         if (grant.token() != null) {
-            repositories = visible(repositories, access.principalOf(grant.token()));
+            repositories = access.policy().visible(access.principalOf(grant.token()), Request.getRemoteAddr(request),
+                    repositories);
         }
         Page page = Page.ofRepositories(request, repositories, "/v2/_catalog");
         ObjectNode body = Json.mapper().createObjectNode();
@@ -499,19 +514,6 @@ public final class RegistryHandler extends Handler.Abstract.NonBlocking {
         page.link().ifPresent(link -> response.getHeaders().put(HttpHeader.LINK, link));
         response.setStatus(200);
         write(response, callback, JSON, json(body));
-    }
-
-    /** The repositories the principal may pull from; decided once per project, since classes and roles are per project. */
-    private NavigableSet<String> visible(NavigableSet<String> repositories, Principal principal) {
-        NavigableSet<String> visible = new TreeSet<>();
-        Map<String, Boolean> byProject = new HashMap<>();
-        for (String repository : repositories) {
-            if (byProject.computeIfAbsent(AccessPolicy.projectOf(repository),
-                    project -> access.policy().allowedOnProject(principal, project).contains(Action.PULL))) {
-                visible.add(repository);
-            }
-        }
-        return visible;
     }
 
     private void audit(Request request, Grant grant, String event, String target) {

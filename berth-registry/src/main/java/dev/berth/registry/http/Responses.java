@@ -15,8 +15,8 @@ import org.eclipse.jetty.util.Callback;
 import java.nio.ByteBuffer;
 
 /** How every route answers: whole bodies with their length, errors in the spec's JSON shape. */
-final class Responses {
-    static final HttpField JSON = new PreEncodedHttpField(HttpHeader.CONTENT_TYPE, "application/json");
+public final class Responses {
+    public static final HttpField JSON = new PreEncodedHttpField(HttpHeader.CONTENT_TYPE, "application/json");
 
     private Responses() {
     }
@@ -38,7 +38,7 @@ final class Responses {
         throw methodNotAllowed(method);
     }
 
-    static RegistryException methodNotAllowed(String method) {
+    public static RegistryException methodNotAllowed(String method) {
         return new RegistryException(ErrorCode.UNSUPPORTED, 405, "method " + method + " is not supported here");
     }
 
@@ -47,7 +47,7 @@ final class Responses {
         write(response, callback, null, null);
     }
 
-    static void write(Response response, Callback callback, HttpField contentType, byte[] body) {
+    public static void write(Response response, Callback callback, HttpField contentType, byte[] body) {
         if (contentType != null) {
             response.getHeaders().put(contentType);
         }
@@ -69,7 +69,7 @@ final class Responses {
         return body;
     }
 
-    static byte[] json(Object value) {
+    public static byte[] json(Object value) {
         return Json.write(value);
     }
 }

@@ -57,7 +57,7 @@ final class TokenEndpoint {
                 }
                 List<String> scopes = query.getValuesOrEmpty("scope");
                 boolean offline = "true".equals(query.getValue("offline_token"));
-                answer(response, callback, principal, scopes, offline ? query.getValue("client_id") : null, "token");
+                answer(response, callback, principal, address, scopes, offline ? query.getValue("client_id") : null, "token");
             }
             case "POST" -> {
                 Fields form = FormFields.getFields(request, MAX_FORM_FIELDS, MAX_FORM_BYTES);
@@ -85,15 +85,16 @@ final class TokenEndpoint {
                 }
                 String scope = form.getValue("scope");
                 List<String> scopes = scope == null ? List.of() : List.of(scope.strip().split(" +"));
-                answer(response, callback, principal, scopes, offline ? form.getValue("client_id") : null, "access_token");
+                answer(response, callback, principal, address, scopes, offline ? form.getValue("client_id") : null,
+                        "access_token");
             }
             default -> throw Responses.methodNotAllowed(method);
         }
     }
 
     /** {@code offlineClient}: when not null, a refresh token for that client comes with the answer. */
-    private void answer(Response response, Callback callback, Principal principal, List<String> scopes, String offlineClient,
-                        String scopeFieldStyle) {
+    private void answer(Response response, Callback callback, Principal principal, String address, List<String> scopes,
+                        String offlineClient, String scopeFieldStyle) {
         List<String> asked = new ArrayList<>();
         for (String scope : scopes) {
             for (String part : scope.split(" +")) {
@@ -102,7 +103,7 @@ final class TokenEndpoint {
                 }
             }
         }
-        TokenIssuer.IssuedToken issued = access.issuer().issue(principal, asked);
+        TokenIssuer.IssuedToken issued = access.issuer().issue(principal, asked, address);
         ObjectNode body = Json.mapper().createObjectNode();
         body.put("token", issued.token());
         body.put("access_token", issued.token());

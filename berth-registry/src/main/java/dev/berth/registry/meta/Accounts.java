@@ -20,8 +20,22 @@ import java.util.UUID;
  */
 public final class Accounts {
     public static final String LOCAL = "local";
+    public static final String ROBOT = "robot";
 
-    public record Account(String id, String name, String passwordHash, boolean admin, boolean disabled, String source) {
+    /**
+     * {@code robotProject}, {@code runner} and {@code expires} are set for robots only: the project
+     * the robot serves, whether it pulls exec-only content for nodes, and when it stops working.
+     */
+    public record Account(String id, String name, String passwordHash, boolean admin, boolean disabled, String source,
+                          String robotProject, boolean runner, Instant expires) {
+        public boolean robot() {
+            return ROBOT.equals(source);
+        }
+
+        /** Whether it may act now: not disabled, and a robot not past its expiry. */
+        public boolean usableAt(Instant now) {
+            return !disabled && (expires == null || now.isBefore(expires));
+        }
     }
 
     private final MetaStore store;
@@ -31,7 +45,7 @@ public final class Accounts {
     }
 
     public Account create(String name, String passwordHash, boolean admin) {
-        Account account = new Account(UUID.randomUUID().toString(), name, passwordHash, admin, false, LOCAL);
+        Account account = new Account(UUID.randomUUID().toString(), name, passwordHash, admin, false, LOCAL, null, false, null);
         store.inTransaction(connection -> {
             try (PreparedStatement insert = connection.prepareStatement(
                     "INSERT INTO accounts (id, name, password_hash, admin, disabled, created) VALUES (?, ?, ?, ?, 0, ?)")) {
@@ -59,7 +73,8 @@ public final class Accounts {
             }
             Account account = existing.orElse(null);
             if (account == null) {
-                account = new Account(UUID.randomUUID().toString(), identity.name(), null, false, false, identity.source());
+                account = new Account(UUID.randomUUID().toString(), identity.name(), null, false, false, identity.source(),
+                        null, false, null);
                 try (PreparedStatement insert = connection.prepareStatement("INSERT INTO accounts"
                         + " (id, name, password_hash, admin, disabled, created, source) VALUES (?, ?, NULL, 0, 0, ?, ?)")) {
                     insert.setString(1, account.id());
@@ -103,6 +118,56 @@ public final class Accounts {
         });
     }
 
+    /** Creates project {@code project}'s robot {@code name} ({@code project+name}); false when it exists. */
+    public Optional<Account> createRobot(String project, String name, boolean runner, Instant expires) {
+        Account robot = new Account(UUID.randomUUID().toString(), project + "+" + name, null, false, false, ROBOT,
+                project, runner, expires == null ? null : Instant.ofEpochSecond(expires.getEpochSecond()));
+        return store.inTransaction(connection -> {
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO accounts (id, name, password_hash,"
+                    + " admin, disabled, created, source, robot_project, runner, expires) VALUES (?, ?, NULL, 0, 0, ?, ?, ?, ?, ?)"
+                    + " ON CONFLICT (name) DO NOTHING")) {
+                insert.setString(1, robot.id());
+                insert.setString(2, robot.name());
+                insert.setLong(3, Instant.now().getEpochSecond());
+                insert.setString(4, ROBOT);
+                insert.setString(5, project);
+                insert.setInt(6, runner ? 1 : 0);
+                if (expires == null) {
+                    insert.setNull(7, java.sql.Types.BIGINT);
+                } else {
+                    insert.setLong(7, robot.expires().getEpochSecond());
+                }
+                return insert.executeUpdate() == 1 ? Optional.of(robot) : Optional.<Account>empty();
+            }
+        });
+    }
+
+    public List<Account> robotsOf(String project) {
+        return store.inTransaction(connection -> {
+            List<Account> robots = new ArrayList<>();
+            try (PreparedStatement query = connection.prepareStatement(
+                    "SELECT * FROM accounts WHERE robot_project = ? ORDER BY name")) {
+                query.setString(1, project);
+                try (ResultSet rows = query.executeQuery()) {
+                    while (rows.next()) {
+                        robots.add(account(rows));
+                    }
+                }
+            }
+            return robots;
+        });
+    }
+
+    /** Removes an account with its tokens; false when there is none. */
+    public boolean remove(String id) {
+        return store.inTransaction(connection -> {
+            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM accounts WHERE id = ?")) {
+                delete.setString(1, id);
+                return delete.executeUpdate() == 1;
+            }
+        });
+    }
+
     public Optional<Account> byName(String name) {
         return store.inTransaction(connection -> one(connection, "SELECT * FROM accounts WHERE name = ?", name));
     }
@@ -123,7 +188,7 @@ public final class Accounts {
     public List<Account> list() {
         return store.inTransaction(connection -> {
             List<Account> accounts = new ArrayList<>();
-            try (PreparedStatement query = connection.prepareStatement("SELECT * FROM accounts ORDER BY name");
+            try (PreparedStatement query = connection.prepareStatement("SELECT * FROM accounts WHERE source <> 'robot' ORDER BY name");
                  ResultSet rows = query.executeQuery()) {
                 while (rows.next()) {
                     accounts.add(account(rows));
@@ -154,6 +219,12 @@ public final class Accounts {
 
     private static Account account(ResultSet rows) throws SQLException {
         return new Account(rows.getString("id"), rows.getString("name"), rows.getString("password_hash"),
-                rows.getInt("admin") == 1, rows.getInt("disabled") == 1, rows.getString("source"));
+                rows.getInt("admin") == 1, rows.getInt("disabled") == 1, rows.getString("source"),
+                rows.getString("robot_project"), rows.getInt("runner") == 1, expires(rows));
+    }
+
+    private static Instant expires(ResultSet rows) throws SQLException {
+        long expires = rows.getLong("expires");
+        return rows.wasNull() ? null : Instant.ofEpochSecond(expires);
     }
 }

@@ -1,5 +1,6 @@
 package dev.berth.registry.meta;
 
+import dev.berth.registry.access.Conditions;
 import dev.berth.registry.access.Role;
 import dev.berth.registry.access.SharingClass;
 
@@ -14,7 +15,8 @@ import java.util.UUID;
 
 /** Projects (the first component of a repository name), their sharing class and their members. */
 public final class Projects {
-    public record Project(String id, String name, SharingClass sharing) {
+    /** {@code conditions} apply when {@code sharing} is restricted. */
+    public record Project(String id, String name, SharingClass sharing, Conditions conditions) {
     }
 
     public record Member(String name, boolean group, Role role) {
@@ -119,17 +121,35 @@ public final class Projects {
         });
     }
 
-    public void setSharing(Project project, SharingClass sharing) {
+    /** Sets the project's class and the restricted class's conditions. */
+    public void setSharing(Project project, SharingClass sharing, Conditions conditions) {
         store.inTransaction(connection -> {
-            try (PreparedStatement update = connection.prepareStatement("UPDATE projects SET sharing_class = ? WHERE id = ?")) {
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE projects SET sharing_class = ?, allowed_groups = ?, allowed_networks = ? WHERE id = ?")) {
                 update.setString(1, sharing.label());
-                update.setString(2, project.id());
+                update.setString(2, conditions.groupsText());
+                update.setString(3, conditions.networksText());
+                update.setString(4, project.id());
                 return update.executeUpdate();
             }
         });
     }
 
+    /** Deletes the project with its members and robots; its repositories must be gone already. */
+    public void delete(Project project) {
+        store.inTransaction(connection -> {
+            try (PreparedStatement robots = connection.prepareStatement("DELETE FROM accounts WHERE robot_project = ?");
+                 PreparedStatement delete = connection.prepareStatement("DELETE FROM projects WHERE id = ?")) {
+                robots.setString(1, project.name());
+                robots.executeUpdate();
+                delete.setString(1, project.id());
+                return delete.executeUpdate();
+            }
+        });
+    }
+
     private static Project project(ResultSet rows) throws SQLException {
-        return new Project(rows.getString("id"), rows.getString("name"), SharingClass.parse(rows.getString("sharing_class")));
+        return new Project(rows.getString("id"), rows.getString("name"), SharingClass.parse(rows.getString("sharing_class")),
+                Conditions.parse(rows.getString("allowed_groups"), rows.getString("allowed_networks")));
     }
 }
