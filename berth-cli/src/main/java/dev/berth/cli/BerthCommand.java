@@ -12,6 +12,28 @@ import dev.berth.cli.commands.RunCommand;
 import dev.berth.cli.commands.ShellCommand;
 import dev.berth.cli.commands.TagCommand;
 import dev.berth.cli.commands.VersionCommand;
+import dev.berth.cli.commands.access.AuditCommand;
+import dev.berth.cli.commands.access.LicenceAcceptCommand;
+import dev.berth.cli.commands.access.LicenceShowCommand;
+import dev.berth.cli.commands.access.MemberAddCommand;
+import dev.berth.cli.commands.access.MemberListCommand;
+import dev.berth.cli.commands.access.MemberRmCommand;
+import dev.berth.cli.commands.access.ProjectCreateCommand;
+import dev.berth.cli.commands.access.ProjectDeleteCommand;
+import dev.berth.cli.commands.access.ProjectListCommand;
+import dev.berth.cli.commands.access.ProjectSetCommand;
+import dev.berth.cli.commands.access.ProjectShowCommand;
+import dev.berth.cli.commands.access.RepositorySetCommand;
+import dev.berth.cli.commands.access.RepositoryShowCommand;
+import dev.berth.cli.commands.access.RobotCreateCommand;
+import dev.berth.cli.commands.access.RobotListCommand;
+import dev.berth.cli.commands.access.RobotRmCommand;
+import dev.berth.cli.commands.access.TokenCreateCommand;
+import dev.berth.cli.commands.access.TokenListCommand;
+import dev.berth.cli.commands.access.TokenRevokeCommand;
+import dev.berth.cli.commands.access.UserAddCommand;
+import dev.berth.cli.commands.access.UserDisableCommand;
+import dev.berth.cli.commands.access.UserListCommand;
 import dev.berth.cli.commands.client.CopyCommand;
 import dev.berth.cli.commands.client.LoginCommand;
 import dev.berth.cli.commands.client.LogoutCommand;
@@ -62,13 +84,42 @@ final class BerthCommand {
             command("copy", CopyCommand::new),
             command("login", LoginCommand::new),
             command("logout", LogoutCommand::new),
+            new Group("user", List.of("Manage a berth registry's user accounts (site admins)."), List.of(
+                    command("list", UserListCommand::new),
+                    command("add", UserAddCommand::new),
+                    command("disable", UserDisableCommand::new))),
+            new Group("project", List.of("Manage projects on a berth registry: sharing class and members."), List.of(
+                    command("create", ProjectCreateCommand::new),
+                    command("list", ProjectListCommand::new),
+                    command("show", ProjectShowCommand::new),
+                    command("set", ProjectSetCommand::new),
+                    command("delete", ProjectDeleteCommand::new),
+                    new Group("member", List.of("Manage who has which role in a project."), List.of(
+                            command("add", MemberAddCommand::new),
+                            command("rm", MemberRmCommand::new),
+                            command("list", MemberListCommand::new))))),
+            new Group("robot", List.of("Manage a project's robot accounts for CI and services."), List.of(
+                    command("create", RobotCreateCommand::new),
+                    command("list", RobotListCommand::new),
+                    command("rm", RobotRmCommand::new))),
+            new Group("token", List.of("Manage your personal access tokens on a berth registry."), List.of(
+                    command("create", TokenCreateCommand::new),
+                    command("list", TokenListCommand::new),
+                    command("revoke", TokenRevokeCommand::new))),
+            new Group("repository", List.of("Show and change a repository's sharing class and licence."), List.of(
+                    command("set", RepositorySetCommand::new),
+                    command("show", RepositoryShowCommand::new))),
+            new Group("licence", List.of("Read and accept the licences of images on a berth registry."), List.of(
+                    command("show", LicenceShowCommand::new),
+                    command("accept", LicenceAcceptCommand::new))),
             command("run", RunCommand::new),
             command("exec", ExecCommand::new),
             command("shell", ShellCommand::new),
             command("convert", ConvertCommand::new),
             command("serve", ServeCommand::new),
-            new Group("registry", List.of("Maintain the storage of a berth registry."), List.of(
-                    command("gc", GcCommand::new)))));
+            new Group("registry", List.of("Maintain a berth registry: its storage and its audit log."), List.of(
+                    command("gc", GcCommand::new),
+                    command("audit", AuditCommand::new)))));
 
     private BerthCommand() {
     }

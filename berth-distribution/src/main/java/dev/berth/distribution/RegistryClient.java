@@ -178,6 +178,16 @@ public final class RegistryClient implements AutoCloseable {
         public Call(String method, URI uri, Scope scope) {
             this(method, uri, scope, null);
         }
+
+        /** Whether the call brings its own Authorization header, as berth's access API takes Basic on every request. */
+        boolean authorizesItself() {
+            for (int i = 0; i + 1 < headers.length; i += 2) {
+                if (headers[i].equalsIgnoreCase("Authorization")) {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     /** Sends with the policy's retries. */
@@ -221,6 +231,10 @@ public final class RegistryClient implements AutoCloseable {
     }
 
     private Response sendAuthenticated(Call call) throws IOException {
+        if (call.authorizesItself()) {
+            // Its own credentials, not the token flow's; and no redirects, which would carry them elsewhere.
+            return http.send(call.method(), call.uri(), List.of(call.headers()), call.body());
+        }
         String authorization = authenticator.authorization(call.scope());
         Response response = sendFollowingRedirects(call, authorization);
         if (response.status() != 401) {

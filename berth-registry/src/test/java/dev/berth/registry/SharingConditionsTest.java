@@ -157,7 +157,7 @@ class SharingConditionsTest {
                 Map.of("digest", licence.get("digest")));
         assertThat(pull("outsider", USER_PASSWORD, "lic/app").statusCode()).isEqualTo(200);
 
-        List<?> audit = (List<?>) registry.expect(200, "admin", admin, "GET", "audit?project=lic", null);
+        List<?> audit = (List<?>) registry.expect(200, "admin", admin, "GET", "audit?project=lic&since=" + java.time.Instant.now().minusSeconds(3600), null);
         assertThat(audit).anySatisfy(event -> {
             assertThat(((Map<?, ?>) event).get("event")).isEqualTo("licence-accepted");
             assertThat(((Map<?, ?>) event).get("actor")).isEqualTo("outsider");

@@ -16,9 +16,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Registry credentials in the files users already have: containers' {@code auth.json} (podman,
@@ -120,6 +122,30 @@ public final class CredentialStore {
         String user = entry.path("username").asText("");
         String password = entry.path("password").asText("");
         return user.isEmpty() || password.isEmpty() ? Optional.empty() : Optional.of(new Credentials(user, password));
+    }
+
+    /**
+     * The registries the files hold logins for, inline or through a per-registry helper, each
+     * once and as an image reference names it (docker.io for Docker Hub's URL keys).
+     */
+    public List<String> savedRegistries() throws IOException {
+        Set<String> registries = new LinkedHashSet<>();
+        for (Path file : files) {
+            Optional<ObjectNode> config = read(file);
+            if (config.isPresent()) {
+                config.get().path("auths").fieldNames().forEachRemaining(key -> registries.add(registryOf(key)));
+                config.get().path("credHelpers").fieldNames().forEachRemaining(key -> registries.add(registryOf(key)));
+            }
+        }
+        return List.copyOf(registries);
+    }
+
+    /** The host[:port] a file key such as {@code https://host:5000/v2/} is for. */
+    private static String registryOf(String key) {
+        String host = key.replaceFirst("^[a-zA-Z][a-zA-Z0-9+.-]*://", "");
+        int slash = host.indexOf('/');
+        host = slash < 0 ? host : host.substring(0, slash);
+        return keysFor("docker.io").contains(host) || keysFor("docker.io").contains(key) ? "docker.io" : host;
     }
 
     /**

@@ -55,7 +55,7 @@ public final class Access {
 
     /** The password directories the config names, in the order they are asked. */
     private static List<PasswordDirectory> directories(AccessConfig config) {
-        return List.of();
+        return config.ldap() == null ? List.of() : List.of(new LdapDirectory(config.ldap()));
     }
 
     /**

@@ -4,11 +4,11 @@ import dev.berth.oci.BerthException;
 import dev.berth.oci.Reference;
 
 /** The registry a login is for, written the ways users write it: {@code ghcr.io}, {@code https://host:5000/v2/}, {@code docker.io}. */
-final class RegistryHost {
+public final class RegistryHost {
     private RegistryHost() {
     }
 
-    static String normalise(String text) {
+    public static String normalise(String text) {
         String host = text.trim().replaceFirst("^[a-zA-Z][a-zA-Z0-9+.-]*://", "");
         int slash = host.indexOf('/');
         if (slash >= 0) {

@@ -49,7 +49,7 @@ final class AuditResource {
         if (since == null || since.isEmpty()) {
             return Instant.EPOCH;
         }
-        if (Character.isDigit(since.charAt(since.length() - 1))) {
+        if (since.contains("T")) {
             return ApiCall.parse(() -> Instant.parse(since));
         }
         return Instant.now().minus(ApiCall.parse(() -> RegistryConfigFile.duration(since)));

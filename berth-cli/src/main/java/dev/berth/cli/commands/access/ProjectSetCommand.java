@@ -1,0 +1,46 @@
+package dev.berth.cli.commands.access;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.berth.cli.Invocation;
+import dev.berth.cli.Subcommand;
+import dev.berth.cli.args.Syntax;
+import dev.berth.oci.BerthException;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** {@code berth project set NAME}: change a project's class and the conditions of the restricted class. */
+public final class ProjectSetCommand implements Subcommand {
+    private final AccessFlags flags = new AccessFlags();
+    private final Map<String, Object> changes = new LinkedHashMap<>();
+    private String name;
+
+    @Override
+    public void declare(Syntax syntax) {
+        syntax.describe("Change a project's sharing class, or the groups and networks its restricted class admits "
+                        + "(the project's owners and site admins).")
+                .parameter("NAME", "The project.", value -> name = value)
+                .option("--class", "CLASS", "public, internal, restricted, private or exec-only.",
+                        value -> changes.put("class", value))
+                .option("--groups", "A,B", "The groups a restricted project admits (empty: none).",
+                        value -> changes.put("groups", Cells.list(value)))
+                .option("--networks", "CIDR,...", "The networks a restricted project admits, e.g. 10.0.0.0/8 (empty: none).",
+                        value -> changes.put("networks", Cells.list(value)));
+        flags.declareWithRegistry(syntax);
+    }
+
+    @Override
+    public int run(Invocation invocation) throws IOException {
+        if (changes.isEmpty()) {
+            throw new BerthException("USAGE", "nothing to change in project " + name + ": give --class, --groups or --networks");
+        }
+        try (AccessClient access = flags.connect()) {
+            JsonNode project = access.send("PUT", "projects/" + AccessClient.segment("project", name), changes);
+            invocation.out().println("Project " + name + " on " + access.registry() + " is now " + Cells.of(project, "class")
+                    + (project.has("groups") ? " (groups " + Cells.of(project, "groups") + ", networks "
+                    + Cells.of(project, "networks") + ")" : ""));
+        }
+        return 0;
+    }
+}
