@@ -46,16 +46,19 @@ public final class RegistryServer implements Closeable {
     private final GarbageCollector collector;
     private final Server server;
     private final ServerConnector connector;
+    /** Null on an open registry. */
+    private final Access access;
     private final ScheduledExecutorService scheduler;
 
     private RegistryServer(RegistryConfig config, FilesystemStorage storage, Registry registry, Server server,
-                           ServerConnector connector) {
+                           ServerConnector connector, Access access) {
         this.config = config;
         this.storage = storage;
         this.registry = registry;
         this.collector = new GarbageCollector(registry);
         this.server = server;
         this.connector = connector;
+        this.access = access;
         this.scheduler = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("berth-gc").factory());
     }
 
@@ -71,8 +74,9 @@ public final class RegistryServer implements Closeable {
         }
         requireSafeListen(config);
         FilesystemStorage storage = FilesystemStorage.open(config.root());
+        Access access = null;
         try {
-            Access access = config.auth() == null ? null : Access.open(config.auth(), config.root(), console);
+            access = config.auth() == null ? null : Access.open(config.auth(), config.root(), console);
             Registry registry = new Registry(storage, config);
             QueuedThreadPool threads = new QueuedThreadPool();
             threads.setName("berth-registry");
@@ -108,7 +112,7 @@ public final class RegistryServer implements Closeable {
             server.setErrorHandler(RegistryHandler::jettyError);
             server.setStopTimeout(STOP_TIMEOUT.toMillis());
             server.setStopAtShutdown(false);
-            RegistryServer running = new RegistryServer(config, storage, registry, server, connector);
+            RegistryServer running = new RegistryServer(config, storage, registry, server, connector, access);
             try {
                 server.start();
             } catch (IOException e) {
@@ -119,6 +123,9 @@ public final class RegistryServer implements Closeable {
             running.scheduleCollections();
             return running;
         } catch (IOException | RuntimeException e) {
+            if (access != null) {
+                access.close();
+            }
             storage.close();
             throw e;
         }
@@ -187,6 +194,9 @@ public final class RegistryServer implements Closeable {
         } catch (Exception e) {
             LOG.warn("stopping the HTTP server: {}", e.toString());
         } finally {
+            if (access != null) {
+                access.close();
+            }
             storage.close();
         }
     }

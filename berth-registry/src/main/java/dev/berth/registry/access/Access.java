@@ -20,10 +20,11 @@ import java.util.Optional;
  * Everything authentication and authorisation need, opened once when a registry starts with an
  * {@code [auth]} table: the metadata store, sign-in, the policy and the token service's keys.
  */
-public final class Access {
+public final class Access implements AutoCloseable {
     public static final String FIRST_ADMIN = "admin";
 
     private final AccessConfig config;
+    private final MetaStore store;
     private final Accounts accounts;
     private final Projects projects;
     private final Tokens tokens;
@@ -38,6 +39,7 @@ public final class Access {
     private final TokenVerifier verifier;
 
     private Access(AccessConfig config, MetaStore store, ECKey key) {
+        this.store = store;
         this.config = config;
         this.accounts = new Accounts(store);
         this.projects = new Projects(store);
@@ -135,5 +137,11 @@ public final class Access {
         }
         Optional<Accounts.Account> account = accounts.byName(grant.subject()).filter(a -> a.usableAt(Instant.now()));
         return account.map(a -> principals.of(a, grant.limits())).orElse(Principal.ANONYMOUS);
+    }
+
+    /** Closes the metadata database's connections. */
+    @Override
+    public void close() {
+        store.close();
     }
 }

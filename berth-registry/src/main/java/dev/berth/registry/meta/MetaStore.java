@@ -4,30 +4,30 @@ import dev.berth.oci.BerthException;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
 
 /**
  * The registry's metadata database: an SQLite file under the registry root by default, PostgreSQL
  * when configured (what several registry nodes share). Opening migrates the schema to the newest
- * version with Flyway; each operation takes its own short connection.
+ * version with Flyway. Connections come from a small pool (HikariCP): opening one costs more
+ * than most of the queries a request makes. SQLite runs in WAL mode, so readers do not wait for
+ * the writer, with {@code synchronous=NORMAL}: a commit survives the registry's crash, and only
+ * a power loss may take the last ones.
  */
-public final class MetaStore {
+public final class MetaStore implements AutoCloseable {
     private static final String MIGRATIONS = "classpath:dev/berth/registry/meta/migration";
 
-    private final String url;
-    private final String user;
-    private final String password;
-    private final boolean sqlite;
+    private static final int POOL_SIZE = 8;
 
-    private MetaStore(String url, String user, String password) {
-        this.url = url;
-        this.user = user;
-        this.password = password;
-        this.sqlite = url.startsWith("jdbc:sqlite:");
+    private final HikariDataSource pool;
+
+    private MetaStore(HikariDataSource pool) {
+        this.pool = pool;
     }
 
     /** The default store: {@code meta.db} in the registry's root. */
@@ -40,31 +40,43 @@ public final class MetaStore {
             throw new BerthException("CONFIG_INVALID", "metadata database " + url
                     + " is not supported: use jdbc:sqlite:FILE or jdbc:postgresql://HOST/DB");
         }
-        MetaStore store = new MetaStore(url, user, password);
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url);
+        config.setUsername(user);
+        config.setPassword(password);
+        config.setMaximumPoolSize(POOL_SIZE);
+        config.setPoolName("berth-meta");
+        if (url.startsWith("jdbc:sqlite:")) {
+            // Requests on many threads share one file: wait for the writer instead of failing at once.
+            config.addDataSourceProperty("busy_timeout", "10000");
+            config.addDataSourceProperty("foreign_keys", "true");
+            config.addDataSourceProperty("journal_mode", "WAL");
+            config.addDataSourceProperty("synchronous", "NORMAL");
+        }
+        MetaStore store;
+        try {
+            store = new MetaStore(new HikariDataSource(config));
+        } catch (RuntimeException e) {
+            throw new BerthException("META_UNAVAILABLE", "cannot open the metadata database " + url
+                    + ": " + e.getMessage() + "; check the [auth] database settings");
+        }
         try {
             Flyway.configure(MetaStore.class.getClassLoader())
-                    .dataSource(url, user, password)
+                    .dataSource(store.pool)
                     .locations(MIGRATIONS)
                     .load()
                     .migrate();
         } catch (FlywayException e) {
+            store.close();
             throw new BerthException("META_UNAVAILABLE", "cannot prepare the metadata database " + url
                     + ": " + e.getMessage() + "; check the [auth] database settings");
         }
         return store;
     }
 
-    /** A connection in auto-commit mode; the caller closes it. */
+    /** A pooled connection in auto-commit mode; the caller closes it, which returns it to the pool. */
     public Connection connect() throws SQLException {
-        Connection connection = DriverManager.getConnection(url, user, password);
-        if (sqlite) {
-            try (Statement statement = connection.createStatement()) {
-                // Requests on many threads share one file: wait for the writer instead of failing at once.
-                statement.execute("PRAGMA busy_timeout = 10000");
-                statement.execute("PRAGMA foreign_keys = ON");
-            }
-        }
-        return connection;
+        return pool.getConnection();
     }
 
     /** Runs {@code work} in one transaction. */
@@ -87,5 +99,10 @@ public final class MetaStore {
     @FunctionalInterface
     public interface SqlWork<T> {
         T run(Connection connection) throws SQLException;
+    }
+
+    @Override
+    public void close() {
+        pool.close();
     }
 }
