@@ -41,6 +41,9 @@ import dev.berth.cli.commands.client.PullCommand;
 import dev.berth.cli.commands.client.PushCommand;
 import dev.berth.cli.commands.registry.GcCommand;
 import dev.berth.cli.commands.registry.ServeCommand;
+import dev.berth.cli.commands.trust.KeyGenerateCommand;
+import dev.berth.cli.commands.trust.SignCommand;
+import dev.berth.cli.commands.trust.VerifyCommand;
 
 import java.util.List;
 import java.util.Optional;
@@ -116,6 +119,10 @@ final class BerthCommand {
             command("exec", ExecCommand::new),
             command("shell", ShellCommand::new),
             command("convert", ConvertCommand::new),
+            command("sign", SignCommand::new),
+            command("verify", VerifyCommand::new),
+            new Group("key", List.of("Make and manage signing keys."), List.of(
+                    command("generate", KeyGenerateCommand::new))),
             command("serve", ServeCommand::new),
             new Group("registry", List.of("Maintain a berth registry: its storage and its audit log."), List.of(
                     command("gc", GcCommand::new),

@@ -1,0 +1,143 @@
+package dev.berth.cli.commands.trust;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.cli.Invocation;
+import dev.berth.cli.Subcommand;
+import dev.berth.cli.args.Syntax;
+import dev.berth.cli.commands.client.RegistryFlags;
+import dev.berth.distribution.Registries;
+import dev.berth.oci.BerthException;
+import dev.berth.oci.Descriptor;
+import dev.berth.oci.Digest;
+import dev.berth.oci.Json;
+import dev.berth.oci.Reference;
+import dev.berth.trust.AcceptedKey;
+import dev.berth.trust.CosignSignatures;
+import dev.berth.trust.SignatureCheck;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/** {@code berth verify REF --key PUB}: which accepted keys signed the digest REF resolves to now. */
+public final class VerifyCommand implements Subcommand {
+    private final RegistryFlags registryFlags = new RegistryFlags();
+    private final AcceptedKeys acceptedKeys = new AcceptedKeys();
+    private String image;
+    private boolean json;
+
+    /** One signature found for the image, and what checking it showed. */
+    private record Finding(Descriptor layer, SignatureCheck check) {
+    }
+
+    @Override
+    public void declare(Syntax syntax) {
+        syntax.describe("Check an image's cosign signatures against public keys.",
+                        "Resolves REF in its registry now and reads the signatures stored under cosign's tag "
+                                + "sha256-<hex>.sig. Exits 0 only if a valid signature by an accepted key covers that digest; "
+                                + "otherwise says in one line why not.")
+                .parameter("REF", "The image, e.g. registry.example.org/tools/app:1.0.", value -> image = value)
+                .option("--key", "PUB", "A public key to accept (a PEM .pub file, as berth key generate or cosign write).",
+                        value -> acceptedKeys.addFile(Path.of(value)))
+                .option("--keys", "DIR", "Accept every .pub and .pem public key in DIR.",
+                        value -> acceptedKeys.addDirectory(Path.of(value)))
+                .flag("--json", "Print the signatures found and their checks as JSON.", () -> json = true);
+        registryFlags.declare(syntax);
+    }
+
+    @Override
+    public int run(Invocation invocation) throws IOException {
+        List<AcceptedKey> keys = acceptedKeys.load();
+        Reference reference = Reference.parseNormalized(image);
+        Digest digest;
+        List<Finding> findings = new ArrayList<>();
+        try (Registries registries = registryFlags.registries()) {
+            Registries.Resolved resolved = registries.resolve(reference);
+            digest = resolved.root().digest();
+            CosignTagStore store = new CosignTagStore(resolved.source(), reference);
+            for (Descriptor layer : store.layers(digest)) {
+                findings.add(new Finding(layer, check(store, layer, keys, digest)));
+            }
+        }
+        String subject = reference.name() + "@" + digest;
+        boolean verified = findings.stream().anyMatch(finding -> finding.check().valid());
+        if (json) {
+            invocation.out().println(Json.writePretty(report(subject, digest, verified, findings)));
+        } else {
+            printFindings(invocation.out(), subject, findings);
+        }
+        if (findings.isEmpty()) {
+            throw new BerthException("SIGNATURE_MISSING", "no signature for " + subject
+                    + ": sign it with berth sign " + image + " --key KEY");
+        }
+        if (!verified) {
+            Set<String> problems = new LinkedHashSet<>();
+            findings.forEach(finding -> problems.add(finding.check().problem().orElseThrow()));
+            throw new BerthException("SIGNATURE_INVALID", "no valid signature by an accepted key covers " + subject + ": "
+                    + String.join("; ", problems));
+        }
+        return 0;
+    }
+
+    private static SignatureCheck check(CosignTagStore store, Descriptor layer, List<AcceptedKey> keys, Digest digest)
+            throws IOException {
+        Optional<String> signature = CosignSignatures.signatureOf(layer);
+        if (signature.isEmpty()) {
+            return SignatureCheck.failed("a signature layer has no " + CosignSignatures.SIGNATURE_ANNOTATION + " annotation");
+        }
+        Optional<byte[]> payload = store.payload(layer);
+        if (payload.isEmpty()) {
+            return SignatureCheck.failed("the registry's payload blob does not match the layer digest " + layer.digest());
+        }
+        return SignatureCheck.of(payload.get(), signature.get(), keys, digest);
+    }
+
+    private static void printFindings(PrintWriter out, String subject, List<Finding> findings) {
+        out.println(subject);
+        for (Finding finding : findings) {
+            SignatureCheck check = finding.check();
+            if (check.valid()) {
+                AcceptedKey signer = check.signer().orElseThrow();
+                String when = check.payload().flatMap(p -> p.timestamp()).map(t -> " at " + t).orElse("");
+                String creator = check.payload().flatMap(p -> p.creator()).map(c -> " (" + c + ")").orElse("");
+                out.println("  signed by " + signer.name() + " (" + signer.key().fingerprint() + ")" + when + creator);
+            } else {
+                out.println("  refused: " + check.problem().orElseThrow());
+            }
+        }
+    }
+
+    private static ObjectNode report(String subject, Digest digest, boolean verified, List<Finding> findings) {
+        JsonNodeFactory factory = JsonNodeFactory.instance;
+        ObjectNode report = factory.objectNode();
+        report.put("image", subject);
+        report.put("digest", digest.toString());
+        report.put("verified", verified);
+        ArrayNode signatures = report.putArray("signatures");
+        for (Finding finding : findings) {
+            SignatureCheck check = finding.check();
+            ObjectNode entry = signatures.addObject();
+            entry.put("layer", finding.layer().digest().toString());
+            entry.put("valid", check.valid());
+            check.signer().ifPresent(signer -> {
+                entry.put("key", signer.name());
+                entry.put("fingerprint", signer.key().fingerprint().toString());
+            });
+            check.payload().ifPresent(payload -> {
+                entry.put("signedDigest", payload.manifestDigest().toString());
+                entry.put("dockerReference", payload.dockerReference());
+                payload.timestamp().ifPresent(when -> entry.put("timestamp", when.toString()));
+                payload.creator().ifPresent(creator -> entry.put("creator", creator));
+            });
+            check.problem().ifPresent(problem -> entry.put("problem", problem));
+        }
+        return report;
+    }
+}
