@@ -41,9 +41,14 @@ class AccessTableTest {
     private record RouteCase(String name, String action, String method, String path, byte[] body, int allowedStatus) {
     }
 
+    /** Where the registries of this class keep their metadata; {@link AccessTableOnPostgresTest} runs the class on PostgreSQL. */
+    MetaDatabase database() {
+        return MetaDatabase.SQLITE;
+    }
+
     @BeforeAll
     void setUp(@TempDir Path root) throws Exception {
-        registry = AuthRegistry.start(root);
+        registry = AuthRegistry.start(root, database());
         adminPassword = registry.adminPassword();
         for (String user : CALLERS.subList(1, CALLERS.size())) {
             registry.addUser("admin", adminPassword, user, password(user));

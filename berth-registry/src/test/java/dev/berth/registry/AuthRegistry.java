@@ -39,8 +39,18 @@ final class AuthRegistry implements AutoCloseable {
     }
 
     static AuthRegistry start(Path root, UnaryOperator<RegistryConfig> customise) throws IOException {
+        return start(root, MetaDatabase.SQLITE, customise);
+    }
+
+    /** A registry on {@code root} that keeps its accounts, tokens and projects in {@code database}. */
+    static AuthRegistry start(Path root, MetaDatabase database) throws IOException {
+        return start(root, database, UnaryOperator.identity());
+    }
+
+    static AuthRegistry start(Path root, MetaDatabase database, UnaryOperator<RegistryConfig> customise) throws IOException {
         RegistryConfig config = RegistryConfig.defaults(root).withListen("127.0.0.1", 0)
-                .withGc(Duration.ZERO, Duration.ofHours(1)).withAccessLog(false).withAuth(AccessConfig.defaults());
+                .withGc(Duration.ZERO, Duration.ofHours(1)).withAccessLog(false)
+                .withAuth(database.configure(root, AccessConfig.defaults()));
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         RegistryServer server = RegistryServer.start(customise.apply(config), new PrintStream(console, true, StandardCharsets.UTF_8));
         return new AuthRegistry(server, console.toString(StandardCharsets.UTF_8));

@@ -27,10 +27,15 @@ class SharingConditionsTest {
     private String admin;
     private Path work;
 
+    /** Where the registries of this class keep their metadata; {@link SharingConditionsOnPostgresTest} runs the class on PostgreSQL. */
+    MetaDatabase database() {
+        return MetaDatabase.SQLITE;
+    }
+
     @BeforeAll
     void setUp(@TempDir Path root) throws Exception {
         work = Files.createDirectories(root.resolve("work"));
-        registry = AuthRegistry.start(root.resolve("registry"));
+        registry = AuthRegistry.start(root.resolve("registry"), database());
         admin = registry.adminPassword();
         for (String user : List.of("outsider", "developer", "maintainer")) {
             registry.addUser("admin", admin, user, USER_PASSWORD);
