@@ -3,9 +3,12 @@ package dev.berth.registry;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.OctetSequenceKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jose.jwk.gen.OctetSequenceKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
@@ -76,7 +79,13 @@ class HostileTokensTest {
                 .claim("access", List.of(Map.of("type", "repository", "name", repository, "actions", List.of("pull"))));
     }
 
-    private static String sign(ECKey key, JWTClaimsSet claims) throws Exception {
+    private static String sign(OctetSequenceKey key, JWTClaimsSet claims) throws Exception {
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(key.getKeyID()).build(), claims);
+        jwt.sign(new MACSigner(key));
+        return jwt.serialize();
+    }
+
+    private static String signWithKeyPair(ECKey key, JWTClaimsSet claims) throws Exception {
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID()).build(), claims);
         jwt.sign(new ECDSASigner(key));
         return jwt.serialize();
@@ -84,7 +93,7 @@ class HostileTokensTest {
 
     @Test
     void onlyTokensSignedByTheRegistryForItsServiceAndStillValidAreHonoured() throws Exception {
-        ECKey registryKey = ECKey.parse(Files.readString(root.resolve("token-key.jwk")));
+        OctetSequenceKey registryKey = OctetSequenceKey.parse(Files.readString(root.resolve("token-secret.jwk")));
         Instant later = Instant.now().plusSeconds(300);
         // The forgery kit works: a token made this way with nothing wrong is honoured.
         assertThat(pull("lab/tool", sign(registryKey, claims("berth", later, "lab/tool").build()))).isEqualTo(200);
@@ -93,9 +102,12 @@ class HostileTokensTest {
                 .as("expired").isEqualTo(401);
         assertThat(pull("lab/tool", sign(registryKey, claims("another-registry", later, "lab/tool").build())))
                 .as("another audience").isEqualTo(401);
-        ECKey stranger = new ECKeyGenerator(Curve.P_256).keyID(registryKey.getKeyID()).generate();
+        OctetSequenceKey stranger = new OctetSequenceKeyGenerator(256).keyID(registryKey.getKeyID()).generate();
         assertThat(pull("lab/tool", sign(stranger, claims("berth", later, "lab/tool").build())))
-                .as("wrong signature under the registry's kid").isEqualTo(401);
+                .as("wrong secret under the registry's kid").isEqualTo(401);
+        ECKey keyPair = new ECKeyGenerator(Curve.P_256).keyID(registryKey.getKeyID()).generate();
+        assertThat(pull("lab/tool", signWithKeyPair(keyPair, claims("berth", later, "lab/tool").build())))
+                .as("ES256 under the registry's kid").isEqualTo(401);
         assertThat(pull("lab/tool", new PlainJWT(claims("berth", later, "lab/tool").build()).serialize()))
                 .as("alg none").isEqualTo(401);
         String forOpen = registry.token("alice", PASSWORD, "repository:open/tool:pull");

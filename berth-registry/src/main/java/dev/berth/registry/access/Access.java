@@ -1,6 +1,6 @@
 package dev.berth.registry.access;
 
-import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.OctetSequenceKey;
 import dev.berth.registry.meta.Accounts;
 import dev.berth.registry.meta.AuditLog;
 import dev.berth.registry.meta.LicenceAcceptances;
@@ -38,7 +38,7 @@ public final class Access implements AutoCloseable {
     private final TokenIssuer issuer;
     private final TokenVerifier verifier;
 
-    private Access(AccessConfig config, MetaStore store, ECKey key) {
+    private Access(AccessConfig config, MetaStore store, OctetSequenceKey key) {
         this.store = store;
         this.config = config;
         this.accounts = new Accounts(store);
@@ -67,7 +67,7 @@ public final class Access implements AutoCloseable {
     public static Access open(AccessConfig config, Path root, PrintStream console) throws IOException {
         MetaStore store = config.databaseUrl() == null ? MetaStore.sqlite(root)
                 : MetaStore.open(config.databaseUrl(), config.databaseUser(), config.databasePassword());
-        Access access = new Access(config, store, TokenKey.loadOrCreate(root.resolve("token-key.jwk")));
+        Access access = new Access(config, store, TokenKey.loadOrCreate(root.resolve(TokenKey.FILE_NAME)));
         if (!access.accounts.any()) {
             String password = Secrets.generate("");
             access.accounts.create(FIRST_ADMIN, access.hasher.hash(password), true);

@@ -4,8 +4,8 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.ECDSASigner;
-import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.jwk.OctetSequenceKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.berth.registry.Names;
@@ -21,7 +21,7 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * Signs short-lived registry tokens (the Docker token spec's JWTs, ES256 with a {@code kid}). A
+ * Signs short-lived registry tokens (the Docker token spec's JWTs, HS256 with a {@code kid}). A
  * token's {@code access} claim is the intersection of what the client asked for and what the
  * policy allows its principal; asking for more is not an error, the token just does not carry it.
  */
@@ -34,19 +34,19 @@ public final class TokenIssuer {
     public record IssuedToken(String token, Instant issuedAt, Duration lifetime) {
     }
 
-    private final ECKey key;
-    private final ECDSASigner signer;
+    private final OctetSequenceKey key;
+    private final MACSigner signer;
     private final AccessPolicy policy;
     private final String service;
     private final Duration lifetime;
 
-    public TokenIssuer(ECKey key, AccessPolicy policy, String service, Duration lifetime) {
+    public TokenIssuer(OctetSequenceKey key, AccessPolicy policy, String service, Duration lifetime) {
         this.key = key;
         this.policy = policy;
         this.service = service;
         this.lifetime = lifetime;
         try {
-            this.signer = new ECDSASigner(key);
+            this.signer = new MACSigner(key);
         } catch (JOSEException e) {
             throw new IllegalStateException("the token key cannot sign", e);
         }
@@ -77,7 +77,7 @@ public final class TokenIssuer {
                 .claim("access", access)
                 .claim(LIMITS_CLAIM, principal.limits().isEmpty() ? null : TokenScope.format(principal.limits()))
                 .build();
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID())
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(key.getKeyID())
                 .type(JOSEObjectType.JWT).build(), claims);
         try {
             jwt.sign(signer);

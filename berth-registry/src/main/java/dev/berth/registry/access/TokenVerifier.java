@@ -2,7 +2,7 @@ package dev.berth.registry.access;
 
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.OctetSequenceKey;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
@@ -22,9 +22,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Checks registry tokens: ES256 only (so {@code alg: none} and HMAC tricks fail), signed by this
- * registry's key, for this service, not expired. A token is verified once; later requests with it
- * find the result in a small cache keyed by the token's hash, which keeps manifest GETs fast.
+ * Checks registry tokens: HS256 only (so {@code alg: none} and tokens signed with any key pair
+ * fail), signed with this registry's secret, for this service, not expired. A token is verified
+ * once; later requests with it find the result in a small cache keyed by the token's hash, which
+ * keeps manifest GETs fast.
  */
 public final class TokenVerifier {
     private static final int CACHE_LIMIT = 10_000;
@@ -34,10 +35,10 @@ public final class TokenVerifier {
     private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
     private final ConcurrentHashMap<String, TokenGrant> verified = new ConcurrentHashMap<>();
 
-    public TokenVerifier(ECKey key, String service) {
+    public TokenVerifier(OctetSequenceKey key, String service) {
         processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(JOSEObjectType.JWT, null));
-        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.ES256,
-                new ImmutableJWKSet<>(new JWKSet(key.toPublicJWK()))));
+        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.HS256,
+                new ImmutableJWKSet<>(new JWKSet(key))));
         processor.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(service,
                 new JWTClaimsSet.Builder().issuer(TokenIssuer.ISSUER).build(),
                 Set.of("sub", "exp", "iat", "access")));
