@@ -139,9 +139,10 @@ public final class Access implements AutoCloseable {
         return account.map(a -> principals.of(a, grant.limits())).orElse(Principal.ANONYMOUS);
     }
 
-    /** Closes the metadata database's connections. */
+    /** Writes the audit events still queued, then closes the metadata database's connections. */
     @Override
     public void close() {
+        audit.close();
         store.close();
     }
 }

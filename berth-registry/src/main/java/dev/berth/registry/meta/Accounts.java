@@ -46,7 +46,7 @@ public final class Accounts {
 
     public Account create(String name, String passwordHash, boolean admin) {
         Account account = new Account(UUID.randomUUID().toString(), name, passwordHash, admin, false, LOCAL, null, false, null);
-        store.inTransaction(connection -> {
+        store.write(connection -> {
             try (PreparedStatement insert = connection.prepareStatement(
                     "INSERT INTO accounts (id, name, password_hash, admin, disabled, created) VALUES (?, ?, ?, ?, 0, ?)")) {
                 insert.setString(1, account.id());
@@ -66,7 +66,7 @@ public final class Accounts {
      * the result is then empty.
      */
     public Optional<Account> signedInExternally(ExternalIdentity identity) {
-        return store.inTransaction(connection -> {
+        return store.write(connection -> {
             Optional<Account> existing = one(connection, "SELECT * FROM accounts WHERE name = ?", identity.name());
             if (existing.isPresent() && !existing.get().source().equals(identity.source())) {
                 return Optional.<Account>empty();
@@ -103,7 +103,7 @@ public final class Accounts {
 
     /** The groups the account's directory reported at its last sign-in; none for local accounts. */
     public Set<String> groups(String accountId) {
-        return store.inTransaction(connection -> {
+        return store.read(connection -> {
             Set<String> groups = new TreeSet<>();
             try (PreparedStatement query = connection.prepareStatement(
                     "SELECT group_name FROM account_groups WHERE account_id = ?")) {
@@ -122,7 +122,7 @@ public final class Accounts {
     public Optional<Account> createRobot(String project, String name, boolean runner, Instant expires) {
         Account robot = new Account(UUID.randomUUID().toString(), project + "+" + name, null, false, false, ROBOT,
                 project, runner, expires == null ? null : Instant.ofEpochSecond(expires.getEpochSecond()));
-        return store.inTransaction(connection -> {
+        return store.write(connection -> {
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO accounts (id, name, password_hash,"
                     + " admin, disabled, created, source, robot_project, runner, expires) VALUES (?, ?, NULL, 0, 0, ?, ?, ?, ?, ?)"
                     + " ON CONFLICT (name) DO NOTHING")) {
@@ -143,7 +143,7 @@ public final class Accounts {
     }
 
     public List<Account> robotsOf(String project) {
-        return store.inTransaction(connection -> {
+        return store.read(connection -> {
             List<Account> robots = new ArrayList<>();
             try (PreparedStatement query = connection.prepareStatement(
                     "SELECT * FROM accounts WHERE robot_project = ? ORDER BY name")) {
@@ -160,7 +160,7 @@ public final class Accounts {
 
     /** Removes an account with its tokens; false when there is none. */
     public boolean remove(String id) {
-        return store.inTransaction(connection -> {
+        return store.write(connection -> {
             try (PreparedStatement delete = connection.prepareStatement("DELETE FROM accounts WHERE id = ?")) {
                 delete.setString(1, id);
                 return delete.executeUpdate() == 1;
@@ -169,15 +169,15 @@ public final class Accounts {
     }
 
     public Optional<Account> byName(String name) {
-        return store.inTransaction(connection -> one(connection, "SELECT * FROM accounts WHERE name = ?", name));
+        return store.read(connection -> one(connection, "SELECT * FROM accounts WHERE name = ?", name));
     }
 
     public Optional<Account> byId(String id) {
-        return store.inTransaction(connection -> one(connection, "SELECT * FROM accounts WHERE id = ?", id));
+        return store.read(connection -> one(connection, "SELECT * FROM accounts WHERE id = ?", id));
     }
 
     public boolean any() {
-        return store.inTransaction(connection -> {
+        return store.read(connection -> {
             try (PreparedStatement query = connection.prepareStatement("SELECT 1 FROM accounts");
                  ResultSet rows = query.executeQuery()) {
                 return rows.next();
@@ -186,7 +186,7 @@ public final class Accounts {
     }
 
     public List<Account> list() {
-        return store.inTransaction(connection -> {
+        return store.read(connection -> {
             List<Account> accounts = new ArrayList<>();
             try (PreparedStatement query = connection.prepareStatement("SELECT * FROM accounts WHERE source <> 'robot' ORDER BY name");
                  ResultSet rows = query.executeQuery()) {
@@ -199,7 +199,7 @@ public final class Accounts {
     }
 
     public boolean setDisabled(String name, boolean disabled) {
-        return store.inTransaction(connection -> {
+        return store.write(connection -> {
             try (PreparedStatement update = connection.prepareStatement("UPDATE accounts SET disabled = ? WHERE name = ?")) {
                 update.setInt(1, disabled ? 1 : 0);
                 update.setString(2, name);

@@ -15,7 +15,7 @@ public final class LicenceAcceptances {
 
     /** Records the acceptance; accepting the same text again keeps the first time. */
     public void accept(String accountId, String repository, String textDigest) {
-        store.inTransaction(connection -> {
+        store.write(connection -> {
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO licence_acceptances"
                     + " (account_id, repository, text_digest, accepted) VALUES (?, ?, ?, ?)"
                     + " ON CONFLICT (account_id, repository, text_digest) DO NOTHING")) {
@@ -30,7 +30,7 @@ public final class LicenceAcceptances {
 
     /** When the named account accepted this text of the repository's licence, if it did. */
     public Optional<Instant> acceptedAt(String accountName, String repository, String textDigest) {
-        return store.inTransaction(connection -> {
+        return store.read(connection -> {
             try (PreparedStatement query = connection.prepareStatement("SELECT l.accepted FROM licence_acceptances l"
                     + " JOIN accounts a ON a.id = l.account_id WHERE a.name = ? AND l.repository = ? AND l.text_digest = ?")) {
                 query.setString(1, accountName);

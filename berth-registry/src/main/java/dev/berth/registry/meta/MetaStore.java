@@ -10,6 +10,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The registry's metadata database: an SQLite file under the registry root by default, PostgreSQL
@@ -17,7 +19,8 @@ import java.sql.SQLException;
  * version with Flyway. Connections come from a small pool (HikariCP): opening one costs more
  * than most of the queries a request makes. SQLite runs in WAL mode, so readers do not wait for
  * the writer, with {@code synchronous=NORMAL}: a commit survives the registry's crash, and only
- * a power loss may take the last ones.
+ * a power loss may take the last ones. SQLite allows one writer at a time and makes the others
+ * retry after sleeps of up to 100 ms, so this process queues its SQLite writes itself.
  */
 public final class MetaStore implements AutoCloseable {
     private static final String MIGRATIONS = "classpath:dev/berth/registry/meta/migration";
@@ -25,9 +28,12 @@ public final class MetaStore implements AutoCloseable {
     private static final int POOL_SIZE = 8;
 
     private final HikariDataSource pool;
+    /** Held for each write transaction on SQLite; null on PostgreSQL, which has row locks. */
+    private final Lock writer;
 
-    private MetaStore(HikariDataSource pool) {
+    private MetaStore(HikariDataSource pool, boolean singleWriter) {
         this.pool = pool;
+        this.writer = singleWriter ? new ReentrantLock(true) : null;
     }
 
     /** The default store: {@code meta.db} in the registry's root. */
@@ -55,7 +61,7 @@ public final class MetaStore implements AutoCloseable {
         }
         MetaStore store;
         try {
-            store = new MetaStore(new HikariDataSource(config));
+            store = new MetaStore(new HikariDataSource(config), url.startsWith("jdbc:sqlite:"));
         } catch (RuntimeException e) {
             throw new BerthException("META_UNAVAILABLE", "cannot open the metadata database " + url
                     + ": " + e.getMessage() + "; check the [auth] database settings");
@@ -74,14 +80,26 @@ public final class MetaStore implements AutoCloseable {
         return store;
     }
 
-    /** A pooled connection in auto-commit mode; the caller closes it, which returns it to the pool. */
-    public Connection connect() throws SQLException {
-        return pool.getConnection();
+    /** Runs {@code work}, which only reads, in one transaction: it sees one state of the database. */
+    public <T> T read(SqlWork<T> work) {
+        return inTransaction(work);
     }
 
-    /** Runs {@code work} in one transaction. */
-    public <T> T inTransaction(SqlWork<T> work) {
-        try (Connection connection = connect()) {
+    /** Runs {@code work}, which writes, in one transaction. */
+    public <T> T write(SqlWork<T> work) {
+        if (writer == null) {
+            return inTransaction(work);
+        }
+        writer.lock();
+        try {
+            return inTransaction(work);
+        } finally {
+            writer.unlock();
+        }
+    }
+
+    private <T> T inTransaction(SqlWork<T> work) {
+        try (Connection connection = pool.getConnection()) {
             connection.setAutoCommit(false);
             try {
                 T result = work.run(connection);

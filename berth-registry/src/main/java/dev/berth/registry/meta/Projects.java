@@ -30,7 +30,7 @@ public final class Projects {
 
     /** Creates the project with {@code owner} as its owner; false when the name is taken. */
     public boolean create(String name, SharingClass sharing, String owner) {
-        return store.inTransaction(connection -> {
+        return store.write(connection -> {
             String id = UUID.randomUUID().toString();
             try (PreparedStatement insert = connection.prepareStatement(
                     "INSERT INTO projects (id, name, sharing_class, created) VALUES (?, ?, ?, ?) ON CONFLICT (name) DO NOTHING")) {
@@ -54,7 +54,7 @@ public final class Projects {
     }
 
     public Optional<Project> byName(String name) {
-        return store.inTransaction(connection -> {
+        return store.read(connection -> {
             try (PreparedStatement query = connection.prepareStatement("SELECT * FROM projects WHERE name = ?")) {
                 query.setString(1, name);
                 try (ResultSet rows = query.executeQuery()) {
@@ -65,7 +65,7 @@ public final class Projects {
     }
 
     public List<Project> list() {
-        return store.inTransaction(connection -> {
+        return store.read(connection -> {
             List<Project> projects = new ArrayList<>();
             try (PreparedStatement query = connection.prepareStatement("SELECT * FROM projects ORDER BY name");
                  ResultSet rows = query.executeQuery()) {
@@ -78,7 +78,7 @@ public final class Projects {
     }
 
     public List<Member> members(Project project) {
-        return store.inTransaction(connection -> {
+        return store.read(connection -> {
             List<Member> members = new ArrayList<>();
             try (PreparedStatement query = connection.prepareStatement(
                     "SELECT * FROM members WHERE project_id = ? ORDER BY is_group, member_name")) {
@@ -96,7 +96,7 @@ public final class Projects {
 
     /** Adds the member or changes its role. */
     public void setMember(Project project, Member member) {
-        store.inTransaction(connection -> {
+        store.write(connection -> {
             try (PreparedStatement upsert = connection.prepareStatement(
                     "INSERT INTO members (project_id, member_name, is_group, role) VALUES (?, ?, ?, ?)"
                             + " ON CONFLICT (project_id, member_name, is_group) DO UPDATE SET role = excluded.role")) {
@@ -110,7 +110,7 @@ public final class Projects {
     }
 
     public boolean removeMember(Project project, String name, boolean group) {
-        return store.inTransaction(connection -> {
+        return store.write(connection -> {
             try (PreparedStatement delete = connection.prepareStatement(
                     "DELETE FROM members WHERE project_id = ? AND member_name = ? AND is_group = ?")) {
                 delete.setString(1, project.id());
@@ -123,7 +123,7 @@ public final class Projects {
 
     /** Sets the project's class and the restricted class's conditions. */
     public void setSharing(Project project, SharingClass sharing, Conditions conditions) {
-        store.inTransaction(connection -> {
+        store.write(connection -> {
             try (PreparedStatement update = connection.prepareStatement(
                     "UPDATE projects SET sharing_class = ?, allowed_groups = ?, allowed_networks = ? WHERE id = ?")) {
                 update.setString(1, sharing.label());
@@ -137,7 +137,7 @@ public final class Projects {
 
     /** Deletes the project with its members and robots; its repositories must be gone already. */
     public void delete(Project project) {
-        store.inTransaction(connection -> {
+        store.write(connection -> {
             try (PreparedStatement robots = connection.prepareStatement("DELETE FROM accounts WHERE robot_project = ?");
                  PreparedStatement delete = connection.prepareStatement("DELETE FROM projects WHERE id = ?")) {
                 robots.setString(1, project.name());

@@ -40,7 +40,7 @@ public final class RepositorySettings {
     }
 
     public Optional<Settings> of(String repository) {
-        return store.inTransaction(connection -> {
+        return store.read(connection -> {
             try (PreparedStatement query = connection.prepareStatement("SELECT * FROM repositories WHERE name = ?")) {
                 query.setString(1, repository);
                 try (ResultSet rows = query.executeQuery()) {
@@ -52,7 +52,7 @@ public final class RepositorySettings {
 
     /** Every repository's own settings, by repository name. */
     public Map<String, Settings> all() {
-        return store.inTransaction(connection -> {
+        return store.read(connection -> {
             Map<String, Settings> all = new HashMap<>();
             try (PreparedStatement query = connection.prepareStatement("SELECT * FROM repositories");
                  ResultSet rows = query.executeQuery()) {
@@ -66,7 +66,7 @@ public final class RepositorySettings {
     }
 
     public void put(Settings settings) {
-        store.inTransaction(connection -> {
+        store.write(connection -> {
             try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO repositories"
                     + " (name, sharing_class, allowed_groups, allowed_networks, licence_spdx, licence_text, licence_digest)"
                     + " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET sharing_class = excluded.sharing_class,"

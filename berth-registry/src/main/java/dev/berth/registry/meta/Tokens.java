@@ -33,7 +33,7 @@ public final class Tokens {
     public Token create(String accountId, Kind kind, String name, String secretHash, String scopes, Instant expires) {
         Token token = new Token(UUID.randomUUID().toString(), accountId, kind, name, scopes,
                 Instant.ofEpochSecond(Instant.now().getEpochSecond()), expires, null);
-        store.inTransaction(connection -> {
+        store.write(connection -> {
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO tokens"
                     + " (id, account_id, kind, name, secret_hash, scopes, created, expires) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
                 insert.setString(1, token.id());
@@ -55,7 +55,7 @@ public final class Tokens {
     }
 
     public Optional<Token> bySecretHash(String secretHash) {
-        return store.inTransaction(connection -> {
+        return store.read(connection -> {
             try (PreparedStatement query = connection.prepareStatement("SELECT * FROM tokens WHERE secret_hash = ?")) {
                 query.setString(1, secretHash);
                 try (ResultSet rows = query.executeQuery()) {
@@ -66,7 +66,7 @@ public final class Tokens {
     }
 
     public List<Token> personalTokensOf(String accountId) {
-        return store.inTransaction(connection -> {
+        return store.read(connection -> {
             List<Token> tokens = new ArrayList<>();
             try (PreparedStatement query = connection.prepareStatement(
                     "SELECT * FROM tokens WHERE account_id = ? AND kind = ? ORDER BY created, name")) {
@@ -84,7 +84,7 @@ public final class Tokens {
 
     /** Revokes one of the account's tokens; false when it has no such token. */
     public boolean revoke(String accountId, String id) {
-        return store.inTransaction(connection -> {
+        return store.write(connection -> {
             try (PreparedStatement update = connection.prepareStatement(
                     "UPDATE tokens SET revoked = ? WHERE id = ? AND account_id = ? AND revoked IS NULL")) {
                 update.setLong(1, Instant.now().getEpochSecond());
