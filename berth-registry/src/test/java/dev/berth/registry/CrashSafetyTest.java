@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -101,7 +102,8 @@ class CrashSafetyTest {
             Api api = new Api(registry.url());
             location = api.send("POST", "/v2/stream/kill/blobs/uploads/", null).headers().firstValue("Location").orElseThrow();
             assertThat(api.send("PATCH", location, new byte[1000], "Content-Range", "0-999").statusCode()).isEqualTo(202);
-            // a second chunk of 64 MiB whose bytes trickle in until the process dies
+            // a second chunk of 64 MiB of which 1 MiB arrives, then nothing until the process dies
+            CountDownLatch killed = new CountDownLatch(1);
             HttpClient client = HttpClient.newHttpClient();
             HttpRequest slow = HttpRequest.newBuilder(URI.create(registry.url() + location))
                     .method("PATCH", HttpRequest.BodyPublishers.fromPublisher(
@@ -109,8 +111,13 @@ class CrashSafetyTest {
                                 private long sent;
 
                                 @Override
-                                public int read() {
-                                    return sent++ < (64L << 20) ? 1 : -1;
+                                public int read() throws java.io.IOException {
+                                    if (sent == 1L << 20) {
+                                        awaitUninterruptibly(killed);
+                                        throw new java.io.IOException("the registry was killed");
+                                    }
+                                    sent++;
+                                    return 1;
                                 }
                             }), 64L << 20))
                     .header("Content-Range", "1000-" + (1000 + (64L << 20) - 1))
@@ -118,6 +125,7 @@ class CrashSafetyTest {
             var inFlight = client.sendAsync(slow, HttpResponse.BodyHandlers.discarding());
             Thread.sleep(300);
             registry.kill();
+            killed.countDown();
             inFlight.exceptionally(e -> null).join();
         }
         try (TestRegistry restarted = TestRegistry.start(root)) {
@@ -126,6 +134,14 @@ class CrashSafetyTest {
             assertThat(status.headers().firstValue("Range")).hasValue("0-999");
             HttpResponse<byte[]> put = api.send("PUT", restarted.url() + location + "?digest=" + Digest.of(new byte[1000]), null);
             assertThat(put.statusCode()).isEqualTo(201);
+        }
+    }
+
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
