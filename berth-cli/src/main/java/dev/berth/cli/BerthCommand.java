@@ -28,6 +28,7 @@ import dev.berth.cli.commands.access.RepositoryShowCommand;
 import dev.berth.cli.commands.access.RobotCreateCommand;
 import dev.berth.cli.commands.access.RobotListCommand;
 import dev.berth.cli.commands.access.RobotRmCommand;
+import dev.berth.cli.commands.access.TagsCommand;
 import dev.berth.cli.commands.access.TokenCreateCommand;
 import dev.berth.cli.commands.access.TokenListCommand;
 import dev.berth.cli.commands.access.TokenRevokeCommand;
@@ -80,6 +81,7 @@ final class BerthCommand {
             new Command("images", List.of("ls"), ImagesCommand::new),
             command("inspect", InspectCommand::new),
             command("tag", TagCommand::new),
+            command("tags", TagsCommand::new),
             command("rmi", RmiCommand::new),
             command("prune", PruneCommand::new),
             command("pull", PullCommand::new),

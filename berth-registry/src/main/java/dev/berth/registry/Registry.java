@@ -41,10 +41,16 @@ public final class Registry {
     private final StripedLocks digestLocks = new StripedLocks(256);
     private final StripedLocks repositoryLocks = new StripedLocks(64);
     private final BlobUploads uploads;
+    private final TagChanges tagChanges;
 
     public Registry(RegistryStorage storage, RegistryConfig config) throws IOException {
+        this(storage, config, TagChanges.UNRECORDED);
+    }
+
+    public Registry(RegistryStorage storage, RegistryConfig config, TagChanges tagChanges) throws IOException {
         this.storage = storage;
         this.config = config;
+        this.tagChanges = tagChanges;
         this.index = new RepositoryIndex(storage);
         this.manifests = new ManifestCache(config.manifestCacheBytes());
         this.uploads = new BlobUploads(storage, digestLocks, index);
@@ -198,7 +204,7 @@ public final class Registry {
     }
 
     public PushedManifest putManifest(String repository, String reference, String contentType, byte[] body,
-                                      List<String> extraTags) throws IOException {
+                                      List<String> extraTags, TagChanges.Actor actor) throws IOException {
         requireRepositoryName(repository);
         Digest byDigest = isDigestReference(reference) ? parseDigest(reference) : null;
         Set<String> tags = new LinkedHashSet<>();
@@ -226,11 +232,18 @@ public final class Registry {
         ReentrantLock repositoryLock = repositoryLocks.lockFor(repository);
         repositoryLock.lock();
         try {
+            for (String tag : tags) {
+                tagChanges.requireAllowed(repository, tag, taggedNow(repository, tag), digest);
+            }
             storage.linkManifest(repository, digest, manifest.mediaType());
             if (subject != null) {
                 storage.linkReferrer(repository, subject, digest);
             }
             for (String tag : tags) {
+                Digest from = taggedNow(repository, tag);
+                if (!digest.equals(from)) {
+                    tagChanges.moving(repository, tag, from, digest, actor);
+                }
                 storage.putTag(repository, tag, digest);
             }
             index.created(repository);
@@ -296,7 +309,8 @@ public final class Registry {
         }
     }
 
-    public void deleteManifest(String repository, String reference) throws IOException {
+    /** Removes a tag, or a manifest with every tag that points at it. */
+    public void deleteManifest(String repository, String reference, TagChanges.Actor actor) throws IOException {
         requireDeletes();
         requireExistingRepository(repository);
         RepositoryIndex.Repository repo = index.get(repository);
@@ -304,9 +318,14 @@ public final class Registry {
         repositoryLock.lock();
         try {
             if (!isDigestReference(reference)) {
-                if (repo.tags.remove(reference) == null || !storage.deleteTag(repository, reference)) {
+                Digest tagged = repo.tags.get(reference);
+                if (tagged == null) {
                     throw manifestUnknown(repository, reference);
                 }
+                tagChanges.requireAllowed(repository, reference, tagged, null);
+                tagChanges.moving(repository, reference, tagged, null, actor);
+                storage.deleteTag(repository, reference);
+                repo.tags.remove(reference);
                 return;
             }
             Digest digest = parseDigest(reference);
@@ -314,11 +333,15 @@ public final class Registry {
                 throw manifestUnknown(repository, reference);
             }
             Optional<ManifestBytes> manifest = load(repository, digest);
-            for (Map.Entry<String, Digest> tag : List.copyOf(repo.tags.entrySet())) {
-                if (tag.getValue().equals(digest)) {
-                    storage.deleteTag(repository, tag.getKey());
-                    repo.tags.remove(tag.getKey());
-                }
+            List<String> tags = repo.tags.entrySet().stream().filter(tag -> tag.getValue().equals(digest))
+                    .map(Map.Entry::getKey).toList();
+            for (String tag : tags) {
+                tagChanges.requireAllowed(repository, tag, digest, null);
+            }
+            for (String tag : tags) {
+                tagChanges.moving(repository, tag, digest, null, actor);
+                storage.deleteTag(repository, tag);
+                repo.tags.remove(tag);
             }
             Optional<Digest> subject = manifest.flatMap(ManifestBytes::subject).map(Descriptor::digest);
             if (subject.isPresent()) {
@@ -329,6 +352,40 @@ public final class Registry {
         } finally {
             repositoryLock.unlock();
         }
+    }
+
+    /**
+     * Points {@code tag} at a manifest the repository still holds, as a push of that manifest by
+     * tag would (the same rules, the same record). False when it points there already.
+     */
+    public boolean restoreTag(String repository, String tag, Digest digest, TagChanges.Actor actor) throws IOException {
+        requireExistingRepository(repository);
+        Names.requireTag(tag);
+        RepositoryIndex.Repository repo = index.get(repository);
+        ReentrantLock repositoryLock = repositoryLocks.lockFor(repository);
+        repositoryLock.lock();
+        try {
+            if (!repo.manifests.contains(digest) || load(repository, digest).isEmpty()) {
+                throw new RegistryException(ErrorCode.MANIFEST_UNKNOWN, "manifest " + digest + " is no longer in repository "
+                        + repository + " (it was deleted): it cannot be restored");
+            }
+            Digest from = repo.tags.get(tag);
+            if (digest.equals(from)) {
+                return false;
+            }
+            tagChanges.requireAllowed(repository, tag, from, digest);
+            tagChanges.moving(repository, tag, from, digest, actor);
+            storage.putTag(repository, tag, digest);
+            repo.tags.put(tag, digest);
+            return true;
+        } finally {
+            repositoryLock.unlock();
+        }
+    }
+
+    /** The digest a tag points at now, or null. */
+    public Digest taggedNow(String repository, String tag) {
+        return index.exists(repository) ? index.get(repository).tags.get(tag) : null;
     }
 
     // ---------------------------------------------------------------- listings

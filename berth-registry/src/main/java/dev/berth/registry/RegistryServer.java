@@ -2,6 +2,7 @@ package dev.berth.registry;
 
 import dev.berth.oci.BerthException;
 import dev.berth.registry.access.Access;
+import dev.berth.registry.history.TagJournal;
 import dev.berth.registry.http.ConnectionCap;
 import dev.berth.registry.http.RegistryHandler;
 import dev.berth.registry.storage.FilesystemStorage;
@@ -77,7 +78,8 @@ public final class RegistryServer implements Closeable {
         Access access = null;
         try {
             access = config.auth() == null ? null : Access.open(config.auth(), config.root(), console);
-            Registry registry = new Registry(storage, config);
+            Registry registry = new Registry(storage, config, access == null ? TagChanges.UNRECORDED
+                    : new TagJournal(access.immutableTags(), access.tagHistory()));
             QueuedThreadPool threads = new QueuedThreadPool();
             threads.setName("berth-registry");
             Executor requests = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("berth-request-", 0).factory());

@@ -125,6 +125,43 @@ class AuthenticatedClientsTest {
         registry.api.withHeaders("Authorization", AuthRegistry.bearer(token)).pullAndVerify("pub/buildah", "v1");
     }
 
+    @Test
+    void tagMovesByPodmanAndSkopeoAreRecordedAndImmutableTagsRefuseBoth() throws Exception {
+        registry.expect(201, "alice", ALICE, "POST", "projects", Map.of("name", "hist", "class", "private"));
+        Path store = work.resolve("podman-hist");
+        Path auth = work.resolve("hist-auth.json");
+        Tools.ok(work, "skopeo", "login", "--authfile=" + auth, "--tls-verify=false", "-u", "alice", "-p", ALICE, registry.hostPort());
+        Tools.ok(work, podman(store, "pull", "-q", "oci:" + busybox + ":latest"));
+        String id = Tools.ok(work, podman(store, "images", "-q")).lines().findFirst().orElseThrow().strip();
+        String latest = registry.hostPort() + "/hist/app:latest";
+        Tools.ok(work, podman(store, "push", "--authfile=" + auth, "--tls-verify=false", "--format", "oci", id, latest));
+        Tools.ok(work, withAuth(auth, "skopeo", "copy", "--dest-tls-verify=false", "--format", "v2s2",
+                "oci:" + busybox + ":latest", "docker://" + latest));
+
+        List<?> moves = (List<?>) ((Map<?, ?>) registry.expect(200, "alice", ALICE, "GET", "repositories/hist/app/history", null))
+                .get("moves");
+        assertThat(moves).hasSize(2);
+        Map<?, ?> bySkopeo = (Map<?, ?>) moves.getFirst();
+        Map<?, ?> byPodman = (Map<?, ?>) moves.get(1);
+        assertThat(bySkopeo.get("from")).isEqualTo(byPodman.get("to"));
+        assertThat(bySkopeo.get("actor")).isEqualTo("alice");
+        assertThat((String) bySkopeo.get("client")).as("skopeo's User-Agent").containsIgnoringCase("skopeo");
+        assertThat(byPodman.get("from")).isNull();
+        assertThat((String) byPodman.get("client")).as("podman's User-Agent").isNotBlank();
+
+        registry.expect(200, "alice", ALICE, "PUT", "projects/hist/immutable-tags", Map.of("patterns", List.of("v*")));
+        String v1 = registry.hostPort() + "/hist/app:v1";
+        Tools.ok(work, withAuth(auth, "skopeo", "copy", "--dest-tls-verify=false", "--format", "v2s2",
+                "oci:" + busybox + ":latest", "docker://" + v1));
+        Tools.Result byPodmanAgain = run(podman(store, "push", "--authfile=" + auth, "--tls-verify=false", "--format", "oci", id, v1));
+        assertThat(byPodmanAgain.exitCode()).isNotZero();
+        assertThat(byPodmanAgain.output()).contains("tag v1 of hist/app is immutable");
+        Tools.Result bySkopeoAgain = run(withAuth(auth, "skopeo", "copy", "--dest-tls-verify=false", "--format", "oci",
+                "oci:" + busybox + ":latest", "docker://" + v1));
+        assertThat(bySkopeoAgain.exitCode()).isNotZero();
+        assertThat(bySkopeoAgain.output()).contains("tag v1 of hist/app is immutable");
+    }
+
     private static String[] podman(Path store, String... arguments) {
         return concat(new String[] {"podman", "--root", store.resolve("root").toString(), "--runroot",
                 store.resolve("run").toString(), "--storage-driver", "vfs", "--events-backend=none"}, arguments);

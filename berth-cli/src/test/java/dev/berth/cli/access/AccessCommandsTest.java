@@ -209,6 +209,43 @@ class AccessCommandsTest {
         assertThat(pulled.exitCode()).as(pulled.errors()).isZero();
     }
 
+    @Test
+    void tagsShowEveryMoveATagCanBeRestoredAndImmutableTagsRefuseBerthsPush() throws Exception {
+        Login admin = login("admin", adminPassword);
+        admin.ok("project", "create", "versions", "--class", "private");
+        String repository = host() + "/versions/app";
+        assertThat(push("admin", adminPassword, "versions/app:latest").exitCode()).isZero();
+        Programs.Result converted = Programs.run(List.of("skopeo", "copy", "--dest-tls-verify=false", "--format", "v2s2",
+                "--dest-creds", "admin:" + adminPassword, "oci:" + seed + ":1", "docker://" + repository + ":latest"), null, Map.of());
+        assertThat(converted.exitCode()).as(converted.errors()).isZero();
+
+        JsonNode moves = Json.mapper().readTree(admin.okOn("tags", repository + ":latest", "--history", "--json").stdout()).path("moves");
+        assertThat(moves).hasSize(2);
+        String first = moves.get(1).path("to").asText();
+        String second = moves.get(0).path("to").asText();
+        assertThat(moves.get(0).path("from").asText()).isEqualTo(first);
+        assertThat(admin.okOn("tags", repository + ":latest", "--history").stdout())
+                .containsPattern("(?m)^\\S+\\s+latest\\s+" + first + "\\s+" + second + "\\s+admin\\s+127\\.0\\.0\\.1\\s+skopeo")
+                .containsPattern("(?m)^\\S+\\s+latest\\s+-\\s+" + first + "\\s+admin\\s");
+
+        assertThat(admin.okOn("tag", "--restore", repository + ":latest@" + first).stdout())
+                .contains("versions/app:latest now points at " + first + " (was " + second + ")");
+        assertThat(admin.okOn("tags", repository).stdout()).containsPattern("(?m)^latest\\s+" + first + "$");
+        assertThat(admin.okOn("tag", "--restore", repository + ":latest@" + java.time.Instant.now()).stdout()).contains("already points at " + first);
+        assertOneLineError(admin.client().run("tag", "--restore", repository + ":latest@30d", "--authfile", admin.authFile().toString()),
+                "tag latest of versions/app pointed at nothing at");
+
+        assertThat(admin.ok("project", "set", "versions", "--immutable-tags", "v*,release-?").stdout())
+                .contains("Immutable tags of project versions: v*,release-?");
+        assertThat(admin.ok("project", "show", "versions").stdout()).containsPattern("(?m)^Immutable tags: v\\*,release-\\?$");
+        admin.okOn("copy", "oci:" + seed + ":1", "docker://" + repository + ":v1");
+        Path other = UmociImages.busybox(work.resolve("other"), "1", 1000);
+        assertOneLineError(admin.client().run("copy", "oci:" + other + ":1", "docker://" + repository + ":v1", "--authfile",
+                admin.authFile().toString()), "tag v1 of versions/app is immutable (project versions, rule \"v*\")");
+        assertOneLineError(admin.client().run("tag", "--restore", repository + ":v1@" + second, "--authfile",
+                admin.authFile().toString()), "tag v1 of versions/app is immutable");
+    }
+
     /** Someone logged in with berth login, their credentials in a file of their own. */
     private record Login(Path authFile, Berth client) {
         Tools.Result berth(String... args) {

@@ -3,10 +3,12 @@ package dev.berth.registry.access;
 import com.nimbusds.jose.jwk.OctetSequenceKey;
 import dev.berth.registry.meta.Accounts;
 import dev.berth.registry.meta.AuditLog;
+import dev.berth.registry.meta.ImmutableTags;
 import dev.berth.registry.meta.LicenceAcceptances;
 import dev.berth.registry.meta.MetaStore;
 import dev.berth.registry.meta.Projects;
 import dev.berth.registry.meta.RepositorySettings;
+import dev.berth.registry.meta.TagHistory;
 import dev.berth.registry.meta.Tokens;
 
 import java.io.IOException;
@@ -31,6 +33,8 @@ public final class Access implements AutoCloseable {
     private final RepositorySettings repositorySettings;
     private final LicenceAcceptances licences;
     private final AuditLog audit;
+    private final TagHistory tagHistory;
+    private final ImmutableTags immutableTags;
     private final PasswordHasher hasher;
     private final Principals principals;
     private final SignIn signIn;
@@ -45,6 +49,8 @@ public final class Access implements AutoCloseable {
         this.projects = new Projects(store);
         this.tokens = new Tokens(store);
         this.audit = new AuditLog(store);
+        this.tagHistory = new TagHistory(store);
+        this.immutableTags = new ImmutableTags(store);
         this.hasher = new PasswordHasher();
         this.principals = new Principals(accounts);
         this.signIn = new SignIn(accounts, tokens, hasher, audit, principals, directories(config));
@@ -104,6 +110,14 @@ public final class Access implements AutoCloseable {
 
     public AuditLog audit() {
         return audit;
+    }
+
+    public TagHistory tagHistory() {
+        return tagHistory;
+    }
+
+    public ImmutableTags immutableTags() {
+        return immutableTags;
     }
 
     public PasswordHasher hasher() {

@@ -21,6 +21,7 @@ import dev.berth.oci.image.ManifestBytes;
 import dev.berth.registry.ErrorCode;
 import dev.berth.registry.Registry;
 import dev.berth.registry.RegistryException;
+import dev.berth.registry.TagChanges;
 import dev.berth.registry.access.Access;
 import dev.berth.registry.http.api.AccessApi;
 import dev.berth.registry.access.AccessConfig;
@@ -102,7 +103,7 @@ public final class RegistryHandler extends Handler.Abstract.NonBlocking {
         this.access = access;
         this.seam = access == null ? AuthorizationSeam.open() : AuthorizationSeam.enforcing(access.verifier());
         this.tokenEndpoint = access == null ? null : new TokenEndpoint(access);
-        this.accessApi = access == null ? null : new AccessApi(access, registry::repositories);
+        this.accessApi = access == null ? null : new AccessApi(access, registry);
         this.oidcRoutes = access == null || access.config().oidc() == null ? null : new OidcRoutes(access);
     }
 
@@ -269,11 +270,11 @@ public final class RegistryHandler extends Handler.Abstract.NonBlocking {
                 switch (method) {
                     case "GET", "HEAD" -> getManifest(request, response, callback, route, method.equals("HEAD"));
                     case "PUT" -> {
-                        putManifest(request, response, callback, route);
+                        putManifest(request, response, callback, route, actor(request, grant));
                         audit(request, grant, "push", route.repository() + ":" + route.reference());
                     }
                     case "DELETE" -> {
-                        registry.deleteManifest(route.repository(), route.reference());
+                        registry.deleteManifest(route.repository(), route.reference(), actor(request, grant));
                         audit(request, grant, "delete", route.repository() + ":" + route.reference());
                         accepted(response, callback);
                     }
@@ -381,7 +382,8 @@ public final class RegistryHandler extends Handler.Abstract.NonBlocking {
         return false;
     }
 
-    private void putManifest(Request request, Response response, Callback callback, Route route) throws IOException {
+    private void putManifest(Request request, Response response, Callback callback, Route route, TagChanges.Actor actor)
+            throws IOException {
         long declared = request.getLength();
         byte[] body;
         try (InputStream in = Content.Source.asInputStream(request)) {
@@ -410,7 +412,8 @@ public final class RegistryHandler extends Handler.Abstract.NonBlocking {
                 extraTags = tags;
             }
         }
-        Registry.PushedManifest pushed = registry.putManifest(route.repository(), route.reference(), contentType, body, extraTags);
+        Registry.PushedManifest pushed = registry.putManifest(route.repository(), route.reference(), contentType, body,
+                extraTags, actor);
         HttpFields.Mutable headers = response.getHeaders();
         headers.put(HttpHeader.LOCATION, "/v2/" + route.repository() + "/manifests/" + pushed.digest());
         headers.put("Docker-Content-Digest", pushed.digest().toString());
@@ -514,6 +517,13 @@ public final class RegistryHandler extends Handler.Abstract.NonBlocking {
         page.link().ifPresent(link -> response.getHeaders().put(HttpHeader.LINK, link));
         response.setStatus(200);
         write(response, callback, JSON, json(body));
+    }
+
+    /** Who is changing tags, for their history: the token's subject, else anonymous (a registry without accounts). */
+    private static TagChanges.Actor actor(Request request, Grant grant) {
+        String name = grant == null || grant.token() == null || grant.token().subject() == null ? "anonymous"
+                : grant.token().subject();
+        return new TagChanges.Actor(name, Request.getRemoteAddr(request), request.getHeaders().get(HttpHeader.USER_AGENT));
     }
 
     private void audit(Request request, Grant grant, String event, String target) {

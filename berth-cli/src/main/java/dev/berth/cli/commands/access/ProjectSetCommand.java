@@ -8,13 +8,18 @@ import dev.berth.oci.BerthException;
 
 import java.io.IOException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
-/** {@code berth project set NAME}: change a project's class and the conditions of the restricted class. */
+/**
+ * {@code berth project set NAME}: change a project's class and the conditions of the restricted
+ * class (its owners), or its immutable tags (its maintainers).
+ */
 public final class ProjectSetCommand implements Subcommand {
     private final AccessFlags flags = new AccessFlags();
     private final Map<String, Object> changes = new LinkedHashMap<>();
     private String name;
+    private List<String> immutableTags;
 
     @Override
     public void declare(Syntax syntax) {
@@ -26,20 +31,30 @@ public final class ProjectSetCommand implements Subcommand {
                 .option("--groups", "A,B", "The groups a restricted project admits (empty: none).",
                         value -> changes.put("groups", Cells.list(value)))
                 .option("--networks", "CIDR,...", "The networks a restricted project admits, e.g. 10.0.0.0/8 (empty: none).",
-                        value -> changes.put("networks", Cells.list(value)));
+                        value -> changes.put("networks", Cells.list(value)))
+                .option("--immutable-tags", "PATTERN,...", "Tags no push may move once they exist, as globs: v*, release-?, "
+                        + "* for all (the project's maintainers; empty: none).", value -> immutableTags = Cells.list(value));
         flags.declareWithRegistry(syntax);
     }
 
     @Override
     public int run(Invocation invocation) throws IOException {
-        if (changes.isEmpty()) {
-            throw new BerthException("USAGE", "nothing to change in project " + name + ": give --class, --groups or --networks");
+        if (changes.isEmpty() && immutableTags == null) {
+            throw new BerthException("USAGE", "nothing to change in project " + name
+                    + ": give --class, --groups, --networks or --immutable-tags");
         }
+        String path = "projects/" + AccessClient.segment("project", name);
         try (AccessClient access = flags.connect()) {
-            JsonNode project = access.send("PUT", "projects/" + AccessClient.segment("project", name), changes);
-            invocation.out().println("Project " + name + " on " + access.registry() + " is now " + Cells.of(project, "class")
-                    + (project.has("groups") ? " (groups " + Cells.of(project, "groups") + ", networks "
-                    + Cells.of(project, "networks") + ")" : ""));
+            if (!changes.isEmpty()) {
+                JsonNode project = access.send("PUT", path, changes);
+                invocation.out().println("Project " + name + " on " + access.registry() + " is now " + Cells.of(project, "class")
+                        + (project.has("groups") ? " (groups " + Cells.of(project, "groups") + ", networks "
+                        + Cells.of(project, "networks") + ")" : ""));
+            }
+            if (immutableTags != null) {
+                JsonNode rules = access.send("PUT", path + "/immutable-tags", Map.of("patterns", immutableTags));
+                invocation.out().println("Immutable tags of project " + name + ": " + Cells.of(rules, "patterns"));
+            }
         }
         return 0;
     }

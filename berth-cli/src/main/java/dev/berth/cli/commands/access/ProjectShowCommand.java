@@ -39,6 +39,7 @@ public final class ProjectShowCommand implements Subcommand {
             out.println("Groups:   " + Cells.of(project, "groups"));
             out.println("Networks: " + Cells.of(project, "networks"));
         }
+        out.println("Immutable tags: " + Cells.of(project, "immutableTags"));
         out.println("Members:");
         MemberListCommand.table(project.path("members")).print(out);
         return 0;

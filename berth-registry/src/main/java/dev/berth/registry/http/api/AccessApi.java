@@ -4,6 +4,7 @@ import static dev.berth.registry.http.Responses.methodNotAllowed;
 import static dev.berth.registry.http.Responses.write;
 
 import dev.berth.registry.ErrorCode;
+import dev.berth.registry.Registry;
 import dev.berth.registry.RegistryException;
 import dev.berth.registry.access.Access;
 import dev.berth.registry.access.Principal;
@@ -17,8 +18,6 @@ import org.eclipse.jetty.util.Callback;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.util.NavigableSet;
-import java.util.function.Supplier;
 
 /**
  * The access API under {@code /berth/v1/}: users (admins), projects with their class, members and
@@ -37,12 +36,11 @@ public final class AccessApi {
     private final AuditResource audit;
     private final byte[] description;
 
-    /** {@code repositories}: the names of the repositories the registry holds, to refuse deleting a project in use. */
-    public AccessApi(Access access, Supplier<NavigableSet<String>> repositories) {
+    public AccessApi(Access access, Registry registry) {
         this.access = access;
         this.users = new UsersResource(access);
-        this.projects = new ProjectsResource(access, repositories);
-        this.repositories = new RepositoriesResource(access);
+        this.projects = new ProjectsResource(access, registry::repositories);
+        this.repositories = new RepositoriesResource(access, registry);
         this.tokens = new TokensResource(access);
         this.audit = new AuditResource(access);
         this.description = openApiDescription();

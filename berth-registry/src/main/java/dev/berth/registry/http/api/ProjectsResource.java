@@ -28,11 +28,13 @@ final class ProjectsResource {
     private final Access access;
     private final Supplier<NavigableSet<String>> repositories;
     private final RobotsResource robots;
+    private final ImmutableTagsResource immutableTags;
 
     ProjectsResource(Access access, Supplier<NavigableSet<String>> repositories) {
         this.access = access;
         this.repositories = repositories;
         this.robots = new RobotsResource(access);
+        this.immutableTags = new ImmutableTagsResource(access);
     }
 
     void handle(ApiCall call) throws IOException {
@@ -51,7 +53,13 @@ final class ProjectsResource {
                         + " does not exist or you may not see it"));
         if (parts.length == 2) {
             switch (call.method()) {
-                case "GET" -> call.ok(200, json(project).set("members", members(project)));
+                case "GET" -> {
+                    ObjectNode json = json(project);
+                    json.set("members", members(project));
+                    ArrayNode immutable = json.putArray("immutableTags");
+                    access.immutableTags().of(project.name()).forEach(pattern -> immutable.add(pattern.toString()));
+                    call.ok(200, json);
+                }
                 case "PUT" -> change(call, project);
                 case "DELETE" -> delete(call, project);
                 default -> throw methodNotAllowed(call.method());
@@ -60,6 +68,8 @@ final class ProjectsResource {
             members(call, project, parts);
         } else if (parts[2].equals("robots")) {
             robots.handle(call, project);
+        } else if (parts[2].equals("immutable-tags") && parts.length == 3) {
+            immutableTags.handle(call, project);
         } else {
             throw new RegistryException(ErrorCode.UNSUPPORTED, 404, "no such endpoint under project " + project.name());
         }

@@ -8,6 +8,7 @@ import dev.berth.oci.Digest;
 import dev.berth.oci.Json;
 import dev.berth.registry.ErrorCode;
 import dev.berth.registry.Names;
+import dev.berth.registry.Registry;
 import dev.berth.registry.RegistryException;
 import dev.berth.registry.access.Access;
 import dev.berth.registry.access.AccessPolicy;
@@ -25,23 +26,29 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
  * {@code /berth/v1/repositories/REPO/...}: a repository's own class and licence
  * ({@code settings}, changed by the project's maintainers), and its licence as a puller reads
- * and accepts it ({@code licence}, {@code licence/acceptance}). REPO may hold slashes.
+ * and accepts it ({@code licence}, {@code licence/acceptance}); its tags through time
+ * ({@link TagHistoryResource}). REPO may hold slashes.
  */
 final class RepositoriesResource {
     /** SPDX license expressions: ids and LicenseRef-s joined by AND, OR, WITH and parentheses. */
     private static final Pattern SPDX = Pattern.compile("[A-Za-z0-9.+()\\- :]{1,200}");
     private static final int MAX_LICENCE_TEXT = 128 * 1024;
+    private static final Set<String> TAG_ENDPOINTS = Set.of("tags", "history", "restore");
+    private static final Set<String> ENDPOINTS = Set.of("settings", "licence", "tags", "history", "restore");
 
     private final Access access;
+    private final TagHistoryResource tagHistory;
 
-    RepositoriesResource(Access access) {
+    RepositoriesResource(Access access, Registry registry) {
         this.access = access;
+        this.tagHistory = new TagHistoryResource(access, registry);
     }
 
     void handle(ApiCall call) throws IOException {
@@ -51,16 +58,20 @@ final class RepositoriesResource {
         if (end >= 3 && parts[end - 1].equals("acceptance") && parts[end - 2].equals("licence")) {
             endpoint = "licence/acceptance";
             end -= 2;
-        } else if (end >= 2 && (parts[end - 1].equals("settings") || parts[end - 1].equals("licence"))) {
+        } else if (end >= 2 && ENDPOINTS.contains(parts[end - 1])) {
             endpoint = parts[end - 1];
             end -= 1;
         } else {
             throw new RegistryException(ErrorCode.UNSUPPORTED, 404, "no such endpoint: use /berth/v1/repositories/REPO/settings,"
-                    + " .../licence or .../licence/acceptance");
+                    + " .../licence, .../licence/acceptance, .../tags, .../history or .../restore");
         }
         String repository = String.join("/", Arrays.copyOfRange(parts, 1, end));
         if (!Names.isRepository(repository)) {
             throw new RegistryException(ErrorCode.NAME_INVALID, "invalid repository name \"" + repository + "\"");
+        }
+        if (TAG_ENDPOINTS.contains(endpoint)) {
+            tagHistory.handle(call, repository, endpoint);
+            return;
         }
         Settings settings = access.repositorySettings().of(repository).orElse(Settings.none(repository));
         switch (endpoint + " " + call.method()) {

@@ -1,0 +1,32 @@
+package dev.berth.registry;
+
+import dev.berth.oci.Digest;
+
+/**
+ * What the registry asks before a tag moves and tells after it moved: the metadata store keeps
+ * each project's immutable-tag rules and every tag's history. A move has a {@code from} (null:
+ * the tag is new) and a {@code to} (null: the tag is removed). Called under the repository's lock,
+ * so a tag's history is in the order its moves happened.
+ */
+public interface TagChanges {
+    /** Who moves a tag: an account name (or {@code anonymous}), the client's address and User-Agent. */
+    record Actor(String name, String address, String client) {
+    }
+
+    /** Throws a {@link RegistryException} naming the rule when the move is not allowed. */
+    void requireAllowed(String repository, String tag, Digest from, Digest to);
+
+    /** Records a move that is about to be stored; a failure here stops the move. */
+    void moving(String repository, String tag, Digest from, Digest to, Actor actor);
+
+    /** A registry without a metadata store: every move is allowed and none is recorded. */
+    TagChanges UNRECORDED = new TagChanges() {
+        @Override
+        public void requireAllowed(String repository, String tag, Digest from, Digest to) {
+        }
+
+        @Override
+        public void moving(String repository, String tag, Digest from, Digest to, Actor actor) {
+        }
+    };
+}
