@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Runs every documentation example fenced as {@code ```sh tested} in README.md and docs/, so the
  * examples users copy are known to work. Each runs in bash with -e in a fresh directory, with a
- * {@code berth} on the PATH that runs this build.
+ * {@code berth} on the PATH that runs this build, and logins kept in the example's own directory.
  */
 class DocsExamplesTest {
     private static final Pattern TESTED_BLOCK = Pattern.compile("```sh tested\\n(.*?)```", Pattern.DOTALL);
@@ -61,7 +61,8 @@ class DocsExamplesTest {
         Tools.Result result = Tools.run(work, Map.of(
                 "PATH", bin + ":" + System.getenv("PATH"),
                 "BERTH_DATA_DIR", work.resolve(".data").toString(),
-                "XDG_CACHE_HOME", work.resolve(".cache").toString()), List.of("bash", "-euo", "pipefail", "-c", script));
+                "XDG_CACHE_HOME", work.resolve(".cache").toString(),
+                "DOCKER_CONFIG", work.resolve(".docker").toString()), List.of("bash", "-euo", "pipefail", "-c", script));
         assertThat(result.exitCode()).as("%s example %d failed:%n%s%n--- output ---%n%s%s", page.getFileName(), number,
                 script, result.stdout(), result.stderr()).isZero();
     }
