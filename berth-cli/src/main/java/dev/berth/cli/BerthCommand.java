@@ -20,6 +20,9 @@ import dev.berth.cli.commands.access.MemberListCommand;
 import dev.berth.cli.commands.access.MemberRmCommand;
 import dev.berth.cli.commands.access.ProjectCreateCommand;
 import dev.berth.cli.commands.access.ProjectDeleteCommand;
+import dev.berth.cli.commands.access.ProjectKeyAddCommand;
+import dev.berth.cli.commands.access.ProjectKeyListCommand;
+import dev.berth.cli.commands.access.ProjectKeyRmCommand;
 import dev.berth.cli.commands.access.ProjectListCommand;
 import dev.berth.cli.commands.access.ProjectSetCommand;
 import dev.berth.cli.commands.access.ProjectShowCommand;
@@ -99,6 +102,10 @@ final class BerthCommand {
                     command("show", ProjectShowCommand::new),
                     command("set", ProjectSetCommand::new),
                     command("delete", ProjectDeleteCommand::new),
+                    new Group("key", List.of("Manage a trusted project's staff public keys."), List.of(
+                            command("add", ProjectKeyAddCommand::new),
+                            command("list", ProjectKeyListCommand::new),
+                            command("rm", ProjectKeyRmCommand::new))),
                     new Group("member", List.of("Manage who has which role in a project."), List.of(
                             command("add", MemberAddCommand::new),
                             command("rm", MemberRmCommand::new),

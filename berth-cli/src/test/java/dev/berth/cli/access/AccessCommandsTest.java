@@ -230,7 +230,7 @@ class AccessCommandsTest {
 
         assertThat(admin.okOn("tag", "--restore", repository + ":latest@" + first).stdout())
                 .contains("versions/app:latest now points at " + first + " (was " + second + ")");
-        assertThat(admin.okOn("tags", repository).stdout()).containsPattern("(?m)^latest\\s+" + first + "$");
+        assertThat(admin.okOn("tags", repository).stdout()).containsPattern("(?m)^latest\\s+" + first + "\\s+untrusted$");
         assertThat(admin.okOn("tag", "--restore", repository + ":latest@" + java.time.Instant.now()).stdout()).contains("already points at " + first);
         assertOneLineError(admin.client().run("tag", "--restore", repository + ":latest@30d", "--authfile", admin.authFile().toString()),
                 "tag latest of versions/app pointed at nothing at");
@@ -244,6 +244,36 @@ class AccessCommandsTest {
                 admin.authFile().toString()), "tag v1 of versions/app is immutable (project versions, rule \"v*\")");
         assertOneLineError(admin.client().run("tag", "--restore", repository + ":v1@" + second, "--authfile",
                 admin.authFile().toString()), "tag v1 of versions/app is immutable");
+    }
+
+    @Test
+    void aTrustedProjectsStaffKeysDecideWhichImagesAreTrusted() throws Exception {
+        Login admin = login("admin", adminPassword);
+        admin.ok("project", "create", "facility", "--class", "internal");
+        assertThat(admin.ok("project", "set", "facility", "--trusted", "true").stdout()).contains("is now internal, trusted");
+        assertThat(admin.ok("project", "show", "facility").stdout()).containsPattern("(?m)^Trusted:\\s+yes");
+        String image = host() + "/facility/solver:1";
+        assertThat(push("admin", adminPassword, "facility/solver:1").exitCode()).isZero();
+
+        Map<String, String> password = Map.of("BERTH_KEY_PASSWORD", PASSWORD);
+        Berth.process(work, password, "key", "generate", "-o", work.resolve("staff").toString()).assertSuccess("key generate");
+        assertThat(admin.ok("project", "key", "add", "facility", work.resolve("staff.pub").toString()).stdout())
+                .contains("Project facility: staff key staff (sha256:");
+        assertThat(admin.ok("project", "key", "list", "facility").stdout()).containsPattern("(?m)^staff\\s+sha256:\\S+\\s+admin\\s");
+        assertThat(admin.okOn("tags", host() + "/facility/solver").stdout()).containsPattern("(?m)^1\\s+sha256:\\S+\\s+untrusted$");
+        assertOneLineError(admin.client().run("verify", image, "--trusted", "--authfile", admin.authFile().toString()),
+                "no signature for");
+
+        Berth.process(work, password, "sign", image, "--key", work.resolve("staff.key").toString(), "--authfile",
+                admin.authFile().toString()).assertSuccess("berth sign");
+        assertThat(admin.okOn("tags", host() + "/facility/solver").stdout())
+                .containsPattern("(?m)^1\\s+sha256:\\S+\\s+trusted \\(signed by staff\\)$");
+        assertThat(admin.okOn("verify", image, "--trusted").stdout()).contains("signed by facility/staff (sha256:");
+
+        admin.ok("project", "key", "rm", "facility", "staff");
+        assertThat(admin.okOn("tags", host() + "/facility/solver").stdout()).containsPattern("(?m)^1\\s+sha256:\\S+\\s+untrusted$");
+        assertOneLineError(admin.client().run("verify", image, "--trusted", "--authfile", admin.authFile().toString()),
+                "trusted project facility on " + host() + " lists no staff keys");
     }
 
     /** Someone logged in with berth login, their credentials in a file of their own. */

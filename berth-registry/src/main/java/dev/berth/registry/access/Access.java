@@ -6,6 +6,7 @@ import dev.berth.registry.meta.AuditLog;
 import dev.berth.registry.meta.ImmutableTags;
 import dev.berth.registry.meta.LicenceAcceptances;
 import dev.berth.registry.meta.MetaStore;
+import dev.berth.registry.meta.ProjectKeys;
 import dev.berth.registry.meta.Projects;
 import dev.berth.registry.meta.RepositorySettings;
 import dev.berth.registry.meta.TagHistory;
@@ -35,6 +36,7 @@ public final class Access implements AutoCloseable {
     private final AuditLog audit;
     private final TagHistory tagHistory;
     private final ImmutableTags immutableTags;
+    private final ProjectKeys projectKeys;
     private final PasswordHasher hasher;
     private final Principals principals;
     private final SignIn signIn;
@@ -51,6 +53,7 @@ public final class Access implements AutoCloseable {
         this.audit = new AuditLog(store);
         this.tagHistory = new TagHistory(store);
         this.immutableTags = new ImmutableTags(store);
+        this.projectKeys = new ProjectKeys(store);
         this.hasher = new PasswordHasher();
         this.principals = new Principals(accounts);
         this.signIn = new SignIn(accounts, tokens, hasher, audit, principals, directories(config));
@@ -118,6 +121,10 @@ public final class Access implements AutoCloseable {
 
     public ImmutableTags immutableTags() {
         return immutableTags;
+    }
+
+    public ProjectKeys projectKeys() {
+        return projectKeys;
     }
 
     public PasswordHasher hasher() {

@@ -72,6 +72,11 @@ public final class AccessPolicy {
         return visible;
     }
 
+    /** Whether pushes to the repository are upload controlled: its project is trusted, so only maintainers push. */
+    public boolean uploadControlled(String repository) {
+        return projects.byName(projectOf(repository)).filter(Projects.Project::trusted).isPresent();
+    }
+
     /** Whether the principal may manage the project (members, class, robots): its owners and site admins. */
     public boolean administers(Principal principal, String project) {
         return principal.admin() || roleIn(principal, projects.byName(project)).filter(r -> r == Role.OWNER).isPresent();
@@ -117,7 +122,11 @@ public final class AccessPolicy {
         SharingClass sharing = settings.sharing() != null ? settings.sharing() : project.get().sharing();
         Conditions conditions = settings.sharing() != null ? settings.conditions() : project.get().conditions();
         if (principal.robot()) {
-            return narrowed(principal, repository, robot(principal, repository, projectName, sharing));
+            Outcome robot = robot(principal, repository, projectName, sharing);
+            if (project.get().trusted()) {
+                robot.actions().remove(Action.PUSH);
+            }
+            return narrowed(principal, repository, robot);
         }
         Optional<Role> role = roleIn(principal, project);
         Set<Action> actions = EnumSet.noneOf(Action.class);
@@ -128,6 +137,9 @@ public final class AccessPolicy {
         }));
         if (role.isPresent() && !sharing.letsMemberPull(role.get())) {
             actions.remove(Action.PULL);
+        }
+        if (project.get().trusted() && role.filter(r -> r.compareTo(Role.MAINTAINER) >= 0).isEmpty()) {
+            actions.remove(Action.PUSH);
         }
         String why = null;
         if (!actions.contains(Action.PULL)) {

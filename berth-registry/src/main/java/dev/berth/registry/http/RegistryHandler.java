@@ -224,6 +224,9 @@ public final class RegistryHandler extends Handler.Abstract.NonBlocking {
                 return why.get();
             }
         }
+        if (!pull && route.repository() != null && access.policy().uploadControlled(route.repository())) {
+            return "project " + AccessPolicy.projectOf(route.repository()) + " is trusted: only its maintainers push to it";
+        }
         return "requested access to " + describe(route) + " is denied: ask the project's owner for a role that allows it";
     }
 

@@ -15,8 +15,18 @@ import java.util.UUID;
 
 /** Projects (the first component of a repository name), their sharing class and their members. */
 public final class Projects {
-    /** {@code conditions} apply when {@code sharing} is restricted. */
-    public record Project(String id, String name, SharingClass sharing, Conditions conditions) {
+    /**
+     * {@code conditions} apply when {@code sharing} is restricted; a {@code trusted} project takes
+     * pushes from its maintainers only and vouches for the images its staff keys sign.
+     */
+    public record Project(String id, String name, SharingClass sharing, Conditions conditions, boolean trusted) {
+        public Project withSharing(SharingClass sharing, Conditions conditions) {
+            return new Project(id, name, sharing, conditions, trusted);
+        }
+
+        public Project withTrusted(boolean trusted) {
+            return new Project(id, name, sharing, conditions, trusted);
+        }
     }
 
     public record Member(String name, boolean group, Role role) {
@@ -135,6 +145,16 @@ public final class Projects {
         });
     }
 
+    public void setTrusted(Project project, boolean trusted) {
+        store.write(connection -> {
+            try (PreparedStatement update = connection.prepareStatement("UPDATE projects SET trusted = ? WHERE id = ?")) {
+                update.setInt(1, trusted ? 1 : 0);
+                update.setString(2, project.id());
+                return update.executeUpdate();
+            }
+        });
+    }
+
     /** Deletes the project with its members and robots; its repositories must be gone already. */
     public void delete(Project project) {
         store.write(connection -> {
@@ -150,6 +170,7 @@ public final class Projects {
 
     private static Project project(ResultSet rows) throws SQLException {
         return new Project(rows.getString("id"), rows.getString("name"), SharingClass.parse(rows.getString("sharing_class")),
-                Conditions.parse(rows.getString("allowed_groups"), rows.getString("allowed_networks")));
+                Conditions.parse(rows.getString("allowed_groups"), rows.getString("allowed_networks")),
+                rows.getInt("trusted") == 1);
     }
 }

@@ -3,6 +3,7 @@ package dev.berth.cli.commands.access;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.distribution.Registries;
 import dev.berth.distribution.RegistryClient;
+import dev.berth.cli.commands.client.RegistryFlags;
 import dev.berth.distribution.auth.Credentials;
 import dev.berth.distribution.auth.Scope;
 import dev.berth.distribution.http.Response;
@@ -30,6 +31,18 @@ final class AccessClient implements AutoCloseable {
         this.registries = registries;
         this.client = client;
         this.login = login;
+    }
+
+    /** The API of {@code host}, spoken as the login {@code flags} find for it. */
+    static AccessClient open(RegistryFlags flags, String host) throws IOException {
+        // Anonymous to the registry's token flow: the access API takes the login itself, as Basic.
+        Registries registries = flags.anonymousRegistries();
+        try {
+            return new AccessClient(registries, registries.client(host), flags.credentials().lookup(host));
+        } catch (IOException | RuntimeException e) {
+            registries.close();
+            throw e;
+        }
     }
 
     String registry() {

@@ -3,7 +3,6 @@ package dev.berth.cli.commands.access;
 import dev.berth.cli.args.Syntax;
 import dev.berth.cli.commands.client.RegistryFlags;
 import dev.berth.cli.commands.client.RegistryHost;
-import dev.berth.distribution.Registries;
 import dev.berth.oci.BerthException;
 
 import java.io.IOException;
@@ -32,14 +31,7 @@ final class AccessFlags {
     }
 
     AccessClient connect(String host) throws IOException {
-        // Anonymous to the registry's token flow: the access API takes the login itself, as Basic.
-        Registries registries = registryFlags.anonymousRegistries();
-        try {
-            return new AccessClient(registries, registries.client(host), registryFlags.credentials().lookup(host));
-        } catch (IOException | RuntimeException e) {
-            registries.close();
-            throw e;
-        }
+        return AccessClient.open(registryFlags, host);
     }
 
     private String onlySavedLogin() throws IOException {

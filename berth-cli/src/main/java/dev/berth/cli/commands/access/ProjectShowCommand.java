@@ -35,6 +35,8 @@ public final class ProjectShowCommand implements Subcommand {
         }
         out.println("Project:  " + Cells.of(project, "name"));
         out.println("Class:    " + Cells.of(project, "class"));
+        out.println("Trusted:  " + (project.path("trusted").asBoolean() ? "yes (only maintainers push; staff-signed images are trusted)"
+                : "no"));
         if (project.has("groups") || project.has("networks")) {
             out.println("Groups:   " + Cells.of(project, "groups"));
             out.println("Networks: " + Cells.of(project, "networks"));

@@ -29,6 +29,16 @@ public final class TagsCommand implements Subcommand {
         flags.declare(syntax);
     }
 
+    /** "trusted (signed by k1,k2)" or "untrusted", as the registry decided it now. */
+    private static String trust(JsonNode tag) {
+        if (!tag.path("trusted").asBoolean()) {
+            return "untrusted";
+        }
+        java.util.List<String> signers = new java.util.ArrayList<>();
+        tag.path("signers").forEach(signer -> signers.add(signer.path("key").asText()));
+        return "trusted (signed by " + String.join(",", signers) + ")";
+    }
+
     @Override
     public int run(Invocation invocation) throws IOException {
         Reference reference = Reference.parseNormalized(ref);
@@ -50,8 +60,8 @@ public final class TagsCommand implements Subcommand {
                     Cells.of(move, "to"), Cells.of(move, "actor"), Cells.of(move, "address"), Cells.of(move, "client")));
             table.print(out);
         } else {
-            Table table = new Table("TAG", "DIGEST");
-            answer.path("tags").forEach(tag -> table.add(Cells.of(tag, "tag"), Cells.of(tag, "digest")));
+            Table table = new Table("TAG", "DIGEST", "TRUST");
+            answer.path("tags").forEach(tag -> table.add(Cells.of(tag, "tag"), Cells.of(tag, "digest"), trust(tag)));
             table.print(out);
         }
         return 0;

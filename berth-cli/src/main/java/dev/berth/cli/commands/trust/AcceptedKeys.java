@@ -24,6 +24,10 @@ final class AcceptedKeys {
         directories.add(directory);
     }
 
+    boolean any() {
+        return !files.isEmpty() || !directories.isEmpty();
+    }
+
     List<AcceptedKey> load() throws IOException {
         List<Path> all = new ArrayList<>(files);
         for (Path directory : directories) {
@@ -35,7 +39,7 @@ final class AcceptedKeys {
             }
         }
         if (all.isEmpty()) {
-            throw new BerthException("USAGE", "no public key to verify with: give --key FILE.pub or --keys DIR");
+            throw new BerthException("USAGE", "no public key to verify with: give --key FILE.pub, --keys DIR or --trusted");
         }
         List<AcceptedKey> keys = new ArrayList<>();
         for (Path file : all.stream().sorted().toList()) {

@@ -8,6 +8,7 @@ import dev.berth.oci.NotFoundException;
 import dev.berth.oci.Reference;
 import dev.berth.oci.image.ManifestBytes;
 import dev.berth.trust.CosignSignatures;
+import dev.berth.trust.SignatureStore;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -15,11 +16,8 @@ import java.io.InputStream;
 import java.util.List;
 import java.util.Optional;
 
-/** Reads and writes the {@code sha256-<hex>.sig} signature images of one repository. */
-final class CosignTagStore {
-    /** Far above any simple-signing payload (a few hundred bytes), far below what could hurt. */
-    static final int MAX_PAYLOAD_SIZE = 64 * 1024;
-
+/** Reads and writes the {@code sha256-<hex>.sig} signature images of one repository, over HTTP. */
+final class CosignTagStore implements SignatureStore {
     private final RegistrySource source;
     private final Reference repository;
 
@@ -28,12 +26,8 @@ final class CosignTagStore {
         this.repository = repository;
     }
 
-    /** The signature layers stored for {@code digest}: none when its signature tag does not exist. */
-    List<Descriptor> layers(Digest digest) throws IOException {
-        return image(digest).map(CosignSignatures::signatureLayers).orElse(List.of());
-    }
-
-    private Optional<ManifestBytes> image(Digest digest) throws IOException {
+    @Override
+    public Optional<ManifestBytes> signatureImage(Digest digest) throws IOException {
         try {
             Descriptor root = source.resolve(signatureTag(digest));
             return Optional.of(source.manifest(root));
@@ -46,23 +40,19 @@ final class CosignTagStore {
         return repository.withDigest(null).withTag(CosignSignatures.tagFor(digest));
     }
 
-    /** A payload's bytes, or empty when the registry's blob is not the one the layer names (size or digest). */
-    Optional<byte[]> payload(Descriptor layer) throws IOException {
-        if (layer.size() > MAX_PAYLOAD_SIZE) {
-            return Optional.empty();
-        }
-        byte[] bytes;
-        try (InputStream in = source.blob(layer)) {
-            bytes = in.readNBytes(MAX_PAYLOAD_SIZE + 1);
+    @Override
+    public Optional<byte[]> blob(Descriptor descriptor, int limit) {
+        try (InputStream in = source.blob(descriptor)) {
+            return Optional.of(in.readNBytes(limit + 1));
         } catch (IOException | RuntimeException unreadable) {
             return Optional.empty();
         }
-        return bytes.length == layer.size() && Digest.of(bytes).equals(layer.digest()) ? Optional.of(bytes) : Optional.empty();
     }
 
     /** Adds a signature to those of {@code digest}, keeping the ones already there. */
     void add(Digest digest, CosignSignatures.Layer layer) throws IOException {
-        CosignSignatures.Image image = CosignSignatures.withLayer(layers(digest), layer);
+        List<Descriptor> existing = signatureImage(digest).map(CosignSignatures::signatureLayers).orElse(List.of());
+        CosignSignatures.Image image = CosignSignatures.withLayer(existing, layer);
         RegistrySink sink = new RegistrySink(source.client(), repository.repository());
         sink.putBlob(layer.descriptor(), new ByteArrayInputStream(layer.payload()));
         Descriptor config = image.manifest().manifest().config();

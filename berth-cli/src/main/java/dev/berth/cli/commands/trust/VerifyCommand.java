@@ -6,16 +6,17 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.cli.Invocation;
 import dev.berth.cli.Subcommand;
 import dev.berth.cli.args.Syntax;
+import dev.berth.cli.commands.access.StaffKeys;
 import dev.berth.cli.commands.client.RegistryFlags;
 import dev.berth.distribution.Registries;
 import dev.berth.oci.BerthException;
-import dev.berth.oci.Descriptor;
 import dev.berth.oci.Digest;
 import dev.berth.oci.Json;
 import dev.berth.oci.Reference;
 import dev.berth.trust.AcceptedKey;
-import dev.berth.trust.CosignSignatures;
 import dev.berth.trust.SignatureCheck;
+import dev.berth.trust.TagSchemeVerifier;
+import dev.berth.trust.TagSchemeVerifier.Finding;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -23,7 +24,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 
 /** {@code berth verify REF --key PUB}: which accepted keys signed the digest REF resolves to now. */
@@ -32,10 +32,7 @@ public final class VerifyCommand implements Subcommand {
     private final AcceptedKeys acceptedKeys = new AcceptedKeys();
     private String image;
     private boolean json;
-
-    /** One signature found for the image, and what checking it showed. */
-    private record Finding(Descriptor layer, SignatureCheck check) {
-    }
+    private boolean trusted;
 
     @Override
     public void declare(Syntax syntax) {
@@ -48,23 +45,25 @@ public final class VerifyCommand implements Subcommand {
                         value -> acceptedKeys.addFile(Path.of(value)))
                 .option("--keys", "DIR", "Accept every .pub and .pem public key in DIR.",
                         value -> acceptedKeys.addDirectory(Path.of(value)))
+                .flag("--trusted", "Accept the staff keys that a berth registry lists for the image's trusted project.",
+                        () -> trusted = true)
                 .flag("--json", "Print the signatures found and their checks as JSON.", () -> json = true);
         registryFlags.declare(syntax);
     }
 
     @Override
     public int run(Invocation invocation) throws IOException {
-        List<AcceptedKey> keys = acceptedKeys.load();
         Reference reference = Reference.parseNormalized(image);
+        List<AcceptedKey> keys = new ArrayList<>(trusted ? StaffKeys.of(registryFlags, reference) : List.of());
+        if (!trusted || acceptedKeys.any()) {
+            keys.addAll(acceptedKeys.load());
+        }
         Digest digest;
         List<Finding> findings = new ArrayList<>();
         try (Registries registries = registryFlags.registries()) {
             Registries.Resolved resolved = registries.resolve(reference);
             digest = resolved.root().digest();
-            CosignTagStore store = new CosignTagStore(resolved.source(), reference);
-            for (Descriptor layer : store.layers(digest)) {
-                findings.add(new Finding(layer, check(store, layer, keys, digest)));
-            }
+            findings.addAll(TagSchemeVerifier.check(new CosignTagStore(resolved.source(), reference), digest, keys));
         }
         String subject = reference.name() + "@" + digest;
         boolean verified = findings.stream().anyMatch(finding -> finding.check().valid());
@@ -84,19 +83,6 @@ public final class VerifyCommand implements Subcommand {
                     + String.join("; ", problems));
         }
         return 0;
-    }
-
-    private static SignatureCheck check(CosignTagStore store, Descriptor layer, List<AcceptedKey> keys, Digest digest)
-            throws IOException {
-        Optional<String> signature = CosignSignatures.signatureOf(layer);
-        if (signature.isEmpty()) {
-            return SignatureCheck.failed("a signature layer has no " + CosignSignatures.SIGNATURE_ANNOTATION + " annotation");
-        }
-        Optional<byte[]> payload = store.payload(layer);
-        if (payload.isEmpty()) {
-            return SignatureCheck.failed("the registry's payload blob does not match the layer digest " + layer.digest());
-        }
-        return SignatureCheck.of(payload.get(), signature.get(), keys, digest);
     }
 
     private static void printFindings(PrintWriter out, String subject, List<Finding> findings) {

@@ -29,12 +29,14 @@ final class ProjectsResource {
     private final Supplier<NavigableSet<String>> repositories;
     private final RobotsResource robots;
     private final ImmutableTagsResource immutableTags;
+    private final ProjectKeysResource keys;
 
     ProjectsResource(Access access, Supplier<NavigableSet<String>> repositories) {
         this.access = access;
         this.repositories = repositories;
         this.robots = new RobotsResource(access);
         this.immutableTags = new ImmutableTagsResource(access);
+        this.keys = new ProjectKeysResource(access);
     }
 
     void handle(ApiCall call) throws IOException {
@@ -70,6 +72,8 @@ final class ProjectsResource {
             robots.handle(call, project);
         } else if (parts[2].equals("immutable-tags") && parts.length == 3) {
             immutableTags.handle(call, project);
+        } else if (parts[2].equals("keys") && parts.length <= 4) {
+            keys.handle(call, project, parts);
         } else {
             throw new RegistryException(ErrorCode.UNSUPPORTED, 404, "no such endpoint under project " + project.name());
         }
@@ -110,20 +114,34 @@ final class ProjectsResource {
             access.projects().setSharing(project, sharing, conditions);
         }
         access.audit().append(call.caller().name(), call.address(), "project-created", name + " " + sharing.label(), true);
-        call.ok(201, json(new Projects.Project(project.id(), name, sharing, conditions)));
+        call.ok(201, json(project.withSharing(sharing, conditions)));
     }
 
-    /** PUT with any of {@code class}, {@code groups}, {@code networks}: fields left out keep their value. */
+    /** PUT with any of {@code class}, {@code groups}, {@code networks}, {@code trusted}: fields left out keep their value. */
     private void change(ApiCall call, Projects.Project project) throws IOException {
         requireOwner(call, project);
         JsonNode body = call.body();
-        SharingClass sharing = body.hasNonNull("class")
-                ? ApiCall.parse(() -> SharingClass.parse(body.get("class").asText())) : project.sharing();
-        Conditions conditions = conditions(body, project.conditions());
-        access.projects().setSharing(project, sharing, conditions);
-        access.audit().append(call.caller().name(), call.address(), "class-changed", project.name() + " " + sharing.label()
-                + describe(conditions), true);
-        call.ok(200, json(new Projects.Project(project.id(), project.name(), sharing, conditions)));
+        Projects.Project changed = project;
+        if (body.has("class") || body.has("groups") || body.has("networks")) {
+            SharingClass sharing = body.hasNonNull("class")
+                    ? ApiCall.parse(() -> SharingClass.parse(body.get("class").asText())) : project.sharing();
+            Conditions conditions = conditions(body, project.conditions());
+            access.projects().setSharing(project, sharing, conditions);
+            access.audit().append(call.caller().name(), call.address(), "class-changed", project.name() + " " + sharing.label()
+                    + describe(conditions), true);
+            changed = changed.withSharing(sharing, conditions);
+        }
+        if (body.has("trusted")) {
+            if (!body.get("trusted").isBoolean()) {
+                throw new RegistryException(ErrorCode.UNSUPPORTED, 400, "\"trusted\" must be true or false");
+            }
+            boolean trusted = body.get("trusted").asBoolean();
+            access.projects().setTrusted(project, trusted);
+            access.audit().append(call.caller().name(), call.address(), "trust-changed", project.name()
+                    + (trusted ? " trusted" : " untrusted"), true);
+            changed = changed.withTrusted(trusted);
+        }
+        call.ok(200, json(changed));
     }
 
     private void delete(ApiCall call, Projects.Project project) {
@@ -200,7 +218,8 @@ final class ProjectsResource {
     }
 
     private static ObjectNode json(Projects.Project project) {
-        ObjectNode json = Json.mapper().createObjectNode().put("name", project.name()).put("class", project.sharing().label());
+        ObjectNode json = Json.mapper().createObjectNode().put("name", project.name()).put("class", project.sharing().label())
+                .put("trusted", project.trusted());
         putConditions(json, project.conditions());
         return json;
     }

@@ -19,6 +19,7 @@ import dev.berth.registry.meta.Projects;
 import dev.berth.registry.meta.RepositorySettings;
 import dev.berth.registry.meta.RepositorySettings.Licence;
 import dev.berth.registry.meta.RepositorySettings.Settings;
+import dev.berth.registry.trust.ImageTrust;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -34,21 +35,24 @@ import java.util.regex.Pattern;
  * {@code /berth/v1/repositories/REPO/...}: a repository's own class and licence
  * ({@code settings}, changed by the project's maintainers), and its licence as a puller reads
  * and accepts it ({@code licence}, {@code licence/acceptance}); its tags through time
- * ({@link TagHistoryResource}). REPO may hold slashes.
+ * ({@link TagHistoryResource}) and whether an image is trusted ({@link TrustResource}). REPO may hold slashes.
  */
 final class RepositoriesResource {
     /** SPDX license expressions: ids and LicenseRef-s joined by AND, OR, WITH and parentheses. */
     private static final Pattern SPDX = Pattern.compile("[A-Za-z0-9.+()\\- :]{1,200}");
     private static final int MAX_LICENCE_TEXT = 128 * 1024;
     private static final Set<String> TAG_ENDPOINTS = Set.of("tags", "history", "restore");
-    private static final Set<String> ENDPOINTS = Set.of("settings", "licence", "tags", "history", "restore");
+    private static final Set<String> ENDPOINTS = Set.of("settings", "licence", "tags", "history", "restore", "trust");
 
     private final Access access;
     private final TagHistoryResource tagHistory;
+    private final TrustResource trust;
 
     RepositoriesResource(Access access, Registry registry) {
         this.access = access;
-        this.tagHistory = new TagHistoryResource(access, registry);
+        ImageTrust imageTrust = new ImageTrust(registry, access.projects(), access.projectKeys());
+        this.tagHistory = new TagHistoryResource(access, registry, imageTrust);
+        this.trust = new TrustResource(access, registry, imageTrust);
     }
 
     void handle(ApiCall call) throws IOException {
@@ -63,7 +67,7 @@ final class RepositoriesResource {
             end -= 1;
         } else {
             throw new RegistryException(ErrorCode.UNSUPPORTED, 404, "no such endpoint: use /berth/v1/repositories/REPO/settings,"
-                    + " .../licence, .../licence/acceptance, .../tags, .../history or .../restore");
+                    + " .../licence, .../licence/acceptance, .../tags, .../history, .../restore or .../trust");
         }
         String repository = String.join("/", Arrays.copyOfRange(parts, 1, end));
         if (!Names.isRepository(repository)) {
@@ -71,6 +75,10 @@ final class RepositoriesResource {
         }
         if (TAG_ENDPOINTS.contains(endpoint)) {
             tagHistory.handle(call, repository, endpoint);
+            return;
+        }
+        if (endpoint.equals("trust")) {
+            trust.handle(call, repository);
             return;
         }
         Settings settings = access.repositorySettings().of(repository).orElse(Settings.none(repository));

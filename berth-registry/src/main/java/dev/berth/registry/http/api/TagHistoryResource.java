@@ -15,13 +15,15 @@ import dev.berth.registry.TagChanges;
 import dev.berth.registry.access.Access;
 import dev.berth.registry.access.Action;
 import dev.berth.registry.meta.TagHistory;
+import dev.berth.registry.trust.ImageTrust;
 
 import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 
 /**
- * A repository's tags through time: {@code tags} (where each points now), {@code history} (every
+ * A repository's tags through time: {@code tags} (where each points now, and whether that image
+ * is trusted), {@code history} (every
  * move: from, to, who, from where, when) and {@code restore} (point a tag back at an earlier
  * manifest, by digest or by the time it pointed there). Reading needs the right to pull,
  * restoring the right to push: a restore is a push of a manifest the repository already holds.
@@ -32,10 +34,12 @@ final class TagHistoryResource {
 
     private final Access access;
     private final Registry registry;
+    private final ImageTrust trust;
 
-    TagHistoryResource(Access access, Registry registry) {
+    TagHistoryResource(Access access, Registry registry, ImageTrust trust) {
         this.access = access;
         this.registry = registry;
+        this.trust = trust;
     }
 
     void handle(ApiCall call, String repository, String endpoint) throws IOException {
@@ -53,13 +57,15 @@ final class TagHistoryResource {
         }
     }
 
-    private ObjectNode tags(String repository) {
+    /** Each tag with its digest and that image's trust state. */
+    private ObjectNode tags(String repository) throws IOException {
         ObjectNode json = Json.mapper().createObjectNode().put("repository", repository);
         ArrayNode tags = json.putArray("tags");
         for (String tag : registry.tags(repository)) {
             Digest digest = registry.taggedNow(repository, tag);
             if (digest != null) {
-                tags.addObject().put("tag", tag).put("digest", digest.toString());
+                ObjectNode entry = tags.addObject().put("tag", tag);
+                entry.setAll(TrustResource.json(trust.of(repository, digest)));
             }
         }
         return json;
