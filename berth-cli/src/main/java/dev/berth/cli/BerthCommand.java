@@ -46,6 +46,7 @@ import dev.berth.cli.commands.client.PushCommand;
 import dev.berth.cli.commands.registry.GcCommand;
 import dev.berth.cli.commands.registry.ServeCommand;
 import dev.berth.cli.commands.trust.KeyGenerateCommand;
+import dev.berth.cli.commands.trust.ProvenanceCommand;
 import dev.berth.cli.commands.trust.SignCommand;
 import dev.berth.cli.commands.trust.VerifyCommand;
 
@@ -130,6 +131,7 @@ final class BerthCommand {
             command("convert", ConvertCommand::new),
             command("sign", SignCommand::new),
             command("verify", VerifyCommand::new),
+            command("provenance", ProvenanceCommand::new),
             new Group("key", List.of("Make and manage signing keys."), List.of(
                     command("generate", KeyGenerateCommand::new))),
             command("serve", ServeCommand::new),

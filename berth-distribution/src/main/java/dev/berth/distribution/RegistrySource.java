@@ -7,11 +7,14 @@ import dev.berth.oci.Digest;
 import dev.berth.oci.MediaType;
 import dev.berth.oci.NotFoundException;
 import dev.berth.oci.Reference;
+import dev.berth.oci.Json;
+import dev.berth.oci.image.ImageIndex;
 import dev.berth.oci.image.ManifestBytes;
 import dev.berth.oci.transfer.ImageSource;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -81,6 +84,26 @@ public final class RegistrySource implements ImageSource {
                 : ManifestBytes.parse(bytes, declared);
         fetched.put(manifest.digest(), manifest);
         return manifest;
+    }
+
+    /**
+     * The manifests that name {@code subject} as theirs (OCI 1.1 referrers: signatures,
+     * attestations, SBOMs), as the registry lists them; none from a registry without the API.
+     */
+    public List<Descriptor> referrers(Digest subject) throws IOException {
+        RegistryClient.Call call = new RegistryClient.Call("GET",
+                client.uri("/v2/" + repository + "/referrers/" + subject), scope, null, "Accept", MediaType.OCI_INDEX);
+        try (Response response = client.send(call)) {
+            if (response.status() == 404) {
+                return List.of();
+            }
+            if (response.status() != 200) {
+                throw client.failure(response, "listing the referrers of " + repository + "@" + subject);
+            }
+            byte[] bytes = response.body().readNBytes(ManifestBytes.MAX_SIZE + 1);
+            return Json.read(bytes, ImageIndex.class, "referrers of " + repository + "@" + subject + " from "
+                    + client.registry()).manifests();
+        }
     }
 
     @Override

@@ -107,6 +107,26 @@ public final class Registry {
         }
     }
 
+    /** Stores content the registry makes itself (an attestation) as a blob of the repository; returns its digest. */
+    public Digest putBlob(String repository, byte[] content) throws IOException {
+        requireRepositoryName(repository);
+        Digest digest = Digest.of(content);
+        ReentrantLock lock = digestLock(digest);
+        lock.lock();
+        try {
+            if (storage.blobSize(digest).isEmpty()) {
+                storage.putBlob(digest, content);
+            } else {
+                storage.touchBlob(digest);
+            }
+            storage.linkBlob(repository, digest);
+            index.created(repository);
+        } finally {
+            lock.unlock();
+        }
+        return digest;
+    }
+
     public SeekableByteChannel openBlob(Digest digest) throws IOException {
         return storage.openBlob(digest);
     }
@@ -199,8 +219,11 @@ public final class Registry {
         return Optional.of(parsed);
     }
 
-    /** What a manifest push did: its digest, the subject it refers to, and the tags that now point at it. */
-    public record PushedManifest(Digest digest, Digest subject, List<String> tags) {
+    /** What a manifest push did: the manifest, the subject it refers to, and the tags that now point at it. */
+    public record PushedManifest(Descriptor descriptor, Digest subject, List<String> tags) {
+        public Digest digest() {
+            return descriptor.digest();
+        }
     }
 
     public PushedManifest putManifest(String repository, String reference, String contentType, byte[] body,
@@ -256,7 +279,8 @@ public final class Registry {
             repositoryLock.unlock();
         }
         manifests.put(manifest);
-        return new PushedManifest(digest, subject, List.copyOf(tags));
+        return new PushedManifest(Descriptor.of(manifest.mediaType(), digest, manifest.bytesUnsafe().length), subject,
+                List.copyOf(tags));
     }
 
     private static ManifestBytes parseManifest(byte[] body, String contentType, Digest byDigest) {

@@ -9,8 +9,11 @@ import dev.berth.oci.Digest;
  * so a tag's history is in the order its moves happened.
  */
 public interface TagChanges {
-    /** Who moves a tag: an account name (or {@code anonymous}), the client's address and User-Agent. */
-    record Actor(String name, String address, String client) {
+    /**
+     * Who moves a tag: an account name (or {@code anonymous}), whether it is a {@code user}, a
+     * {@code robot} or {@code anonymous}, the client's address and User-Agent.
+     */
+    record Actor(String name, String kind, String address, String client) {
     }
 
     /** Throws a {@link RegistryException} naming the rule when the move is not allowed. */

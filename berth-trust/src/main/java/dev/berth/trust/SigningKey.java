@@ -14,6 +14,7 @@ import java.security.spec.PKCS8EncodedKeySpec;
 
 /** A private ECDSA P-256 key that signs with SHA-256, as cosign's generated keys do. */
 public final class SigningKey {
+    private static final String PKCS8_PEM_TYPE = "PRIVATE KEY";
     private final PrivateKey privateKey;
     private final VerifyingKey publicKey;
 
@@ -42,6 +43,28 @@ public final class SigningKey {
         } catch (GeneralSecurityException | ClassCastException e) {
             throw new BerthException("KEY_INVALID", what + " does not hold an ECDSA private key: berth signs with P-256 keys");
         }
+    }
+
+    /**
+     * A key that a service keeps for itself in a file only it reads (PKCS#8 {@code PRIVATE KEY} PEM,
+     * unencrypted: there is nobody to type a password).
+     */
+    public static SigningKey fromPkcs8Pem(byte[] fileBytes, String what) {
+        Pem pem = Pem.decode(fileBytes, what);
+        if (!PKCS8_PEM_TYPE.equals(pem.type())) {
+            throw new BerthException("KEY_INVALID", what + " is a " + pem.type() + ", not a " + PKCS8_PEM_TYPE);
+        }
+        try {
+            PrivateKey key = KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(pem.content()));
+            return new SigningKey(key, VerifyingKey.derivedFrom((ECPrivateKey) key));
+        } catch (GeneralSecurityException | ClassCastException e) {
+            throw new BerthException("KEY_INVALID", what + " does not hold an ECDSA private key");
+        }
+    }
+
+    /** The key as {@link #fromPkcs8Pem} reads it. */
+    public String pkcs8Pem() {
+        return new Pem(PKCS8_PEM_TYPE, privateKey.getEncoded()).encode();
     }
 
     /** The cosign encrypted key file for this key. */

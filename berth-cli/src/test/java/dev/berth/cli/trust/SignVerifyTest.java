@@ -285,34 +285,11 @@ class SignVerifyTest {
         Path bundleFile = Files.write(work.resolve("bundle.json"), bundle);
         Path truncated = Files.write(work.resolve("truncated.json"), java.util.Arrays.copyOf(bundle, bundle.length / 2));
 
-        assertThat(sigstoreVerify(bundleFile, Path.of(key + ".pub"), digest).exitCode()).isZero();
-        assertThat(sigstoreVerify(bundleFile, Path.of(other + ".pub"), digest).errors()).contains("signature verification failed");
-        assertThat(sigstoreVerify(bundleFile, Path.of(key + ".pub"), Programs.skopeoDigest("docker://" + host + "/staff/tool:2"))
+        assertThat(SigstoreVerify.run(bundleFile, Path.of(key + ".pub"), digest).exitCode()).isZero();
+        assertThat(SigstoreVerify.run(bundleFile, Path.of(other + ".pub"), digest).errors()).contains("signature verification failed");
+        assertThat(SigstoreVerify.run(bundleFile, Path.of(key + ".pub"), Programs.skopeoDigest("docker://" + host + "/staff/tool:2"))
                 .exitCode()).isEqualTo(1);
-        assertThat(sigstoreVerify(truncated, Path.of(key + ".pub"), digest).exitCode()).isEqualTo(1);
-    }
-
-    /** npm @sigstore/verify, installed by scripts/test under target/test-tools/sigstore. */
-    private static Programs.Result sigstoreVerify(Path bundle, Path publicKey, Digest digest) throws IOException {
-        Path script = shared.resolve("verify_bundle.js");
-        if (!Files.exists(script)) {
-            try (InputStream in = SignVerifyTest.class.getResourceAsStream("verify_bundle.js")) {
-                Files.write(script, in.readAllBytes());
-            }
-        }
-        return Programs.run(List.of("node", script.toString(), bundle.toString(), publicKey.toString(), digest.toString()),
-                null, Map.of("NODE_PATH", sigstoreModules().toString()));
-    }
-
-    private static Path sigstoreModules() {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path modules = dir.resolve("target/test-tools/sigstore/node_modules");
-            if (Files.isRegularFile(dir.resolve("scripts/test")) && Files.isDirectory(modules.resolve("@sigstore/verify"))) {
-                return modules;
-            }
-        }
-        throw new AssertionError("npm @sigstore/verify is not installed: run scripts/test as root, or npm install --prefix"
-                + " target/test-tools/sigstore --no-save @sigstore/verify@4.1.3 @sigstore/bundle@5.0.1 in the repository root");
+        assertThat(SigstoreVerify.run(truncated, Path.of(key + ".pub"), digest).exitCode()).isEqualTo(1);
     }
 
     private static String sigTag(Digest digest) {

@@ -11,6 +11,8 @@ import dev.berth.registry.meta.Projects;
 import dev.berth.registry.meta.RepositorySettings;
 import dev.berth.registry.meta.TagHistory;
 import dev.berth.registry.meta.Tokens;
+import dev.berth.registry.trust.AttestationKey;
+import dev.berth.trust.SigningKey;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -37,6 +39,7 @@ public final class Access implements AutoCloseable {
     private final TagHistory tagHistory;
     private final ImmutableTags immutableTags;
     private final ProjectKeys projectKeys;
+    private final SigningKey attestationKey;
     private final PasswordHasher hasher;
     private final Principals principals;
     private final SignIn signIn;
@@ -44,7 +47,8 @@ public final class Access implements AutoCloseable {
     private final TokenIssuer issuer;
     private final TokenVerifier verifier;
 
-    private Access(AccessConfig config, MetaStore store, OctetSequenceKey key) {
+    private Access(AccessConfig config, MetaStore store, OctetSequenceKey key, SigningKey attestationKey) {
+        this.attestationKey = attestationKey;
         this.store = store;
         this.config = config;
         this.accounts = new Accounts(store);
@@ -76,7 +80,8 @@ public final class Access implements AutoCloseable {
     public static Access open(AccessConfig config, Path root, PrintStream console) throws IOException {
         MetaStore store = config.databaseUrl() == null ? MetaStore.sqlite(root)
                 : MetaStore.open(config.databaseUrl(), config.databaseUser(), config.databasePassword());
-        Access access = new Access(config, store, TokenKey.loadOrCreate(root.resolve(TokenKey.FILE_NAME)));
+        Access access = new Access(config, store, TokenKey.loadOrCreate(root.resolve(TokenKey.FILE_NAME)),
+                AttestationKey.loadOrCreate(root));
         if (!access.accounts.any()) {
             String password = Secrets.generate("");
             access.accounts.create(FIRST_ADMIN, access.hasher.hash(password), true);
@@ -125,6 +130,11 @@ public final class Access implements AutoCloseable {
 
     public ProjectKeys projectKeys() {
         return projectKeys;
+    }
+
+    /** The key the registry signs its push attestations with. */
+    public SigningKey attestationKey() {
+        return attestationKey;
     }
 
     public PasswordHasher hasher() {

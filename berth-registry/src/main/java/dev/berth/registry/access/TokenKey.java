@@ -4,15 +4,12 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.jwk.OctetSequenceKey;
 import com.nimbusds.jose.jwk.gen.OctetSequenceKeyGenerator;
 import dev.berth.oci.BerthException;
+import dev.berth.registry.SecretFile;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.text.ParseException;
 
 /**
@@ -55,11 +52,7 @@ public final class TokenKey {
         } catch (JOSEException e) {
             throw new IllegalStateException("cannot generate a token secret", e);
         }
-        Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.deleteIfExists(temporary);
-        Files.createFile(temporary, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(temporary, key.toJSONString(), StandardCharsets.UTF_8, StandardOpenOption.WRITE, StandardOpenOption.SYNC);
-        Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE);
+        SecretFile.write(file, key.toJSONString());
         return key;
     }
 }

@@ -24,6 +24,7 @@ import dev.berth.registry.RegistryException;
 import dev.berth.registry.TagChanges;
 import dev.berth.registry.access.Access;
 import dev.berth.registry.http.api.AccessApi;
+import dev.berth.registry.trust.PushAttestations;
 import dev.berth.registry.access.AccessConfig;
 import dev.berth.registry.access.AccessPolicy;
 import dev.berth.registry.access.Action;
@@ -93,6 +94,7 @@ public final class RegistryHandler extends Handler.Abstract.NonBlocking {
     private final OidcRoutes oidcRoutes;
     /** Pre-encoded response headers of manifests, so the hot GET-by-tag path formats nothing. */
     private final ConcurrentHashMap<Digest, HttpField[]> manifestHeaders = new ConcurrentHashMap<>();
+    private final PushAttestations pushAttestations;
 
     /** {@code access} null: no authentication, every request may do anything (a loopback registry). */
     public RegistryHandler(Registry registry, Executor blockingExecutor, Access access) {
@@ -104,6 +106,7 @@ public final class RegistryHandler extends Handler.Abstract.NonBlocking {
         this.seam = access == null ? AuthorizationSeam.open() : AuthorizationSeam.enforcing(access.verifier());
         this.tokenEndpoint = access == null ? null : new TokenEndpoint(access);
         this.accessApi = access == null ? null : new AccessApi(access, registry);
+        this.pushAttestations = access == null ? null : new PushAttestations(registry, access.attestationKey());
         this.oidcRoutes = access == null || access.config().oidc() == null ? null : new OidcRoutes(access);
     }
 
@@ -417,6 +420,13 @@ public final class RegistryHandler extends Handler.Abstract.NonBlocking {
         }
         Registry.PushedManifest pushed = registry.putManifest(route.repository(), route.reference(), contentType, body,
                 extraTags, actor);
+        if (pushAttestations != null) {
+            try {
+                pushAttestations.record(route.repository(), pushed, actor);
+            } catch (IOException | RuntimeException e) {
+                LOG.error("push attestation of {}@{} failed: {}", route.repository(), pushed.digest(), e.getMessage());
+            }
+        }
         HttpFields.Mutable headers = response.getHeaders();
         headers.put(HttpHeader.LOCATION, "/v2/" + route.repository() + "/manifests/" + pushed.digest());
         headers.put("Docker-Content-Digest", pushed.digest().toString());
@@ -523,10 +533,14 @@ public final class RegistryHandler extends Handler.Abstract.NonBlocking {
     }
 
     /** Who is changing tags, for their history: the token's subject, else anonymous (a registry without accounts). */
-    private static TagChanges.Actor actor(Request request, Grant grant) {
-        String name = grant == null || grant.token() == null || grant.token().subject() == null ? "anonymous"
-                : grant.token().subject();
-        return new TagChanges.Actor(name, Request.getRemoteAddr(request), request.getHeaders().get(HttpHeader.USER_AGENT));
+    private TagChanges.Actor actor(Request request, Grant grant) {
+        String address = Request.getRemoteAddr(request);
+        String client = request.getHeaders().get(HttpHeader.USER_AGENT);
+        if (grant == null || grant.token() == null || grant.token().subject() == null) {
+            return new TagChanges.Actor("anonymous", "anonymous", address, client);
+        }
+        boolean robot = access.principalOf(grant.token()).robot();
+        return new TagChanges.Actor(grant.token().subject(), robot ? "robot" : "user", address, client);
     }
 
     private void audit(Request request, Grant grant, String event, String target) {

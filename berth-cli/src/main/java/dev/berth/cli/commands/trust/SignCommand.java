@@ -10,6 +10,7 @@ import dev.berth.oci.Digest;
 import dev.berth.oci.Reference;
 import dev.berth.trust.CosignSignatures;
 import dev.berth.trust.SigningKey;
+import dev.berth.trust.InTotoStatement;
 import dev.berth.trust.SigstoreBundle;
 import dev.berth.trust.SimpleSigningPayload;
 
@@ -49,8 +50,9 @@ public final class SignCommand implements Subcommand {
             SimpleSigningPayload payload = SimpleSigningPayload.of(digest, reference.name(),
                     "berth " + VersionCommand.version(), Instant.now());
             new CosignTagStore(resolved.source(), reference).add(digest, CosignSignatures.Layer.sign(payload, key));
+            InTotoStatement statement = new InTotoStatement(reference.name(), digest, InTotoStatement.COSIGN_SIGN, null);
             Digest referrer = new ReferrerStore(resolved.source())
-                    .attach(resolved.root(), SigstoreBundle.sign(reference.name(), digest, key));
+                    .attach(resolved.root(), SigstoreBundle.sign(statement, key), statement.predicateType());
             invocation.out().println("Signed " + reference.name() + "@" + digest + " with " + keyFile + " ("
                     + key.publicKey().fingerprint() + "); Sigstore bundle referrer " + referrer);
         }

@@ -21,12 +21,13 @@ import java.io.UncheckedIOException;
 
 /**
  * The access API under {@code /berth/v1/}: users (admins), projects with their class, members and
- * robots, repository settings and licences, personal access tokens, the audit log, and its own
- * OpenAPI description. Callers authenticate with Basic credentials: a password or a personal
+ * robots, repository settings and licences, personal access tokens, the audit log, the public key
+ * of the registry's push attestations, and its own OpenAPI description. Callers authenticate with Basic credentials: a password or a personal
  * access token, as {@code berth login} saves them.
  */
 public final class AccessApi {
     private static final PreEncodedHttpField YAML = new PreEncodedHttpField(HttpHeader.CONTENT_TYPE, "application/yaml");
+    private static final PreEncodedHttpField PEM = new PreEncodedHttpField(HttpHeader.CONTENT_TYPE, "application/x-pem-file");
 
     private final Access access;
     private final UsersResource users;
@@ -35,6 +36,7 @@ public final class AccessApi {
     private final TokensResource tokens;
     private final AuditResource audit;
     private final byte[] description;
+    private final byte[] attestationKey;
 
     public AccessApi(Access access, Registry registry) {
         this.access = access;
@@ -44,6 +46,7 @@ public final class AccessApi {
         this.tokens = new TokensResource(access);
         this.audit = new AuditResource(access);
         this.description = openApiDescription();
+        this.attestationKey = access.attestationKey().publicKey().pem().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     }
 
     /** {@code path}: what follows {@code /berth/v1/}. */
@@ -55,6 +58,14 @@ public final class AccessApi {
             }
             response.setStatus(200);
             write(response, callback, YAML, method.equals("HEAD") ? null : description);
+            return;
+        }
+        if (parts[0].equals("attestation-key") && parts.length == 1) {
+            if (!method.equals("GET") && !method.equals("HEAD")) {
+                throw methodNotAllowed(method);
+            }
+            response.setStatus(200);
+            write(response, callback, PEM, method.equals("HEAD") ? null : attestationKey);
             return;
         }
         String address = Request.getRemoteAddr(request);

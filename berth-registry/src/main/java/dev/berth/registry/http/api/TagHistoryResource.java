@@ -104,7 +104,8 @@ final class TagHistoryResource {
         }
         Digest before = registry.taggedNow(repository, tag);
         boolean moved = registry.restoreTag(repository, tag, digest,
-                new TagChanges.Actor(call.caller().name(), call.address(), call.request().getHeaders().get("User-Agent")));
+                new TagChanges.Actor(call.caller().name(), call.caller().robot() ? "robot" : "user", call.address(),
+                        call.request().getHeaders().get("User-Agent")));
         if (moved) {
             access.audit().append(call.caller().name(), call.address(), "tag-restored", repository + ":" + tag + " "
                     + (before == null ? "(none)" : before) + " -> " + digest, true);
