@@ -1,9 +1,11 @@
 package dev.berth.cli.commands;
 
 import dev.berth.cli.commands.client.PullOnFirstUse;
+import dev.berth.cli.commands.trust.RunPolicy;
 import dev.berth.oci.Descriptor;
 import dev.berth.oci.MediaType;
 import dev.berth.oci.Platform;
+import dev.berth.oci.Reference;
 import dev.berth.oci.image.ImageConfig;
 import dev.berth.oci.image.ManifestBytes;
 import dev.berth.oci.store.ImageRecord;
@@ -32,7 +34,8 @@ abstract class ContainerCommand extends StoreCommand {
     protected static int runContainer(String reference, LocalStore store, ContainerFlags flags,
                                       ContainerRunner.CommandChoice choice) throws IOException {
         ImageCache cache = cache(flags.sharedCache);
-        return new ContainerRunner(cache, System.getenv(), BerthState.of(store, System.getenv())).run(resolve(reference, store, cache), flags.toOptions(), choice);
+        ImageFile image = resolve(reference, store, cache, RunPolicy.load(System.getenv()));
+        return new ContainerRunner(cache, System.getenv(), BerthState.of(store, System.getenv())).run(image, flags.toOptions(), choice);
     }
 
     protected static ImageCache cache(Path sharedCache) {
@@ -43,10 +46,14 @@ abstract class ContainerCommand extends StoreCommand {
     /**
      * The image file for REF: a path to an image file, or an image of the local store converted
      * (once, then from the cache); an image the store lacks is pulled first, as {@code docker run} does.
+     * {@code policy} (null: none, for commands that do not run the image) must let it run.
      */
-    protected static ImageFile resolve(String reference, LocalStore store, ImageCache cache) throws IOException {
+    protected static ImageFile resolve(String reference, LocalStore store, ImageCache cache, RunPolicy policy) throws IOException {
         Path asFile = Path.of(reference);
         if (Files.isRegularFile(asFile)) {
+            if (policy != null) {
+                policy.requireFile(asFile);
+            }
             return ImageFile.open(asFile);
         }
         ResolvedReferences resolved = new ResolvedReferences(cache.userDirectory().resolve("references"),
@@ -54,12 +61,18 @@ abstract class ContainerCommand extends StoreCommand {
         Optional<Descriptor> remembered = resolved.find(reference);
         Optional<Path> converted = remembered.isPresent() ? cache.find(remembered.get().digest()) : Optional.empty();
         if (converted.isPresent()) {
+            if (policy != null) {
+                policy.requireImage(Reference.parse(reference), remembered.get().digest());
+            }
             return ImageFile.open(converted.get());
         }
         if (store.find(reference).isEmpty()) {
             PullOnFirstUse.pull(reference, store, new PrintWriter(System.err, true));
         }
         ImageRecord record = store.require(reference);
+        if (policy != null) {
+            policy.requireImage(record.name(), record.root().digest());
+        }
         if (!MediaType.isIndex(record.root().mediaType())) {
             // converted before: start without parsing manifest or config (the file carries what a run needs)
             converted = cache.find(record.root().digest());

@@ -29,7 +29,7 @@ public final class ConvertCommand extends ContainerCommand {
 
     @Override
     protected int run(LocalStore store) throws IOException {
-        ImageFile image = resolve(reference, store, cache(sharedCache));
+        ImageFile image = resolve(reference, store, cache(sharedCache), null);
         ImageFile.write(image.path(), output, executable);
         out().println(output);
         return 0;

@@ -12,7 +12,7 @@ import java.util.Map;
  * {@code key = value} lines whose value is a string, boolean, integer or one-line array of
  * strings; {@code #} comments. Anything else is an error naming the line, never a guess.
  */
-final class TomlSubset {
+public final class TomlSubset {
     private final String source;
     private final Map<String, Map<String, Object>> tables = new LinkedHashMap<>();
 
@@ -21,7 +21,7 @@ final class TomlSubset {
     }
 
     /** Parses the text into tables keyed by their dotted path ("" is the top level), segments unquoted. */
-    static Map<String, Map<String, Object>> parse(String text, String source) {
+    public static Map<String, Map<String, Object>> parse(String text, String source) {
         TomlSubset toml = new TomlSubset(source);
         Map<String, Object> current = toml.tables.computeIfAbsent("", k -> new LinkedHashMap<>());
         String[] lines = text.split("\r?\n", -1);

@@ -1,0 +1,144 @@
+package dev.berth.cli.commands.trust;
+
+import dev.berth.cli.commands.access.StaffKeys;
+import dev.berth.cli.commands.client.RegistryFlags;
+import dev.berth.distribution.Registries;
+import dev.berth.distribution.config.TomlSubset;
+import dev.berth.oci.BerthException;
+import dev.berth.oci.Digest;
+import dev.berth.oci.Reference;
+import dev.berth.trust.AcceptedKey;
+import dev.berth.trust.TagSchemeVerifier;
+import dev.berth.trust.VerifyingKey;
+import dev.berth.trust.policy.ExecutionPolicy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The execution policy {@code berth run}, {@code exec} and {@code shell} obey: the site's
+ * ({@code /etc/berth/policy.toml}, the admin's) and the user's own
+ * ({@code ~/.config/berth/policy.toml}), which can only tighten it, since an image runs only
+ * when both accept it. Signatures are checked against the image's registry; a digest once
+ * verified under the same keys is remembered in the user's cache, so a later run costs no request.
+ */
+public final class RunPolicy {
+    /** Where the site's policy is; a test (or a site packaging berth elsewhere) names another with this property. */
+    public static final String SITE_PROPERTY = "berth.site-policy";
+    private static final Path SITE = Path.of("/etc/berth/policy.toml");
+
+    private final List<ExecutionPolicy> policies;
+    private final Path verifiedCache;
+
+    private RunPolicy(List<ExecutionPolicy> policies, Path verifiedCache) {
+        this.policies = policies;
+        this.verifiedCache = verifiedCache;
+    }
+
+    public static RunPolicy load(Map<String, String> environment) throws IOException {
+        String home = System.getProperty("user.home");
+        String config = environment.getOrDefault("XDG_CONFIG_HOME", "");
+        String cache = environment.getOrDefault("XDG_CACHE_HOME", "");
+        Path user = (config.isBlank() ? Path.of(home, ".config") : Path.of(config)).resolve("berth/policy.toml");
+        Path site = Path.of(System.getProperty(SITE_PROPERTY, SITE.toString()));
+        List<ExecutionPolicy> policies = new ArrayList<>();
+        for (Path file : List.of(site, user)) {
+            try {
+                String text = Files.readString(file, StandardCharsets.UTF_8);
+                policies.add(ExecutionPolicy.fromTables(TomlSubset.parse(text, file.toString()), file.toString()));
+            } catch (NoSuchFileException absent) {
+                // no policy at this level: it accepts everything
+            }
+        }
+        return new RunPolicy(policies, (cache.isBlank() ? Path.of(home, ".cache") : Path.of(cache)).resolve("berth/verified"));
+    }
+
+    /** Refuses, naming the rule, an image file that a policy does not let run. */
+    public void requireFile(Path file) {
+        for (ExecutionPolicy policy : policies) {
+            ExecutionPolicy.Scope scope = policy.forFiles();
+            if (scope.rule() == ExecutionPolicy.Rule.REJECT) {
+                throw refused(file.toString(), scope, "image files named by path do not run here; run an image by its name");
+            }
+        }
+    }
+
+    /** Refuses, naming the rule and the scope, an image that a policy does not let run. */
+    public void requireImage(Reference name, Digest digest) throws IOException {
+        String subject = name.registry() + "/" + name.repository() + "@" + digest;
+        for (ExecutionPolicy policy : policies) {
+            ExecutionPolicy.Scope scope = policy.forImage(name.registry(), name.repository());
+            switch (scope.rule()) {
+                case ACCEPT -> {
+                }
+                case REJECT -> throw refused(subject, scope, "images of this scope do not run here");
+                case SIGNED_BY -> requireSigned(name, digest, keys(scope), scope, subject);
+                case TRUSTED -> requireSigned(name, digest, trustedProjectKeys(name, scope, subject), scope, subject);
+            }
+        }
+    }
+
+    private void requireSigned(Reference name, Digest digest, List<AcceptedKey> keys, ExecutionPolicy.Scope scope,
+                               String subject) throws IOException {
+        Path remembered = verifiedCache.resolve(Digest.of(String.join("\n", digest.toString(), fingerprints(keys))
+                .getBytes(StandardCharsets.UTF_8)).hex());
+        if (Files.exists(remembered)) {
+            return;
+        }
+        List<TagSchemeVerifier.Finding> findings;
+        try (Registries registries = new RegistryFlags().registries()) {
+            Reference exact = name.withDigest(digest);
+            Registries.Resolved resolved = registries.resolve(exact);
+            findings = TagSchemeVerifier.check(new CosignTagStore(resolved.source(), exact), digest, keys);
+        } catch (IOException | BerthException e) {
+            throw refused(subject, scope, "its signatures could not be read from " + name.registry() + ": " + e.getMessage());
+        }
+        if (findings.stream().noneMatch(finding -> finding.check().valid())) {
+            throw refused(subject, scope, findings.isEmpty() ? "it has no signature"
+                    : "no valid signature by an accepted key covers it");
+        }
+        Files.createDirectories(verifiedCache);
+        try {
+            Files.createFile(remembered);
+        } catch (FileAlreadyExistsException alreadyKnown) {
+            // another run verified it meanwhile
+        }
+    }
+
+    private static List<AcceptedKey> keys(ExecutionPolicy.Scope scope) throws IOException {
+        List<AcceptedKey> keys = new ArrayList<>();
+        for (Path file : scope.keys()) {
+            try {
+                keys.add(new AcceptedKey(file.getFileName().toString(), VerifyingKey.read(Files.readAllBytes(file), file.toString())));
+            } catch (NoSuchFileException e) {
+                throw new BerthException("POLICY_INVALID", scope.describe() + " names key " + file + ", which does not exist");
+            }
+        }
+        return keys;
+    }
+
+    private static List<AcceptedKey> trustedProjectKeys(Reference name, ExecutionPolicy.Scope scope, String subject)
+            throws IOException {
+        try {
+            return StaffKeys.of(new RegistryFlags(), name);
+        } catch (IOException | BerthException e) {
+            throw refused(subject, scope, e.getMessage());
+        }
+    }
+
+    private static String fingerprints(List<AcceptedKey> keys) {
+        return String.join("\n", keys.stream().map(key -> key.key().fingerprint().toString()).sorted().toList());
+    }
+
+    private static BerthException refused(String subject, ExecutionPolicy.Scope scope, String why) {
+        return new BerthException("POLICY_REFUSED", "the execution policy refuses to run " + subject + ": " + scope.describe()
+                + ": " + why);
+    }
+}
