@@ -1,11 +1,13 @@
 package dev.berth.cli.client;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.cli.Berth;
 import dev.berth.cli.Tools;
 import dev.berth.cli.UmociImages;
 import dev.berth.distribution.testing.DockerRegistry;
 import dev.berth.distribution.testing.Programs;
 import dev.berth.distribution.testing.TestImages;
+import dev.berth.oci.Json;
 import dev.berth.oci.Platform;
 import dev.berth.oci.image.ManifestBytes;
 import dev.berth.oci.layout.OciLayoutWriter;
@@ -63,6 +65,25 @@ class RegistryCommandsTest {
         } finally {
             System.setIn(original);
         }
+    }
+
+    @Test
+    void inspectReadsAnImageInItsRegistryWithoutPullingIt() throws Exception {
+        Berth berth = new Berth(work.resolve("data"));
+        Path authFile = work.resolve("auth.json");
+        withStdin(PASSWORD + "\n", berth, "login", "--authfile", authFile.toString(), "-u", USER, "--password-stdin",
+                registry.host()).assertSuccess("berth login");
+        String image = registry.host() + "/tools/busybox:1";
+        JsonNode shown = Json.tree(berth.ok("inspect", "docker://" + image, "--authfile", authFile.toString()).stdout()
+                .getBytes(StandardCharsets.UTF_8), "inspect");
+        assertThat(shown.path("digest").asText()).isEqualTo(Programs.skopeoDigest("docker://" + image, "--creds",
+                USER + ":" + PASSWORD).toString());
+        assertThat(shown.path("config").path("architecture").asText()).isNotEmpty();
+        assertThat(shown.path("layers")).isNotEmpty();
+        assertThat(berth.ok("images").stdout()).doesNotContain("tools/busybox");
+        Tools.Result missing = berth.run("inspect", "docker://" + registry.host() + "/tools/absent:1", "--authfile", authFile.toString());
+        assertThat(missing.exitCode()).isEqualTo(1);
+        assertThat(missing.stderr()).contains("tools/absent:1");
     }
 
     @Test
