@@ -10,12 +10,14 @@ import dev.berth.oci.image.ManifestBytes;
 import dev.berth.oci.layout.OciLayoutWriter;
 import dev.berth.registry.RegistryConfig;
 import dev.berth.registry.RegistryServer;
+import dev.berth.trust.SigningKey;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -37,7 +39,8 @@ import java.util.zip.GZIPOutputStream;
  * <li>{@code transfer} (push, copy, import, export, prune): an import, a push to and a pull from a
  *     registry in a JVM of its own, a copy, an export and a prune.
  * <li>{@code all} (every other command): every command's help, an import, a push to and a pull
- *     from a registry served in this JVM, an export, and a container started from the image.
+ *     from a registry served in this JVM, a sign, verify, provenance and remote inspect of the
+ *     pushed image, an export, and a container started from the image.
  * </ul>
  * Measured on bench/pull's image (medians of 12 alternating pulls), a pull costs 0.05 s less CPU
  * with the transfer cache than with the full one, and 0.12 s less with its own.
@@ -124,12 +127,31 @@ public final class AotTraining {
             required("--data-dir", data, "prune");
             required("--data-dir", data, "pull", remote);
             required("--data-dir", data, "tag", remote, "training:1");
+            signAndVerify(work, data, remote);
         }
         required("--data-dir", data, "export", "training:1", work.resolve("export").toString());
         // the image has no programs: these get as far as starting the container, where the tools allow
         mayFail("--data-dir", data, "exec", "training:1", "/bin/true");
         mayFail("--data-dir", data, "exec", "--fuse", "training:1", "/bin/true");
         mayFail("--data-dir", data, "run", "training:1");
+    }
+
+    /** Signing, verifying and provenance, so that their EC, scrypt and bundle paths are in the cache. */
+    private static void signAndVerify(Path work, String data, String remote) throws IOException {
+        SigningKey key = SigningKey.generate();
+        Path keyFile = Files.writeString(work.resolve("training.key"), key.encrypted("training".toCharArray()));
+        Path publicKey = Files.writeString(work.resolve("training.pub"), key.publicKey().pem());
+        InputStream stdin = System.in;
+        // the password as a key's owner pipes it in: the training has no terminal to ask on
+        System.setIn(new ByteArrayInputStream("training\n".getBytes(StandardCharsets.UTF_8)));
+        try {
+            mayFail("--data-dir", data, "sign", remote, "--key", keyFile.toString());
+        } finally {
+            System.setIn(stdin);
+        }
+        mayFail("--data-dir", data, "verify", remote, "--key", publicKey.toString());
+        mayFail("--data-dir", data, "provenance", remote, "--key", publicKey.toString());
+        mayFail("--data-dir", data, "inspect", "docker://" + remote);
     }
 
     /** The command line that runs {@code main} in another JVM, whose classes stay out of this one's cache. */

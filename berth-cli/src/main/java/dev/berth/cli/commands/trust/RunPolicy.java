@@ -79,19 +79,33 @@ public final class RunPolicy {
                 case ACCEPT -> {
                 }
                 case REJECT -> throw refused(subject, scope, "images of this scope do not run here");
-                case SIGNED_BY -> requireSigned(name, digest, keys(scope), scope, subject);
-                case TRUSTED -> requireSigned(name, digest, trustedProjectKeys(name, scope, subject), scope, subject);
+                case SIGNED_BY -> requireSigned(name, digest, keyFiles(scope), () -> keys(scope), scope, subject);
+                case TRUSTED -> {
+                    List<AcceptedKey> staff = trustedProjectKeys(name, scope, subject);
+                    requireSigned(name, digest, fingerprints(staff), () -> staff, scope, subject);
+                }
             }
         }
     }
 
-    private void requireSigned(Reference name, Digest digest, List<AcceptedKey> keys, ExecutionPolicy.Scope scope,
-                               String subject) throws IOException {
-        Path remembered = verifiedCache.resolve(Digest.of(String.join("\n", digest.toString(), fingerprints(keys))
+    /** The keys of a rule, read only when the digest was not verified under them before. */
+    @FunctionalInterface
+    private interface KeySource {
+        List<AcceptedKey> load() throws IOException;
+    }
+
+    /**
+     * {@code keySet} names the accepted keys for the cache of verified digests: a verified digest
+     * runs again without parsing a key or asking the registry.
+     */
+    private void requireSigned(Reference name, Digest digest, String keySet, KeySource keySource,
+                               ExecutionPolicy.Scope scope, String subject) throws IOException {
+        Path remembered = verifiedCache.resolve(Digest.of(String.join("\n", digest.toString(), keySet)
                 .getBytes(StandardCharsets.UTF_8)).hex());
         if (Files.exists(remembered)) {
             return;
         }
+        List<AcceptedKey> keys = keySource.load();
         List<TagSchemeVerifier.Finding> findings;
         try (Registries registries = new RegistryFlags().registries()) {
             Reference exact = name.withDigest(digest);
@@ -131,6 +145,19 @@ public final class RunPolicy {
         } catch (IOException | BerthException e) {
             throw refused(subject, scope, e.getMessage());
         }
+    }
+
+    /** The rule's key files by content, without parsing them. */
+    private static String keyFiles(ExecutionPolicy.Scope scope) throws IOException {
+        List<String> digests = new ArrayList<>();
+        for (Path file : scope.keys()) {
+            try {
+                digests.add(Digest.of(Files.readAllBytes(file)).toString());
+            } catch (NoSuchFileException e) {
+                throw new BerthException("POLICY_INVALID", scope.describe() + " names key " + file + ", which does not exist");
+            }
+        }
+        return String.join("\n", digests.stream().sorted().toList());
     }
 
     private static String fingerprints(List<AcceptedKey> keys) {
