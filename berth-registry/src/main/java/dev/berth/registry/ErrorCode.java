@@ -17,7 +17,9 @@ public enum ErrorCode {
     UNSUPPORTED(405),
     TOOMANYREQUESTS(429),
     /** Not in the OCI list: CNCF distribution's code for an invalid {@code n}, which Docker-era clients know. */
-    PAGINATION_NUMBER_INVALID(400);
+    PAGINATION_NUMBER_INVALID(400),
+    /** Not in the OCI list: the registry cannot decide the request now (its metadata database failed); retry later. */
+    UNAVAILABLE(503);
 
     private final int status;
 

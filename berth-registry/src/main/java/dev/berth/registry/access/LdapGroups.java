@@ -25,7 +25,6 @@ import java.util.stream.Collectors;
  */
 final class LdapGroups {
     private static final int MAX_GROUPS = 1000;
-    private static final int MAX_NAME_LENGTH = 256;
 
     private final LdapConfig config;
 
@@ -46,7 +45,7 @@ final class LdapGroups {
         if (config.groupSearchBase() != null) {
             for (SearchResultEntry entry : search(connection, user, name)) {
                 String cn = entry.getAttributeValue("cn");
-                if (cn != null && !cn.isBlank() && cn.length() <= MAX_NAME_LENGTH) {
+                if (cn != null && !cn.isBlank() && cn.length() <= ExternalIdentity.MAX_GROUP_NAME) {
                     groups.add(cn);
                 }
             }
@@ -82,7 +81,7 @@ final class LdapGroups {
             String[] names = first.getAttributeNames();
             String[] values = first.getAttributeValues();
             for (int i = 0; i < names.length; i++) {
-                if (names[i].equalsIgnoreCase("cn") && !values[i].isBlank() && values[i].length() <= MAX_NAME_LENGTH) {
+                if (names[i].equalsIgnoreCase("cn") && !values[i].isBlank() && values[i].length() <= ExternalIdentity.MAX_GROUP_NAME) {
                     return Optional.of(values[i]);
                 }
             }

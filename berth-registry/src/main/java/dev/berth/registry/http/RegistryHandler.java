@@ -24,6 +24,7 @@ import dev.berth.registry.RegistryException;
 import dev.berth.registry.TagChanges;
 import dev.berth.registry.access.Access;
 import dev.berth.registry.http.api.AccessApi;
+import dev.berth.registry.meta.MetaException;
 import dev.berth.registry.trust.PushAttestations;
 import dev.berth.registry.access.AccessConfig;
 import dev.berth.registry.access.AccessPolicy;
@@ -160,6 +161,10 @@ public final class RegistryHandler extends Handler.Abstract.NonBlocking {
             dispatch(route, method, request, response, finishing);
         } catch (RegistryException e) {
             sendError(request, response, finishing, e);
+        } catch (MetaException e) {
+            LOG.error("{} {}: {}", method, path, e.getMessage());
+            sendError(request, response, finishing, new RegistryException(ErrorCode.UNAVAILABLE, e.getMessage()
+                    + "; the registry cannot decide this request now: try again later"));
         } catch (BerthException e) {
             sendError(request, response, finishing, new RegistryException(ErrorCode.MANIFEST_INVALID, e.getMessage()));
         } catch (EOFException e) {

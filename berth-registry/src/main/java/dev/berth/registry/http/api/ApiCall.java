@@ -25,6 +25,10 @@ import java.util.List;
 record ApiCall(String method, String[] path, Principal caller, String address, Request request, Response response,
                Callback callback) {
     private static final int MAX_BODY_BYTES = 256 * 1024;
+    /** The metadata's name columns. */
+    static final int MAX_TEXT = 255;
+    /** The metadata's list columns. */
+    static final int MAX_LIST = 4000;
 
     interface Parsing<T> {
         T parse();
@@ -58,12 +62,29 @@ record ApiCall(String method, String[] path, Principal caller, String address, R
         }
     }
 
+    /** A string field of at most {@link #MAX_TEXT} characters (names, digests, tags, times). */
     static String text(JsonNode body, String field) {
+        return text(body, field, MAX_TEXT);
+    }
+
+    static String text(JsonNode body, String field, int maxLength) {
         JsonNode value = body.get(field);
         if (value == null || !value.isTextual() || value.asText().isEmpty()) {
             throw new RegistryException(ErrorCode.UNSUPPORTED, 400, "the request body needs a \"" + field + "\" string");
         }
+        if (value.asText().length() > maxLength) {
+            throw new RegistryException(ErrorCode.UNSUPPORTED, 400, "\"" + field + "\" is longer than " + maxLength + " characters");
+        }
         return value.asText();
+    }
+
+    /** A list stored as one text (groups, networks, scopes) must fit its column. */
+    static String fitting(String text, String field) {
+        if (text.length() > MAX_LIST) {
+            throw new RegistryException(ErrorCode.UNSUPPORTED, 400, "\"" + field + "\" is longer than " + MAX_LIST
+                    + " characters in all");
+        }
+        return text;
     }
 
     /** A field that is a list of strings, or a string of words separated by commas or spaces; empty when absent. */

@@ -59,10 +59,7 @@ final class ProjectKeysResource {
         if (!NAME.matcher(name).matches()) {
             throw new RegistryException(ErrorCode.UNSUPPORTED, 400, "a key name is 1 to 128 letters, digits, '.', '_' and '-'");
         }
-        String pem = ApiCall.text(body, "key");
-        if (pem.length() > MAX_KEY_CHARS) {
-            throw new RegistryException(ErrorCode.UNSUPPORTED, 400, "a public key is at most " + MAX_KEY_CHARS + " characters");
-        }
+        String pem = ApiCall.text(body, "key", MAX_KEY_CHARS);
         VerifyingKey key = ApiCall.parse(() -> VerifyingKey.read(pem.getBytes(StandardCharsets.UTF_8), "key " + name));
         ProjectKeys.StaffKey staff = new ProjectKeys.StaffKey(name, key.pem(), key.fingerprint().toString(), call.caller().name(),
                 Instant.now());

@@ -168,6 +168,9 @@ final class ProjectsResource {
         }
         requireOwner(call, project);
         String name = parts[3];
+        if (name.length() > ApiCall.MAX_TEXT) {
+            throw new RegistryException(ErrorCode.NAME_INVALID, "a member's name is at most " + ApiCall.MAX_TEXT + " characters");
+        }
         boolean group = "true".equals(call.query("group"));
         String who = project.name() + " " + (group ? "group " : "") + name;
         switch (call.method()) {
@@ -200,8 +203,10 @@ final class ProjectsResource {
 
     /** The restricted class's conditions from {@code groups} and {@code networks}; a field left out keeps {@code current}'s. */
     static Conditions conditions(JsonNode body, Conditions current) {
-        String groups = body.has("groups") ? String.join(" ", ApiCall.words(body, "groups")) : current.groupsText();
-        String networks = body.has("networks") ? String.join(" ", ApiCall.words(body, "networks")) : current.networksText();
+        String groups = ApiCall.fitting(body.has("groups") ? String.join(" ", ApiCall.words(body, "groups"))
+                : current.groupsText(), "groups");
+        String networks = ApiCall.fitting(body.has("networks") ? String.join(" ", ApiCall.words(body, "networks"))
+                : current.networksText(), "networks");
         return ApiCall.parse(() -> Conditions.parse(groups, networks));
     }
 

@@ -63,9 +63,10 @@ final class RobotsResource {
 
     private void create(ApiCall call, Projects.Project project, JsonNode body) {
         String name = ApiCall.text(body, "name");
-        if (!Names.isRepository(name) || name.contains("/")) {
+        if (!Names.isRepository(name) || name.contains("/") || project.name().length() + 1 + name.length() > ApiCall.MAX_TEXT) {
             throw new RegistryException(ErrorCode.NAME_INVALID, "invalid robot name \"" + name
-                    + "\": use lower-case letters, digits, '.', '_' and '-'");
+                    + "\": use lower-case letters, digits, '.', '_' and '-', at most " + ApiCall.MAX_TEXT
+                    + " characters with the project's name");
         }
         List<TokenScope> scopes = TokensResource.scopes(body);
         if (scopes.isEmpty()) {

@@ -72,6 +72,7 @@ final class TokensResource {
         for (String scope : ApiCall.words(body, "scopes")) {
             scopes.add(ApiCall.parse(() -> TokenScope.parse(scope)));
         }
+        ApiCall.fitting(TokenScope.format(scopes), "scopes");
         return scopes;
     }
 

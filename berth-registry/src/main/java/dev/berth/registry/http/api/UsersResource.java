@@ -50,7 +50,7 @@ final class UsersResource {
 
     private void create(ApiCall call, JsonNode body) {
         String name = ApiCall.text(body, "name");
-        String password = ApiCall.text(body, "password");
+        String password = ApiCall.text(body, "password", 1024);
         if (!Names.isRepository(name) || name.contains("/")) {
             throw new RegistryException(ErrorCode.NAME_INVALID, "invalid user name \"" + name
                     + "\": use lower-case letters, digits, '.', '_' and '-' (it names the user's personal project)");
