@@ -18,7 +18,8 @@ import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Online mark and sweep. Marks every manifest a repository holds and everything those manifests
+ * Online mark and sweep. With an untagged retention, first removes the manifests that no tag has
+ * kept for that long ({@link Registry#removeUntagged}). Marks every manifest a repository holds and everything those manifests
  * reference; sweeps the rest, but only blobs untouched since {@code start - grace}. Pushes go on
  * meanwhile: a blob that was just uploaded, or that a push was just told exists (HEAD, mount,
  * manifest validation), has been touched after the collection started, and the touch and the
@@ -28,10 +29,11 @@ public final class GarbageCollector {
     private static final Logger LOG = LoggerFactory.getLogger(GarbageCollector.class);
 
     /** What one collection did. */
-    public record Report(int blobsKept, int blobsDeleted, long bytesFreed, int uploadsExpired, Duration took) {
+    public record Report(int manifestsRemoved, int blobsKept, int blobsDeleted, long bytesFreed, int uploadsExpired,
+                         Duration took) {
         @Override
         public String toString() {
-            return "kept " + blobsKept + " blobs, deleted " + blobsDeleted + " (" + bytesFreed + " bytes), expired "
+            return "removed " + manifestsRemoved + " untagged manifests, kept " + blobsKept + " blobs, deleted " + blobsDeleted + " (" + bytesFreed + " bytes), expired "
                     + uploadsExpired + " uploads in " + took.toMillis() + " ms";
         }
     }
@@ -48,6 +50,7 @@ public final class GarbageCollector {
     public Report collect(Duration grace, Duration uploadExpiry) throws IOException {
         synchronized (running) {
             Instant start = Instant.now();
+            int untagged = removeUntagged(start, grace);
             Set<Digest> marked = mark();
             Instant cutoff = start.minus(grace);
             List<Digest> candidates = new ArrayList<>();
@@ -80,10 +83,24 @@ public final class GarbageCollector {
             }
             removeDanglingLinks(deleted);
             int expired = expireUploads(start.minus(uploadExpiry));
-            Report report = new Report(kept[0], deleted.size(), freed, expired, Duration.between(start, Instant.now()));
+            Report report = new Report(untagged, kept[0], deleted.size(), freed, expired, Duration.between(start, Instant.now()));
             LOG.info("garbage collection: {}", report);
             return report;
         }
+    }
+
+    /** Never sooner than the grace period: an index's entries are pushed, untagged, just before the index. */
+    private int removeUntagged(Instant start, Duration grace) throws IOException {
+        Duration retention = registry.config().untaggedRetention();
+        if (retention == null) {
+            return 0;
+        }
+        Instant keptSince = start.minus(retention.compareTo(grace) > 0 ? retention : grace);
+        int removed = 0;
+        for (String repository : storage.repositories()) {
+            removed += registry.removeUntagged(repository, keptSince);
+        }
+        return removed;
     }
 
     private Set<Digest> mark() throws IOException {

@@ -14,7 +14,11 @@ import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.NoSuchFileException;
+import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -367,12 +371,61 @@ public final class Registry {
                 storage.deleteTag(repository, tag);
                 repo.tags.remove(tag);
             }
-            Optional<Digest> subject = manifest.flatMap(ManifestBytes::subject).map(Descriptor::digest);
-            if (subject.isPresent()) {
-                storage.unlinkReferrer(repository, subject.get(), digest);
+            unlinkManifest(repository, repo, digest, manifest);
+        } finally {
+            repositoryLock.unlock();
+        }
+    }
+
+    private void unlinkManifest(String repository, RepositoryIndex.Repository repo, Digest digest,
+                                Optional<ManifestBytes> manifest) throws IOException {
+        Optional<Digest> subject = manifest.flatMap(ManifestBytes::subject).map(Descriptor::digest);
+        if (subject.isPresent()) {
+            storage.unlinkReferrer(repository, subject.get(), digest);
+        }
+        storage.unlinkManifest(repository, digest);
+        repo.manifests.remove(digest);
+    }
+
+    /**
+     * Removes the repository's manifests that nothing keeps: a manifest stays while a tag points at
+     * it, while it was pushed or a tag pointed at it at or after {@code keptSince}, and while a
+     * manifest that stays lists it (an index's entries) or is its subject (signatures, attestations).
+     * The collection sweeps their blobs afterwards. Returns how many were removed.
+     */
+    int removeUntagged(String repository, Instant keptSince) throws IOException {
+        ReentrantLock repositoryLock = repositoryLocks.lockFor(repository);
+        repositoryLock.lock();
+        try {
+            if (!index.exists(repository)) {
+                return 0;
             }
-            storage.unlinkManifest(repository, digest);
-            repo.manifests.remove(digest);
+            RepositoryIndex.Repository repo = index.get(repository);
+            Set<Digest> recentlyTagged = tagChanges.taggedSince(repository, keptSince);
+            Deque<Digest> reached = new ArrayDeque<>(repo.tags.values());
+            for (Digest digest : repo.manifests) {
+                Optional<Instant> linked = storage.manifestLinked(repository, digest);
+                if (recentlyTagged.contains(digest) || linked.isEmpty() || !linked.get().isBefore(keptSince)) {
+                    reached.add(digest);
+                }
+            }
+            Set<Digest> kept = new HashSet<>();
+            while (!reached.isEmpty()) {
+                Digest digest = reached.pop();
+                if (!repo.manifests.contains(digest) || !kept.add(digest)) {
+                    continue;
+                }
+                reached.addAll(storage.referrers(repository, digest));
+                Optional<ManifestBytes> manifest = load(repository, digest);
+                if (manifest.isPresent() && manifest.get().isIndex()) {
+                    manifest.get().references().forEach(entry -> reached.add(entry.digest()));
+                }
+            }
+            List<Digest> unkept = repo.manifests.stream().filter(digest -> !kept.contains(digest)).toList();
+            for (Digest digest : unkept) {
+                unlinkManifest(repository, repo, digest, load(repository, digest));
+            }
+            return unkept.size();
         } finally {
             repositoryLock.unlock();
         }

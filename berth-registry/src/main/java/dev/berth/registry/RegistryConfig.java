@@ -16,6 +16,8 @@ import java.time.Duration;
  * @param gcInterval         time between online collections; zero turns them off
  * @param gcGrace            blobs written or used more recently than this are never collected
  * @param uploadExpiry       upload sessions older than this are removed by collection
+ * @param untaggedRetention  a manifest no tag points at is removed by collection once it was last pushed or
+ *                           tagged longer ago than this; null keeps it until it is deleted
  * @param tlsCertificate     PEM certificate chain; with {@code tlsKey}, serve HTTPS
  * @param tlsKey             PEM PKCS#8 private key
  * @param manifestCacheBytes memory for parsed manifests
@@ -33,6 +35,7 @@ public record RegistryConfig(
         Duration gcInterval,
         Duration gcGrace,
         Duration uploadExpiry,
+        Duration untaggedRetention,
         Path tlsCertificate,
         Path tlsKey,
         long manifestCacheBytes,
@@ -60,7 +63,7 @@ public record RegistryConfig(
 
     public static RegistryConfig defaults(Path root) {
         return new RegistryConfig(DEFAULT_HOST, DEFAULT_PORT, root, true, Duration.ofHours(1), Duration.ofHours(1),
-                Duration.ofHours(24), null, null, 64L << 20, true,
+                Duration.ofHours(24), null, null, null, 64L << 20, true,
                 DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_UPLOADS, null, false);
     }
 
@@ -70,57 +73,62 @@ public record RegistryConfig(
     }
 
     public RegistryConfig withListen(String newHost, int newPort) {
-        return new RegistryConfig(newHost, newPort, root, deleteEnabled, gcInterval, gcGrace, uploadExpiry,
+        return new RegistryConfig(newHost, newPort, root, deleteEnabled, gcInterval, gcGrace, uploadExpiry, untaggedRetention,
                 tlsCertificate, tlsKey, manifestCacheBytes, accessLog, maxConnections, maxUploads, auth, open);
     }
 
     public RegistryConfig withRoot(Path newRoot) {
-        return new RegistryConfig(host, port, newRoot, deleteEnabled, gcInterval, gcGrace, uploadExpiry,
+        return new RegistryConfig(host, port, newRoot, deleteEnabled, gcInterval, gcGrace, uploadExpiry, untaggedRetention,
                 tlsCertificate, tlsKey, manifestCacheBytes, accessLog, maxConnections, maxUploads, auth, open);
     }
 
     public RegistryConfig withDeleteEnabled(boolean enabled) {
-        return new RegistryConfig(host, port, root, enabled, gcInterval, gcGrace, uploadExpiry,
+        return new RegistryConfig(host, port, root, enabled, gcInterval, gcGrace, uploadExpiry, untaggedRetention,
                 tlsCertificate, tlsKey, manifestCacheBytes, accessLog, maxConnections, maxUploads, auth, open);
     }
 
     public RegistryConfig withGc(Duration interval, Duration grace) {
-        return new RegistryConfig(host, port, root, deleteEnabled, interval, grace, uploadExpiry,
+        return new RegistryConfig(host, port, root, deleteEnabled, interval, grace, uploadExpiry, untaggedRetention,
                 tlsCertificate, tlsKey, manifestCacheBytes, accessLog, maxConnections, maxUploads, auth, open);
     }
 
     public RegistryConfig withUploadExpiry(Duration expiry) {
-        return new RegistryConfig(host, port, root, deleteEnabled, gcInterval, gcGrace, expiry,
+        return new RegistryConfig(host, port, root, deleteEnabled, gcInterval, gcGrace, expiry, untaggedRetention,
+                tlsCertificate, tlsKey, manifestCacheBytes, accessLog, maxConnections, maxUploads, auth, open);
+    }
+
+    public RegistryConfig withUntaggedRetention(Duration retention) {
+        return new RegistryConfig(host, port, root, deleteEnabled, gcInterval, gcGrace, uploadExpiry, retention,
                 tlsCertificate, tlsKey, manifestCacheBytes, accessLog, maxConnections, maxUploads, auth, open);
     }
 
     public RegistryConfig withTls(Path certificate, Path key) {
-        return new RegistryConfig(host, port, root, deleteEnabled, gcInterval, gcGrace, uploadExpiry,
+        return new RegistryConfig(host, port, root, deleteEnabled, gcInterval, gcGrace, uploadExpiry, untaggedRetention,
                 certificate, key, manifestCacheBytes, accessLog, maxConnections, maxUploads, auth, open);
     }
 
     public RegistryConfig withManifestCacheBytes(long bytes) {
-        return new RegistryConfig(host, port, root, deleteEnabled, gcInterval, gcGrace, uploadExpiry,
+        return new RegistryConfig(host, port, root, deleteEnabled, gcInterval, gcGrace, uploadExpiry, untaggedRetention,
                 tlsCertificate, tlsKey, bytes, accessLog, maxConnections, maxUploads, auth, open);
     }
 
     public RegistryConfig withAccessLog(boolean enabled) {
-        return new RegistryConfig(host, port, root, deleteEnabled, gcInterval, gcGrace, uploadExpiry,
+        return new RegistryConfig(host, port, root, deleteEnabled, gcInterval, gcGrace, uploadExpiry, untaggedRetention,
                 tlsCertificate, tlsKey, manifestCacheBytes, enabled, maxConnections, maxUploads, auth, open);
     }
 
     public RegistryConfig withLimits(int connections, int uploads) {
-        return new RegistryConfig(host, port, root, deleteEnabled, gcInterval, gcGrace, uploadExpiry,
+        return new RegistryConfig(host, port, root, deleteEnabled, gcInterval, gcGrace, uploadExpiry, untaggedRetention,
                 tlsCertificate, tlsKey, manifestCacheBytes, accessLog, connections, uploads, auth, open);
     }
 
     public RegistryConfig withAuth(AccessConfig newAuth) {
-        return new RegistryConfig(host, port, root, deleteEnabled, gcInterval, gcGrace, uploadExpiry,
+        return new RegistryConfig(host, port, root, deleteEnabled, gcInterval, gcGrace, uploadExpiry, untaggedRetention,
                 tlsCertificate, tlsKey, manifestCacheBytes, accessLog, maxConnections, maxUploads, newAuth, open);
     }
 
     public RegistryConfig withOpen(boolean newOpen) {
-        return new RegistryConfig(host, port, root, deleteEnabled, gcInterval, gcGrace, uploadExpiry,
+        return new RegistryConfig(host, port, root, deleteEnabled, gcInterval, gcGrace, uploadExpiry, untaggedRetention,
                 tlsCertificate, tlsKey, manifestCacheBytes, accessLog, maxConnections, maxUploads, auth, newOpen);
     }
 }

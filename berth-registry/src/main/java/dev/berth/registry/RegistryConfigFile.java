@@ -92,6 +92,7 @@ public final class RegistryConfigFile {
             case "gc-interval" -> config.withGc(duration(value), config.gcGrace());
             case "gc-grace" -> config.withGc(config.gcInterval(), duration(value));
             case "upload-expiry" -> config.withUploadExpiry(duration(value));
+            case "untagged-retention" -> config.withUntaggedRetention(value.strip().equals("forever") ? null : duration(value));
             case "tls-certificate" -> config.withTls(base.resolve(value), config.tlsKey());
             case "tls-key" -> config.withTls(config.tlsCertificate(), base.resolve(value));
             case "manifest-cache-mib" -> config.withManifestCacheBytes(Long.parseLong(value) << 20);

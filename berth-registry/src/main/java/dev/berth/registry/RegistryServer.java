@@ -78,8 +78,7 @@ public final class RegistryServer implements Closeable {
         Access access = null;
         try {
             access = config.auth() == null ? null : Access.open(config.auth(), config.root(), console);
-            Registry registry = new Registry(storage, config, access == null ? TagChanges.UNRECORDED
-                    : new TagJournal(access.immutableTags(), access.tagHistory()));
+            Registry registry = new Registry(storage, config, TagJournal.of(access));
             QueuedThreadPool threads = new QueuedThreadPool();
             threads.setName("berth-registry");
             Executor requests = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("berth-request-", 0).factory());

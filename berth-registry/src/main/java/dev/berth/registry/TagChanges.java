@@ -2,6 +2,9 @@ package dev.berth.registry;
 
 import dev.berth.oci.Digest;
 
+import java.time.Instant;
+import java.util.Set;
+
 /**
  * What the registry asks before a tag moves and tells after it moved: the metadata store keeps
  * each project's immutable-tag rules and every tag's history. A move has a {@code from} (null:
@@ -22,6 +25,9 @@ public interface TagChanges {
     /** Records a move that is about to be stored; a failure here stops the move. */
     void moving(String repository, String tag, Digest from, Digest to, Actor actor);
 
+    /** The manifests that a tag of {@code repository} pointed at, or was moved to, at or after {@code since}. */
+    Set<Digest> taggedSince(String repository, Instant since);
+
     /** A registry without a metadata store: every move is allowed and none is recorded. */
     TagChanges UNRECORDED = new TagChanges() {
         @Override
@@ -30,6 +36,11 @@ public interface TagChanges {
 
         @Override
         public void moving(String repository, String tag, Digest from, Digest to, Actor actor) {
+        }
+
+        @Override
+        public Set<Digest> taggedSince(String repository, Instant since) {
+            return Set.of();
         }
     };
 }

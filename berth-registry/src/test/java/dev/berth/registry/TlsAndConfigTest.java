@@ -24,6 +24,7 @@ class TlsAndConfigTest {
                 gc-interval = "30m"
                 gc-grace = 2h
                 upload-expiry = "3d"
+                untagged-retention = "14d"
                 tls-certificate = "cert.pem"
                 tls-key = "key.pem"
                 manifest-cache-mib = 16
@@ -39,6 +40,8 @@ class TlsAndConfigTest {
         assertThat(config.gcInterval()).isEqualTo(Duration.ofMinutes(30));
         assertThat(config.gcGrace()).isEqualTo(Duration.ofHours(2));
         assertThat(config.uploadExpiry()).isEqualTo(Duration.ofDays(3));
+        assertThat(config.untaggedRetention()).isEqualTo(Duration.ofDays(14));
+        assertThat(RegistryConfig.defaults(dir).untaggedRetention()).as("kept until deleted").isNull();
         assertThat(config.tls()).isTrue();
         assertThat(config.tlsKey()).isEqualTo(dir.resolve("key.pem"));
         assertThat(config.manifestCacheBytes()).isEqualTo(16L << 20);

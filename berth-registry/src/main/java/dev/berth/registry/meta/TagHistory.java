@@ -74,12 +74,13 @@ public final class TagHistory {
         });
     }
 
-    /** Moves at or after {@code since} across all repositories, oldest first: what the retention period protects. */
-    public List<Move> since(Instant since) {
+    /** Moves of {@code repository}'s tags at or after {@code since}, oldest first: what the untagged retention protects. */
+    public List<Move> since(String repository, Instant since) {
         return store.read(connection -> {
             try (PreparedStatement query = connection.prepareStatement(
-                    "SELECT * FROM tag_history WHERE at_micros >= ? ORDER BY at_micros, id")) {
-                query.setLong(1, ChronoUnit.MICROS.between(Instant.EPOCH, since));
+                    "SELECT * FROM tag_history WHERE repository = ? AND at_micros >= ? ORDER BY at_micros, id")) {
+                query.setString(1, repository);
+                query.setLong(2, ChronoUnit.MICROS.between(Instant.EPOCH, since));
                 return moves(query);
             }
         });

@@ -430,6 +430,15 @@ public final class FilesystemStorage implements RegistryStorage {
     }
 
     @Override
+    public Optional<Instant> manifestLinked(String repository, Digest digest) throws IOException {
+        try {
+            return Optional.of(Files.getLastModifiedTime(link(repository, MANIFESTS, digest)).toInstant());
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
     public List<Digest> manifestLinks(String repository) throws IOException {
         return links(repositoryDir(repository).resolve(MANIFESTS));
     }

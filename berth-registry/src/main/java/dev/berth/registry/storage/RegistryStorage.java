@@ -92,6 +92,9 @@ public interface RegistryStorage extends Closeable {
 
     boolean unlinkManifest(String repository, Digest digest) throws IOException;
 
+    /** When the manifest was last pushed to the repository (linked or linked again); empty when it is not linked. */
+    Optional<Instant> manifestLinked(String repository, Digest digest) throws IOException;
+
     List<Digest> manifestLinks(String repository) throws IOException;
 
     /** Every tag of the repository, in ASCII order. */

@@ -9,6 +9,8 @@ import dev.berth.registry.GarbageCollector;
 import dev.berth.registry.Registry;
 import dev.berth.registry.RegistryConfig;
 import dev.berth.registry.RegistryConfigFile;
+import dev.berth.registry.access.Access;
+import dev.berth.registry.history.TagJournal;
 import dev.berth.registry.storage.FilesystemStorage;
 
 import java.io.IOException;
@@ -21,7 +23,8 @@ public final class GcCommand implements Subcommand {
 
     @Override
     public void declare(Syntax syntax) {
-        syntax.describe("Delete blobs that no manifest in the registry references, and expired uploads.",
+        syntax.describe("Delete blobs that no manifest in the registry references, expired uploads, and untagged"
+                        + " manifests older than untagged-retention.",
                 "For a stopped registry; a running 'berth serve' collects on its own schedule (gc-interval).");
         options.declare(syntax);
         syntax.option("--grace", "DURATION",
@@ -40,11 +43,15 @@ public final class GcCommand implements Subcommand {
                 throw new UsageException(e.getMessage());
             }
         }
-        try (FilesystemStorage storage = FilesystemStorage.open(config.root())) {
-            Registry registry = new Registry(storage, config);
+        try (FilesystemStorage storage = FilesystemStorage.open(config.root());
+             Access access = config.auth() == null ? null : Access.open(config.auth(), config.root(), System.err)) {
+            Registry registry = new Registry(storage, config, TagJournal.of(access));
             GarbageCollector.Report report = new GarbageCollector(registry).collect(keep, config.uploadExpiry());
-            invocation.out().println("Deleted " + report.blobsDeleted() + " blobs (" + Human.size(report.bytesFreed())
-                    + "), kept " + report.blobsKept() + ", removed " + report.uploadsExpired() + " expired uploads");
+            String untagged = config.untaggedRetention() == null ? ""
+                    : "Removed " + report.manifestsRemoved() + " untagged manifests older than the retention period. ";
+            invocation.out().println(untagged + "Deleted " + report.blobsDeleted() + " blobs ("
+                    + Human.size(report.bytesFreed()) + "), kept " + report.blobsKept() + ", removed "
+                    + report.uploadsExpired() + " expired uploads");
         }
         return 0;
     }
