@@ -43,14 +43,21 @@ class ExecutionPolicyTest {
         staffKey = user.workspace().resolve("staff");
         Berth.process(user.workspace(), Map.of("BERTH_KEY_PASSWORD", PASSWORD), "key", "generate", "-o", staffKey.toString())
                 .assertSuccess("berth key generate");
+        Berth.process(user.workspace(), Map.of("BERTH_KEY_PASSWORD", PASSWORD), "key", "generate", "-o",
+                user.workspace().resolve("other").toString()).assertSuccess("berth key generate");
         Tools.ok(user.workspace(), "chmod", "-R", "a+rX", user.workspace().toString());
-        writeUserPolicy(String.join("\n",
+        writeUserPolicy(labPolicy("rule = \"reject\""));
+    }
+
+    /** Signed images of the lab, nothing else; image files as {@code filesRule} says. */
+    private static String labPolicy(String filesRule) {
+        return String.join("\n",
                 "default = \"reject\"",
                 "[files]",
-                "rule = \"reject\"",
+                filesRule,
                 "[scope.\"" + host + "/lab\"]",
                 "rule = \"signed-by\"",
-                "keys = [\"" + staffKey + ".pub\"]", ""));
+                "keys = [\"" + staffKey + ".pub\"]", "");
     }
 
     @AfterAll
@@ -107,6 +114,40 @@ class ExecutionPolicyTest {
     }
 
     @Test
+    void anImageFileRunsOfflineWhenTheSignatureItCarriesCoversItsContent() throws Exception {
+        String image = host + "/lab/packed:1";
+        Path layout = UmociImages.busybox(user.workspace().resolve("packed"), "1", 300);
+        Programs.skopeoCopy("oci:" + layout + ":1", "docker://" + image);
+        as("berth convert " + image + " -o signed.img && berth convert " + image + " -o unsigned.img").assertSuccess("convert");
+        writeUserPolicy(labPolicy("rule = \"signed-by\"\nkeys = [\"" + staffKey + ".pub\"]"));
+        try {
+            assertThat(refusal(as("berth exec ./unsigned.img sh -c true"))).contains("rule \"signed-by\" of scope \"files\"")
+                    .contains("it carries no signature");
+            Tools.Result signed = as("BERTH_KEY_PASSWORD=" + PASSWORD + " berth sign ./signed.img --key " + staffKey + ".key")
+                    .assertSuccess("sign the file");
+            assertThat(signed.stdout()).contains("the signature is inside the file");
+            assertThat(as("berth exec ./signed.img sh -c 'echo file-ran'").assertSuccess("run the signed file").stdout())
+                    .isEqualTo("file-ran\n");
+            assertThat(as("berth verify ./signed.img --key " + staffKey + ".pub").assertSuccess("verify").stdout())
+                    .contains("signed by staff.pub");
+            Tools.Result otherKey = as("berth verify ./signed.img --key " + user.workspace().resolve("other.pub"));
+            assertThat(otherKey.exitCode()).isEqualTo(1);
+            assertThat(otherKey.stderr()).contains("no valid signature by an accepted key covers the content of ./signed.img");
+
+            as("cp signed.img tampered.img && printf X | dd of=tampered.img bs=1 seek=9000 conv=notrunc status=none")
+                    .assertSuccess("tamper");
+            assertThat(refusal(as("berth exec ./tampered.img sh -c true")))
+                    .contains("no valid signature by an accepted key covers its content");
+            assertThat(as("berth verify ./tampered.img --key " + staffKey + ".pub").stderr())
+                    .contains("no valid signature by an accepted key covers the content");
+            as("head -c -4 signed.img > truncated.img").assertSuccess("truncate the trailer");
+            assertThat(refusal(as("berth exec ./truncated.img sh -c true"))).contains("it carries no signature");
+        } finally {
+            writeUserPolicy(labPolicy("rule = \"reject\""));
+        }
+    }
+
+    @Test
     void aTagMovedAfterSigningIsRefused() throws Exception {
         String image = host + "/lab/moving:1";
         Path layout = UmociImages.busybox(user.workspace().resolve("moving"), "1", 100);
@@ -128,8 +169,7 @@ class ExecutionPolicyTest {
         boolean stopped = false;
         try {
             String address = "127.0.0.1:" + gone.port();
-            writeUserPolicy(String.join("\n", "default = \"reject\"", "[files]", "rule = \"reject\"",
-                    "[scope.\"" + host + "/lab\"]", "rule = \"signed-by\"", "keys = [\"" + staffKey + ".pub\"]",
+            writeUserPolicy(labPolicy("rule = \"reject\"") + String.join("\n",
                     "[scope.\"" + address + "\"]", "rule = \"signed-by\"", "keys = [\"" + staffKey + ".pub\"]", ""));
             Path layout = UmociImages.busybox(user.workspace().resolve("offline"), "1", 200);
             String image = address + "/tools/app:1";

@@ -101,9 +101,9 @@ public final class ExecutionPolicy {
                 }
             } else if (name.equals("files")) {
                 files = scope("files", values, source);
-                if (files.rule() != Rule.ACCEPT && files.rule() != Rule.REJECT) {
-                    throw new BerthException("POLICY_INVALID", source + ": [files] rule must be accept or reject: an image"
-                            + " file named by path carries no signatures berth could check yet");
+                if (files.rule() == Rule.TRUSTED) {
+                    throw new BerthException("POLICY_INVALID", source + ": [files] rule must be accept, reject or signed-by:"
+                            + " an image file named by path belongs to no registry project that could vouch for it");
                 }
             } else if (name.startsWith("scope.") && name.length() > 6) {
                 scopes.add(scope(name.substring(6), values, source));

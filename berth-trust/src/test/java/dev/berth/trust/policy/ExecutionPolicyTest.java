@@ -70,7 +70,7 @@ class ExecutionPolicyTest {
             "scope.r/x|rule=maybe|is not one of accept, reject, signed-by, trusted",
             "scope.r/x|rules=accept|unknown key \"rules\"",
             "scope.r/x||has no rule",
-            "files|rule=signed-by,keys=/k.pub|[files] rule must be accept or reject",
+            "files|rule=trusted|[files] rule must be accept, reject or signed-by",
             "|default=trusted|default must be accept or reject",
             "registries|rule=accept|unknown table [registries]",
     })

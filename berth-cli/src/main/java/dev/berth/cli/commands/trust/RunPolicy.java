@@ -7,7 +7,9 @@ import dev.berth.distribution.config.TomlSubset;
 import dev.berth.oci.BerthException;
 import dev.berth.oci.Digest;
 import dev.berth.oci.Reference;
+import dev.berth.runtime.ImageFileSignatures;
 import dev.berth.trust.AcceptedKey;
+import dev.berth.trust.FileSignatures;
 import dev.berth.trust.TagSchemeVerifier;
 import dev.berth.trust.VerifyingKey;
 import dev.berth.trust.policy.ExecutionPolicy;
@@ -18,9 +20,11 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The execution policy {@code berth run}, {@code exec} and {@code shell} obey: the site's
@@ -61,13 +65,47 @@ public final class RunPolicy {
     }
 
     /** Refuses, naming the rule, an image file that a policy does not let run. */
-    public void requireFile(Path file) {
+    public void requireFile(Path file) throws IOException {
         for (ExecutionPolicy policy : policies) {
             ExecutionPolicy.Scope scope = policy.forFiles();
-            if (scope.rule() == ExecutionPolicy.Rule.REJECT) {
-                throw refused(file.toString(), scope, "image files named by path do not run here; run an image by its name");
+            switch (scope.rule()) {
+                case ACCEPT -> {
+                }
+                case REJECT -> throw refused(file.toString(), scope,
+                        "image files named by path do not run here; run an image by its name");
+                case SIGNED_BY -> requireSignedFile(file, scope);
+                case TRUSTED -> throw new IllegalStateException("the policy parser refuses [files] rule = trusted");
             }
         }
+    }
+
+    /**
+     * A signature the file carries must cover its content. The file is hashed once per version of
+     * it: the cache key holds its device, inode, size and change time, which a rewrite, a copy or
+     * a {@code touch} all change, so the result is reused only for the very file that was checked.
+     */
+    private void requireSignedFile(Path file, ExecutionPolicy.Scope scope) throws IOException {
+        Map<String, Object> identity = Files.readAttributes(file, "unix:dev,ino,size,ctime");
+        Path remembered = remembered(String.join("\n", "file", file.toRealPath().toString(),
+                String.valueOf(identity.get("dev")), String.valueOf(identity.get("ino")), String.valueOf(identity.get("size")),
+                String.valueOf(((FileTime) identity.get("ctime")).to(TimeUnit.NANOSECONDS))), keyFiles(scope));
+        if (Files.exists(remembered)) {
+            return;
+        }
+        ImageFileSignatures.Carried carried;
+        try {
+            carried = ImageFileSignatures.read(file);
+        } catch (BerthException e) {
+            throw refused(file.toString(), scope, e.getMessage());
+        }
+        if (carried.signatures().isEmpty()) {
+            throw refused(file.toString(), scope, "it carries no signature (sign it with berth sign FILE --key KEY)");
+        }
+        Digest content = ImageFileSignatures.contentDigest(file, carried.contentLength());
+        if (FileSignatures.check(carried.signatures(), content, keys(scope)).stream().noneMatch(FileSignatures.Finding::valid)) {
+            throw refused(file.toString(), scope, "no valid signature by an accepted key covers its content");
+        }
+        remember(remembered);
     }
 
     /** Refuses, naming the rule and the scope, an image that a policy does not let run. */
@@ -100,8 +138,7 @@ public final class RunPolicy {
      */
     private void requireSigned(Reference name, Digest digest, String keySet, KeySource keySource,
                                ExecutionPolicy.Scope scope, String subject) throws IOException {
-        Path remembered = verifiedCache.resolve(Digest.of(String.join("\n", digest.toString(), keySet)
-                .getBytes(StandardCharsets.UTF_8)).hex());
+        Path remembered = remembered(digest.toString(), keySet);
         if (Files.exists(remembered)) {
             return;
         }
@@ -118,6 +155,15 @@ public final class RunPolicy {
             throw refused(subject, scope, findings.isEmpty() ? "it has no signature"
                     : "no valid signature by an accepted key covers it");
         }
+        remember(remembered);
+    }
+
+    /** Where the cache of verified digests remembers that {@code subject} was verified under {@code keySet}. */
+    private Path remembered(String subject, String keySet) {
+        return verifiedCache.resolve(Digest.of(String.join("\n", subject, keySet).getBytes(StandardCharsets.UTF_8)).hex());
+    }
+
+    private void remember(Path remembered) throws IOException {
         Files.createDirectories(verifiedCache);
         try {
             Files.createFile(remembered);

@@ -8,7 +8,10 @@ import dev.berth.cli.commands.client.RegistryFlags;
 import dev.berth.distribution.Registries;
 import dev.berth.oci.Digest;
 import dev.berth.oci.Reference;
+import dev.berth.runtime.ImageFile;
+import dev.berth.runtime.ImageFileSignatures;
 import dev.berth.trust.CosignSignatures;
+import dev.berth.trust.FileSignatures;
 import dev.berth.trust.SigningKey;
 import dev.berth.trust.InTotoStatement;
 import dev.berth.trust.SigstoreBundle;
@@ -19,7 +22,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 
-/** {@code berth sign REF --key KEY}: a cosign signature of the manifest REF names, stored beside it in the registry. */
+/**
+ * {@code berth sign REF --key KEY}: a cosign signature of the manifest REF names, stored beside it
+ * in the registry; of an image file, a signature of its content carried inside it.
+ */
 public final class SignCommand implements Subcommand {
     private final RegistryFlags registryFlags = new RegistryFlags();
     private String image;
@@ -32,8 +38,9 @@ public final class SignCommand implements Subcommand {
                                 + "under cosign's tag sha256-<hex>.sig, where cosign, skopeo and podman look for it, and as an OCI 1.1 "
                                 + "referrer holding a Sigstore bundle (a DSSE envelope around an in-toto statement). "
                                 + "The key's password comes from " + KeyPassword.ENVIRONMENT + ", the terminal or standard "
-                                + "input. Keyless signing (Fulcio, Rekor) is not supported.")
-                .parameter("REF", "The image, e.g. registry.example.org/tools/app:1.0.", value -> image = value)
+                                + "input. Keyless signing (Fulcio, Rekor) is not supported. An image file from berth convert "
+                                + "is signed in place: the signature of its content travels inside it, for offline checks.")
+                .parameter("REF", "The image, e.g. registry.example.org/tools/app:1.0, or an image file.", value -> image = value)
                 .requiredOption("--key", "KEY", "The private key file (from berth key generate or cosign generate-key-pair).",
                         value -> keyFile = Path.of(value));
         registryFlags.declare(syntax);
@@ -41,9 +48,18 @@ public final class SignCommand implements Subcommand {
 
     @Override
     public int run(Invocation invocation) throws IOException {
-        Reference reference = Reference.parseNormalized(image);
         SigningKey key = SigningKey.open(Files.readAllBytes(keyFile), KeyPassword.forOpening(keyFile.toString()),
                 keyFile.toString());
+        Path file = Path.of(image);
+        if (Files.isRegularFile(file)) {
+            ImageFile.open(file);
+            Digest content = ImageFileSignatures.contentDigest(file, ImageFileSignatures.read(file).contentLength());
+            ImageFileSignatures.add(file, FileSignatures.sign(content, key, Instant.now()));
+            invocation.out().println("Signed " + file + " (content " + content + ") with " + keyFile + " ("
+                    + key.publicKey().fingerprint() + "); the signature is inside the file");
+            return 0;
+        }
+        Reference reference = Reference.parseNormalized(image);
         try (Registries registries = registryFlags.registries()) {
             Registries.Resolved resolved = registries.resolve(reference);
             Digest digest = resolved.root().digest();

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.cli.Invocation;
 import dev.berth.cli.Subcommand;
 import dev.berth.cli.args.Syntax;
+import dev.berth.cli.args.UsageException;
 import dev.berth.cli.commands.access.StaffKeys;
 import dev.berth.cli.commands.client.RegistryFlags;
 import dev.berth.distribution.Registries;
@@ -20,6 +21,7 @@ import dev.berth.trust.TagSchemeVerifier.Finding;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -40,7 +42,8 @@ public final class VerifyCommand implements Subcommand {
                         "Resolves REF in its registry now and reads the signatures stored under cosign's tag "
                                 + "sha256-<hex>.sig. Exits 0 only if a valid signature by an accepted key covers that digest; "
                                 + "otherwise says in one line why not.")
-                .parameter("REF", "The image, e.g. registry.example.org/tools/app:1.0.", value -> image = value)
+                .parameter("REF", "The image, e.g. registry.example.org/tools/app:1.0, or an image file (its carried signatures).",
+                        value -> image = value)
                 .option("--key", "PUB", "A public key to accept (a PEM .pub file, as berth key generate or cosign write).",
                         value -> acceptedKeys.addFile(Path.of(value)))
                 .option("--keys", "DIR", "Accept every .pub and .pem public key in DIR.",
@@ -53,6 +56,13 @@ public final class VerifyCommand implements Subcommand {
 
     @Override
     public int run(Invocation invocation) throws IOException {
+        Path file = Path.of(image);
+        if (Files.isRegularFile(file)) {
+            if (trusted) {
+                throw new UsageException("--trusted is for images in a registry; an image file belongs to no project");
+            }
+            return FileVerification.run(invocation.out(), file, acceptedKeys.load(), json);
+        }
         Reference reference = Reference.parseNormalized(image);
         List<AcceptedKey> keys = new ArrayList<>(trusted ? StaffKeys.of(registryFlags, reference) : List.of());
         if (!trusted || acceptedKeys.any()) {
