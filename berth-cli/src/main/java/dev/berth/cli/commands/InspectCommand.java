@@ -3,6 +3,7 @@ package dev.berth.cli.commands;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.cli.args.Syntax;
+import dev.berth.cli.commands.access.RegistryTrust;
 import dev.berth.cli.commands.client.RegistryFlags;
 import dev.berth.distribution.Registries;
 import dev.berth.oci.BerthException;
@@ -30,7 +31,7 @@ public final class InspectCommand extends StoreCommand {
 
     @Override
     public void declare(Syntax syntax) {
-        syntax.describe("Show an image's manifest, config and layer list as JSON.")
+        syntax.describe("Show an image's manifest, config and layer list as JSON; from a berth registry, also its trust state.")
                 .parameter("REF", "Image name, name@digest, or digest (prefix) in the local store; docker://REF in its registry.",
                         value -> reference = value)
                 .option("--platform", "OS/ARCH[/VARIANT]",
@@ -103,6 +104,7 @@ public final class InspectCommand extends StoreCommand {
             }
             result.set("config", Json.tree(bytes, "image config"));
             putLayers(result, image);
+            RegistryTrust.of(registryFlags, name, root.digest()).ifPresent(trust -> result.set("trust", trust));
         }
         out().println(Json.writePretty(result));
         return 0;

@@ -269,9 +269,14 @@ class AccessCommandsTest {
         assertThat(admin.okOn("tags", host() + "/facility/solver").stdout())
                 .containsPattern("(?m)^1\\s+sha256:\\S+\\s+trusted \\(signed by staff\\)$");
         assertThat(admin.okOn("verify", image, "--trusted").stdout()).contains("signed by facility/staff (sha256:");
+        JsonNode inspected = Json.mapper().readTree(admin.okOn("inspect", "docker://" + image).stdout());
+        assertThat(inspected.path("trust").path("trusted").asBoolean()).isTrue();
+        assertThat(inspected.path("trust").path("signers").path(0).path("key").asText()).isEqualTo("staff");
 
         admin.ok("project", "key", "rm", "facility", "staff");
         assertThat(admin.okOn("tags", host() + "/facility/solver").stdout()).containsPattern("(?m)^1\\s+sha256:\\S+\\s+untrusted$");
+        assertThat(Json.mapper().readTree(admin.okOn("inspect", "docker://" + image).stdout()).path("trust").path("trusted")
+                .asBoolean(true)).isFalse();
         assertOneLineError(admin.client().run("verify", image, "--trusted", "--authfile", admin.authFile().toString()),
                 "trusted project facility on " + host() + " lists no staff keys");
     }
