@@ -1,5 +1,6 @@
 package dev.berth.cli;
 
+import dev.berth.cli.commands.BuildCommand;
 import dev.berth.cli.commands.ConvertCommand;
 import dev.berth.cli.commands.ExecCommand;
 import dev.berth.cli.commands.ExportCommand;
@@ -129,6 +130,7 @@ final class BerthCommand {
             command("exec", ExecCommand::new),
             command("shell", ShellCommand::new),
             command("convert", ConvertCommand::new),
+            command("build", BuildCommand::new),
             command("sign", SignCommand::new),
             command("verify", VerifyCommand::new),
             command("provenance", ProvenanceCommand::new),

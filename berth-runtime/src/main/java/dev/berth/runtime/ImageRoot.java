@@ -95,15 +95,7 @@ public final class ImageRoot {
         try (ScratchDirectory scratch = ScratchDirectory.create(sandboxes, target.getFileName().toString())) {
             Path entry = Files.createDirectory(scratch.path().resolve("entry"));
             Path tree = Files.createDirectory(entry.resolve(TREE));
-            Path payload = image.offset() == 0 ? image.path() : scratch.path().resolve("image.sqfs");
-            if (image.offset() != 0) {
-                try (FileChannel in = FileChannel.open(image.path());
-                     FileChannel out = FileChannel.open(payload, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                    in.transferTo(image.offset(), in.size() - image.offset(), out);
-                }
-            }
-            ToolRunner.run(List.of(Tools.RDSQUASHFS.require(), "--quiet", "--chmod", "--unpack-path", "/",
-                    "--unpack-root", tree.toString(), payload.toString()), "extracting " + image.path());
+            unpack(image, tree, scratch.path());
             TreeSeal.write(tree, entry.resolve(SEAL));
             try {
                 Files.move(entry, target, StandardCopyOption.ATOMIC_MOVE);
@@ -114,6 +106,28 @@ public final class ImageRoot {
                 }
             }
             return target.resolve(TREE);
+        }
+    }
+
+    /**
+     * Writes the image's tree into the empty directory {@code tree}, owned by the caller, with the
+     * image's permissions; {@code scratch} holds a copy of the squashfs when the file has a header.
+     */
+    public static void unpack(ImageFile image, Path tree, Path scratch) throws IOException {
+        Path payload = image.offset() == 0 ? image.path() : scratch.resolve("image.sqfs");
+        if (image.offset() != 0) {
+            try (FileChannel in = FileChannel.open(image.path());
+                 FileChannel out = FileChannel.open(payload, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                in.transferTo(image.offset(), in.size() - image.offset(), out);
+            }
+        }
+        try {
+            ToolRunner.run(List.of(Tools.RDSQUASHFS.require(), "--quiet", "--chmod", "--unpack-path", "/",
+                    "--unpack-root", tree.toString(), payload.toString()), "extracting " + image.path());
+        } finally {
+            if (image.offset() != 0) {
+                Files.deleteIfExists(payload);
+            }
         }
     }
 

@@ -38,12 +38,23 @@ public final class Launcher {
      */
     public static int run(Path argumentsFile, List<String> bwrapOptions, Map<String, String> containerEnvironment,
                           List<String> command) throws IOException {
+        return run(argumentsFile, bwrapOptions, containerEnvironment, command, OPEN_ARGUMENTS_AND_EXEC);
+    }
+
+    /** As {@link #run}, with the files the command creates given modes as under umask 022, whatever berth's own umask. */
+    public static int runWithStandardUmask(Path argumentsFile, List<String> bwrapOptions, Map<String, String> containerEnvironment,
+                                           List<String> command) throws IOException {
+        return run(argumentsFile, bwrapOptions, containerEnvironment, command, "umask 022 && " + OPEN_ARGUMENTS_AND_EXEC);
+    }
+
+    private static int run(Path argumentsFile, List<String> bwrapOptions, Map<String, String> containerEnvironment,
+                           List<String> command, String hostScript) throws IOException {
         List<String> arguments = new ArrayList<>(List.of("--clearenv"));
         containerEnvironment.forEach((name, value) -> arguments.addAll(List.of("--setenv", name, value)));
         arguments.addAll(bwrapOptions);
         Files.write(argumentsFile, nulSeparated(arguments), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         Files.setPosixFilePermissions(argumentsFile, PosixFilePermissions.fromString("rw-------"));
-        List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", OPEN_ARGUMENTS_AND_EXEC, "sh",
+        List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", hostScript, "sh",
                 argumentsFile.toString(), Tools.SETSID.require(), Tools.BWRAP.require(), "--args", "3", "--"));
         argv.addAll(command);
         ProcessBuilder builder = HostProcess.builder(argv).inheritIO();

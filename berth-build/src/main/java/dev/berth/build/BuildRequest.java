@@ -1,0 +1,22 @@
+package dev.berth.build;
+
+import dev.berth.oci.Reference;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What {@code berth build} was asked: the context, the recipe, the names to give the image, build
+ * arguments, the stage to stop at, whether RUN gets the network, and SOURCE_DATE_EPOCH, which
+ * makes every time in the image that instant (or earlier) so that a rebuild is bit-identical.
+ */
+public record BuildRequest(Path context, Path recipe, List<Reference> tags, Map<String, String> buildArguments,
+                           Optional<String> target, boolean network, Optional<Instant> sourceDate) {
+    public BuildRequest {
+        tags = List.copyOf(tags);
+        buildArguments = Map.copyOf(buildArguments);
+    }
+}

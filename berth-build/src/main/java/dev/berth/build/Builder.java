@@ -1,0 +1,269 @@
+package dev.berth.build;
+
+import dev.berth.build.dockerfile.Dockerfile;
+import dev.berth.build.dockerfile.DockerfileSyntaxException;
+import dev.berth.build.dockerfile.Instruction;
+import dev.berth.build.dockerfile.Words;
+import dev.berth.oci.BerthException;
+import dev.berth.oci.Descriptor;
+import dev.berth.oci.Digest;
+import dev.berth.oci.MediaType;
+import dev.berth.oci.Reference;
+import dev.berth.oci.ScratchDirectory;
+import dev.berth.oci.image.ImageManifest;
+import dev.berth.oci.image.ManifestBytes;
+import dev.berth.oci.layer.LayerWriter;
+import dev.berth.oci.store.LocalStore;
+import dev.berth.oci.store.StoreTransaction;
+import dev.berth.runtime.ImageRoot;
+import dev.berth.runtime.ToolRunner;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/**
+ * Builds an image from a Dockerfile: the stages the target needs, in order, each in its own
+ * tree under a scratch directory; the target's image goes into the local store under the
+ * request's names, all at once or not at all.
+ */
+public final class Builder {
+    private final LocalStore store;
+    private final BaseImages bases;
+    private final Path workParent;
+    private final PrintWriter out;
+
+    /** @param workParent where the build's scratch directory goes (trees, layers); removed when it ends */
+    public Builder(LocalStore store, BaseImages bases, Path workParent, PrintWriter out) {
+        this.store = store;
+        this.bases = bases;
+        this.workParent = workParent;
+        this.out = out;
+    }
+
+    /** Builds, stores and names the image; returns its manifest digest. */
+    public Digest build(BuildRequest request) throws IOException {
+        if (!Files.isRegularFile(request.recipe())) {
+            throw new BerthException("BUILD_RECIPE_MISSING", "there is no recipe " + request.recipe()
+                    + " (name one with -f, or put a Dockerfile or Containerfile in the context)");
+        }
+        Dockerfile dockerfile = Dockerfile.parse(Files.readString(request.recipe()), request.recipe().getFileName().toString());
+        Stage.Recipe recipe = Stage.split(dockerfile);
+        Files.createDirectories(workParent);
+        try (ScratchDirectory work = ScratchDirectory.create(workParent, "build")) {
+            Session session = new Session(dockerfile, request, BuildContext.open(request.context()), work.path());
+            Map<String, String> global = session.globalArguments(recipe.globalArguments());
+            Stage target = target(recipe, request.target(), dockerfile.file());
+            TreeSet<Integer> needed = new TreeSet<>();
+            need(recipe, target, global, needed, dockerfile);
+            int total = needed.stream().mapToInt(index -> recipe.stages().get(index).steps().size() + 1).sum();
+            Map<Integer, StageBuild> built = new HashMap<>();
+            int step = 0;
+            for (int index : needed) {
+                Stage stage = recipe.stages().get(index);
+                out.println("STEP " + (++step) + "/" + total + ": " + stage.from());
+                out.flush();
+                StageBuild build = start(session, stage, global, built, recipe);
+                for (Instruction instruction : stage.steps()) {
+                    out.println("STEP " + (++step) + "/" + total + ": " + instruction);
+                    out.flush();
+                    build.run(instruction, reference -> otherTree(session, recipe, built, reference, stage));
+                }
+                built.put(index, build);
+            }
+            return commit(session, built.get(target.index()).image(), request.tags());
+        }
+    }
+
+    private static Stage target(Stage.Recipe recipe, Optional<String> name, String file) {
+        if (name.isEmpty()) {
+            return recipe.stages().getLast();
+        }
+        return recipe.stages().stream().filter(stage -> stage.answersTo(name.get())).findFirst().orElseThrow(() ->
+                new BerthException("BUILD_TARGET_UNKNOWN", file + " has no stage " + name.get()));
+    }
+
+    /** Marks {@code stage} and the earlier stages it builds on or copies from. */
+    private static void need(Stage.Recipe recipe, Stage stage, Map<String, String> global, TreeSet<Integer> needed, Dockerfile file) {
+        if (!needed.add(stage.index())) {
+            return;
+        }
+        List<String> references = new ArrayList<>();
+        references.add(Words.of(file.escape(), global).expand(stage.baseText()));
+        for (Instruction step : stage.steps()) {
+            if (step.keyword().equals("COPY")) {
+                java.util.regex.Matcher from = java.util.regex.Pattern.compile("--from=(\\S+)").matcher(step.arguments());
+                if (from.find()) {
+                    references.add(from.group(1));
+                }
+            }
+        }
+        for (String reference : references) {
+            recipe.stages().stream().filter(other -> other.index() < stage.index() && other.answersTo(reference)).findFirst()
+                    .ifPresent(other -> need(recipe, other, global, needed, file));
+        }
+    }
+
+    private StageBuild start(Session session, Stage stage, Map<String, String> global, Map<Integer, StageBuild> built,
+                             Stage.Recipe recipe) throws IOException {
+        String base = Words.of(session.escape(), global).expand(stage.baseText());
+        Path tree = Files.createDirectory(session.work.resolve("stage-" + stage.index()));
+        Optional<Stage> earlier = recipe.stages().stream().filter(other -> other.index() < stage.index() && other.answersTo(base)).findFirst();
+        ImageState image;
+        if (earlier.isPresent()) {
+            StageBuild from = built.get(earlier.get().index());
+            ToolRunner.run(List.of("cp", "-a", "--", from.tree() + "/.", tree.toString()), "copying stage " + base);
+            image = from.image().copy();
+        } else if (base.equals("scratch")) {
+            image = ImageState.scratch();
+        } else {
+            image = unpackBase(session, base, tree);
+        }
+        return new StageBuild(session, stage, tree, image, global);
+    }
+
+    private ImageState unpackBase(Session session, String reference, Path tree) throws IOException {
+        BaseImages.BaseImage base = bases.open(reference);
+        ImageRoot.unpack(base.file(), tree, session.work);
+        Path metadata = tree.resolve(dev.berth.runtime.ImageMetadata.DIRECTORY_IN_IMAGE);
+        if (Files.exists(metadata)) {
+            ToolRunner.run(List.of("rm", "-rf", "--", metadata.toString()), "removing berth's metadata from the base");
+        }
+        return ImageState.from(base.config(), base.layers());
+    }
+
+    /** COPY --from: an earlier stage's tree, or an image's, unpacked once per build. */
+    private FileCopier.SourceTree otherTree(Session session, Stage.Recipe recipe, Map<Integer, StageBuild> built, String reference,
+                                            Stage current) throws IOException {
+        Optional<Stage> stage = recipe.stages().stream().filter(other -> other.index() < current.index() && other.answersTo(reference)).findFirst();
+        if (stage.isPresent()) {
+            return built.get(stage.get().index()).asSource();
+        }
+        Path tree = session.imageTrees.get(reference);
+        if (tree == null) {
+            tree = Files.createDirectory(session.work.resolve("image-" + session.imageTrees.size()));
+            unpackBase(session, reference, tree);
+            session.imageTrees.put(reference, tree);
+        }
+        return new FileCopier.SourceTree(tree, Map.of());
+    }
+
+    private Digest commit(Session session, ImageState image, List<Reference> tags) throws IOException {
+        byte[] config = image.configBytes(session.created());
+        Descriptor configDescriptor = Descriptor.of(MediaType.OCI_CONFIG, Digest.of(config), config.length);
+        ManifestBytes manifest = ManifestBytes.create(ImageManifest.of(MediaType.OCI_MANIFEST, configDescriptor, image.layers()));
+        try (StoreTransaction transaction = store.begin()) {
+            for (LayerWriter.Written layer : session.layers) {
+                if (image.layers().contains(layer.descriptor()) && !transaction.hasBlob(layer.descriptor())) {
+                    try (InputStream in = Files.newInputStream(layer.file())) {
+                        transaction.putBlob(layer.descriptor(), in);
+                    }
+                }
+            }
+            transaction.putBlob(configDescriptor, new ByteArrayInputStream(config));
+            transaction.putManifest(manifest);
+            for (Reference tag : tags) {
+                transaction.tag(tag, manifest);
+            }
+            transaction.commit();
+        }
+        for (Reference tag : tags) {
+            out.println("Successfully tagged " + tag);
+        }
+        out.println(manifest.digest());
+        out.flush();
+        return manifest.digest();
+    }
+
+    /** One build's shared state: its recipe, request, context and scratch space, and the layers its steps wrote. */
+    static final class Session {
+        private final Dockerfile dockerfile;
+        private final BuildRequest request;
+        private final BuildContext context;
+        private final Path work;
+        private final Instant created;
+        private final List<LayerWriter.Written> layers = new ArrayList<>();
+        private final Map<String, Path> imageTrees = new LinkedHashMap<>();
+
+        Session(Dockerfile dockerfile, BuildRequest request, BuildContext context, Path work) throws IOException {
+            this.dockerfile = dockerfile;
+            this.request = request;
+            this.context = context;
+            this.work = work;
+            this.created = request.sourceDate().orElseGet(() -> Instant.now().truncatedTo(ChronoUnit.SECONDS));
+            Files.createDirectory(work.resolve("private"));
+            Files.createDirectory(work.resolve("layers"));
+        }
+
+        String file() {
+            return dockerfile.file();
+        }
+
+        char escape() {
+            return dockerfile.escape();
+        }
+
+        BuildContext context() {
+            return context;
+        }
+
+        Instant created() {
+            return created;
+        }
+
+        Optional<Instant> sourceDate() {
+            return request.sourceDate();
+        }
+
+        boolean network() {
+            return request.network();
+        }
+
+        Optional<String> buildArgument(String name) {
+            return Optional.ofNullable(request.buildArguments().get(name));
+        }
+
+        Path privateDirectory() {
+            return work.resolve("private");
+        }
+
+        Path layerFile(int stage, int layer) {
+            return work.resolve("layers").resolve(stage + "-" + layer + ".tar.gz");
+        }
+
+        void addLayer(LayerWriter.Written layer) {
+            layers.add(layer);
+        }
+
+        /** The ARGs before the first FROM: their defaults, or the values --build-arg gives. */
+        Map<String, String> globalArguments(List<Instruction> arguments) {
+            Map<String, String> values = new LinkedHashMap<>();
+            for (Instruction argument : arguments) {
+                if (!argument.keyword().equals("ARG")) {
+                    throw new DockerfileSyntaxException(file(), argument.line(), "only ARG may come before the first FROM");
+                }
+                for (String word : Words.of(escape(), values).split(argument.arguments())) {
+                    int equals = word.indexOf('=');
+                    String name = equals < 0 ? word : word.substring(0, equals);
+                    String value = buildArgument(name).orElse(equals < 0 ? null : word.substring(equals + 1));
+                    if (value != null) {
+                        values.put(name, value);
+                    }
+                }
+            }
+            return values;
+        }
+    }
+}

@@ -1,0 +1,170 @@
+package dev.berth.build;
+
+import dev.berth.build.tree.TreePaths;
+import dev.berth.oci.BerthException;
+import dev.berth.oci.layer.Compression;
+import dev.berth.oci.layer.LayerWriter;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Puts COPY and ADD sources into a build tree as Docker does: a file to a file or into a
+ * directory, a directory's contents into the destination, symbolic links as links (never
+ * followed), modification times kept, {@code --chmod} and {@code --chown} applied. ADD also
+ * unpacks a local tar archive (plain, gzip or zstd) into the destination; its entries cannot
+ * climb out of the tree.
+ */
+final class FileCopier {
+    private final Path tree;
+    private final Map<String, LayerWriter.Owner> owners;
+    private final Optional<LayerWriter.Owner> owner;
+    private final Optional<Integer> mode;
+
+    private final SourceTree sources;
+
+    /** Where sources come from when they come from a tree of this build (COPY --from), and who owns them there. */
+    record SourceTree(Path tree, Map<String, LayerWriter.Owner> owners) {
+        static final SourceTree NONE = new SourceTree(Path.of("/nonexistent"), Map.of());
+
+        Optional<LayerWriter.Owner> ownerOf(Path source) {
+            return source.startsWith(tree) ? Optional.ofNullable(owners.get(tree.relativize(source).toString())) : Optional.empty();
+        }
+    }
+
+    /** {@code owner} and {@code mode}: from --chown and --chmod; otherwise the source's. */
+    FileCopier(Path tree, Map<String, LayerWriter.Owner> owners, SourceTree sources, Optional<LayerWriter.Owner> owner,
+               Optional<Integer> mode) {
+        this.tree = tree;
+        this.owners = owners;
+        this.sources = sources;
+        this.owner = owner;
+        this.mode = mode;
+    }
+
+    /** Copies {@code source} to {@code destination} (a host path in the tree, already resolved). */
+    void copy(Path source, Path destination) throws IOException {
+        if (Files.isDirectory(source)) {
+            Files.walkFileTree(source, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) throws IOException {
+                    Path target = destination.resolve(source.relativize(dir).toString());
+                    if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+                        Files.deleteIfExists(target);
+                        TreePaths.createDirectories(target);
+                    }
+                    written(target, dir);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
+                    copyOne(file, destination.resolve(source.relativize(file).toString()));
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+                    Path target = destination.resolve(source.relativize(dir).toString());
+                    Files.setLastModifiedTime(target, Files.getLastModifiedTime(dir));
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } else {
+            TreePaths.createDirectories(destination.getParent());
+            copyOne(source, destination);
+        }
+    }
+
+    private void copyOne(Path file, Path target) throws IOException {
+        if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+            throw new BerthException("BUILD_COPY_CONFLICT", "cannot copy the file " + file + " over the directory /" + tree.relativize(target));
+        }
+        Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+        written(target, file);
+    }
+
+    /**
+     * Gives the copy its mode and time: the JDK copies a mode only together with the owner, and
+     * an ordinary user cannot give a file away, so it is set here.
+     */
+    private void written(Path target, Path source) throws IOException {
+        if (!Files.isSymbolicLink(target)) {
+            int sourceMode = (Integer) Files.getAttribute(source, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777;
+            Files.setAttribute(target, "unix:mode", mode.orElse(sourceMode));
+            Files.setLastModifiedTime(target, Files.getLastModifiedTime(source, LinkOption.NOFOLLOW_LINKS));
+        }
+        String path = tree.relativize(target).toString();
+        Optional<LayerWriter.Owner> chosen = owner.or(() -> sources.ownerOf(source));
+        if (chosen.isPresent()) {
+            owners.put(path, chosen.get());
+        } else {
+            owners.remove(path);
+        }
+    }
+
+    /** Whether {@code file} is a tar archive, compressed or not, that ADD unpacks. */
+    static boolean isArchive(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            return false;
+        }
+        try (InputStream in = Compression.decompressed(new BufferedInputStream(Files.newInputStream(file)))) {
+            byte[] header = in.readNBytes(512);
+            return header.length == 512 && new String(header, 257, 5, java.nio.charset.StandardCharsets.US_ASCII).equals("ustar");
+        } catch (IOException notCompressedProperly) {
+            return false;
+        }
+    }
+
+    /** Unpacks {@code archive} into {@code directory} (a host path in the tree); every entry stays inside the tree. */
+    void unpack(Path archive, Path directory, String where) throws IOException {
+        TreePaths.createDirectories(directory);
+        String base = "/" + tree.relativize(directory);
+        try (TarArchiveInputStream tar = new TarArchiveInputStream(Compression.decompressed(Files.newInputStream(archive)))) {
+            TarArchiveEntry entry;
+            while ((entry = tar.getNextEntry()) != null) {
+                String name = entry.getName();
+                Path target = TreePaths.resolve(tree, base + "/" + name);
+                if (!target.startsWith(tree) || target.equals(tree)) {
+                    continue;
+                }
+                TreePaths.createDirectories(target.getParent());
+                if (entry.isDirectory()) {
+                    TreePaths.createDirectories(target);
+                } else if (entry.isSymbolicLink()) {
+                    Files.deleteIfExists(target);
+                    Files.createSymbolicLink(target, Path.of(entry.getLinkName()));
+                } else if (entry.isLink()) {
+                    Path linked = TreePaths.resolve(tree, base + "/" + entry.getLinkName());
+                    if (!Files.isRegularFile(linked, LinkOption.NOFOLLOW_LINKS)) {
+                        throw new BerthException("BUILD_ARCHIVE_INVALID", where + ": " + archive.getFileName() + " links " + name
+                                + " to " + entry.getLinkName() + ", which it does not contain");
+                    }
+                    Files.copy(linked, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+                } else if (entry.isFile()) {
+                    Files.copy(tar, target, StandardCopyOption.REPLACE_EXISTING);
+                } else {
+                    continue;
+                }
+                if (!entry.isSymbolicLink()) {
+                    Files.setAttribute(target, "unix:mode", entry.getMode() & 07777);
+                    Files.setLastModifiedTime(target, FileTime.from(entry.getModTime().toInstant()));
+                }
+                owners.put(tree.relativize(target).toString(), owner.orElse(new LayerWriter.Owner(entry.getLongUserId(), entry.getLongGroupId())));
+            }
+        }
+    }
+}

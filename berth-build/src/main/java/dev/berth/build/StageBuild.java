@@ -1,0 +1,314 @@
+package dev.berth.build;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.build.dockerfile.CommandForm;
+import dev.berth.build.dockerfile.DockerfileSyntaxException;
+import dev.berth.build.dockerfile.Flags;
+import dev.berth.build.dockerfile.Instruction;
+import dev.berth.build.dockerfile.Words;
+import dev.berth.build.tree.TreeChanges;
+import dev.berth.build.tree.TreePaths;
+import dev.berth.build.tree.TreeSnapshot;
+import dev.berth.oci.BerthException;
+import dev.berth.oci.Json;
+import dev.berth.oci.layer.LayerWriter;
+import dev.berth.runtime.sandbox.BuildStepSandbox;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Runs one stage's instructions against its tree and image state: metadata instructions change
+ * the config; RUN, COPY, ADD and WORKDIR change the tree, and what they changed becomes a layer.
+ */
+final class StageBuild {
+    /** What other stages offer this one: their finished trees, for COPY --from. */
+    interface Stages {
+        FileCopier.SourceTree tree(String reference) throws IOException;
+    }
+
+    private final Builder.Session session;
+    private final Stage stage;
+    private final Path tree;
+    private final ImageState image;
+    /** The ARGs before the first FROM, which a stage's {@code ARG NAME} brings into it. */
+    private final Map<String, String> globalArguments;
+    private final Map<String, String> arguments = new LinkedHashMap<>();
+    private final Map<String, LayerWriter.Owner> owners = new HashMap<>();
+    private TreeSnapshot snapshot;
+    private int layerCount;
+    private boolean cmdSet;
+
+    StageBuild(Builder.Session session, Stage stage, Path tree, ImageState image, Map<String, String> globalArguments) throws IOException {
+        this.session = session;
+        this.stage = stage;
+        this.tree = tree;
+        this.image = image;
+        this.globalArguments = Map.copyOf(globalArguments);
+        this.snapshot = TreeSnapshot.of(tree);
+    }
+
+    ImageState image() {
+        return image;
+    }
+
+    Path tree() {
+        return tree;
+    }
+
+    /** The tree with who owns what in it, for a later stage's COPY --from. */
+    FileCopier.SourceTree asSource() {
+        return new FileCopier.SourceTree(tree, Map.copyOf(owners));
+    }
+
+    void run(Instruction step, Stages stages) throws IOException {
+        String where = session.file() + ":" + step.line();
+        try {
+            switch (step.keyword()) {
+                case "ARG" -> argument(step);
+                case "ENV" -> environment(step);
+                case "LABEL" -> pairs(step).forEach(image::addLabel);
+                case "MAINTAINER" -> image.addLabel("maintainer", step.arguments());
+                case "WORKDIR" -> workingDirectory(step);
+                case "USER" -> image.setUser(words().expand(step.arguments()));
+                case "EXPOSE" -> words().split(step.arguments()).forEach(port -> image.addMember("ExposedPorts",
+                        port.contains("/") ? port.toLowerCase(Locale.ROOT) : port + "/tcp"));
+                case "VOLUME" -> CommandForm.execForm(step.arguments()).orElseGet(() -> words().split(step.arguments()))
+                        .forEach(volume -> image.addMember("Volumes", volume));
+                case "STOPSIGNAL" -> image.setString("StopSignal", words().expand(step.arguments()));
+                case "CMD" -> image.setList("Cmd", CommandForm.command(step.arguments(), image.shell()));
+                case "ENTRYPOINT" -> {
+                    image.setList("Entrypoint", CommandForm.command(step.arguments(), image.shell()));
+                    if (!cmdSet) {
+                        image.clear("Cmd");
+                    }
+                }
+                case "SHELL" -> image.setList("Shell", CommandForm.execForm(step.arguments()).orElseThrow(() ->
+                        new DockerfileSyntaxException(session.file(), step.line(), "SHELL takes a JSON array, e.g. SHELL [\"/bin/bash\", \"-c\"]")));
+                case "HEALTHCHECK" -> image.setHealthcheck(healthcheck(step));
+                case "ONBUILD" -> image.addOnBuild(step.arguments());
+                case "RUN" -> run(step, where);
+                case "COPY", "ADD" -> copy(step, stages, where);
+                default -> throw new DockerfileSyntaxException(session.file(), step.line(), step.keyword() + " cannot appear here");
+            }
+        } catch (IllegalArgumentException badWords) {
+            throw new DockerfileSyntaxException(session.file(), step.line(), badWords.getMessage());
+        }
+        cmdSet |= step.keyword().equals("CMD");
+        if (!Set.of("RUN", "COPY", "ADD", "WORKDIR").contains(step.keyword())) {
+            image.record(step.toString(), session.created(), Optional.empty());
+        }
+    }
+
+    /** Variables for expansion: the stage's ARGs in scope, then its ENV over them. */
+    private Words words() {
+        Map<String, String> variables = new HashMap<>(arguments);
+        variables.putAll(image.environment());
+        return Words.of(session.escape(), variables);
+    }
+
+    private void argument(Instruction step) {
+        for (String word : words().split(step.arguments())) {
+            int equals = word.indexOf('=');
+            String name = equals < 0 ? word : word.substring(0, equals);
+            String value = session.buildArgument(name).orElse(equals < 0 ? globalArguments.get(name) : word.substring(equals + 1));
+            if (value != null) {
+                arguments.put(name, value);
+            }
+        }
+    }
+
+    private void environment(Instruction step) {
+        pairs(step).forEach(image::setEnvironment);
+    }
+
+    /** {@code K=V K2="V 2"}, or the old {@code K V...} form. */
+    private Map<String, String> pairs(Instruction step) {
+        List<String> words = words().split(step.arguments());
+        Map<String, String> pairs = new LinkedHashMap<>();
+        if (!words.isEmpty() && !words.getFirst().contains("=")) {
+            String rest = step.arguments().strip().substring(step.arguments().strip().indexOf(words.getFirst()) + words.getFirst().length());
+            pairs.put(words.getFirst(), words().expand(rest.strip()));
+            return pairs;
+        }
+        for (String word : words) {
+            int equals = word.indexOf('=');
+            if (equals <= 0) {
+                throw new IllegalArgumentException(step.keyword() + " needs KEY=VALUE pairs, not " + word);
+            }
+            pairs.put(word.substring(0, equals), word.substring(equals + 1));
+        }
+        return pairs;
+    }
+
+    private void workingDirectory(Instruction step) throws IOException {
+        String dir = words().expand(step.arguments());
+        String absolute = dir.startsWith("/") ? dir : image.workingDirectory().replaceAll("/+$", "") + "/" + dir;
+        image.setWorkingDirectory(Path.of(absolute).normalize().toString());
+        TreePaths.createDirectories(TreePaths.resolveFollowing(tree, absolute));
+        commitChanges(step);
+    }
+
+    private void run(Instruction step, String where) throws IOException {
+        List<String> command;
+        if (!step.heredocs().isEmpty() && step.arguments().strip().startsWith("<<")) {
+            command = new ArrayList<>(image.shell());
+            command.add(step.heredocs().getFirst().body());
+        } else {
+            Flags flags = Flags.parse(step, Set.of("network"), session.file());
+            command = CommandForm.command(flags.rest(), image.shell());
+        }
+        Map<String, String> environment = new LinkedHashMap<>(arguments);
+        environment.putAll(image.environment());
+        ImageUsers.Ids user = ImageUsers.resolve(tree, image.user(), where);
+        environment.putIfAbsent("HOME", user.uid() == 0 ? "/root" : "/");
+        environment.putIfAbsent("HOSTNAME", "berth-build");
+        Path workingDirectory = TreePaths.resolveFollowing(tree, image.workingDirectory());
+        TreePaths.createDirectories(workingDirectory);
+        int exit = BuildStepSandbox.run(new BuildStepSandbox.Step(tree, image.workingDirectory(), user.uid(), user.gid(), environment,
+                command, session.network()), session.privateDirectory());
+        if (exit != 0) {
+            throw new BerthException("BUILD_STEP_FAILED", where + ": " + step + " failed with exit code " + exit);
+        }
+        if (user.uid() != 0) {
+            TreeSnapshot after = TreeSnapshot.of(tree);
+            LayerWriter.Owner owner = new LayerWriter.Owner(user.uid(), user.gid());
+            after.entries().keySet().stream().filter(path -> !snapshot.entries().containsKey(path)).forEach(path -> owners.put(path, owner));
+        }
+        commitChanges(step);
+    }
+
+    private void copy(Instruction step, Stages stages, String where) throws IOException {
+        boolean add = step.keyword().equals("ADD");
+        Flags flags = Flags.parse(step, add ? Set.of("chown", "chmod", "link", "checksum", "keep-git-dir") : Set.of("from", "chown", "chmod", "link", "parents"),
+                session.file());
+        List<String> words = CommandForm.execForm(flags.rest()).orElseGet(() -> words().split(flags.rest()));
+        if (words.size() < 2) {
+            throw new DockerfileSyntaxException(session.file(), step.line(), step.keyword() + " needs a source and a destination");
+        }
+        List<String> sources = words.subList(0, words.size() - 1);
+        String destination = words().expand(words.getLast());
+        String absolute = destination.startsWith("/") ? destination : image.workingDirectory().replaceAll("/+$", "") + "/" + destination;
+        Optional<LayerWriter.Owner> owner = flags.value("chown").map(words()::expand).map(spec -> {
+            try {
+                ImageUsers.Ids ids = ImageUsers.resolve(tree, spec, where);
+                return new LayerWriter.Owner(ids.uid(), ids.gid());
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        Optional<Integer> mode = flags.value("chmod").map(text -> {
+            if (!text.matches("[0-7]{3,4}")) {
+                throw new DockerfileSyntaxException(session.file(), step.line(), "--chmod takes an octal mode such as 0755, not " + text);
+            }
+            return Integer.parseInt(text, 8);
+        });
+        Optional<String> from = flags.value("from");
+        FileCopier.SourceTree sourceTree = from.isPresent() ? stages.tree(words().expand(from.get())) : FileCopier.SourceTree.NONE;
+        FileCopier copier = new FileCopier(tree, owners, sourceTree, owner, mode);
+        List<Path> hostSources = new ArrayList<>();
+        for (String source : sources) {
+            if (source.startsWith("<<")) {
+                String delimiter = source.replaceAll("^<<-?[\"']?|[\"']$", "");
+                Instruction.Heredoc heredoc = step.heredocs().stream().filter(h -> h.delimiter().equals(delimiter)).findFirst()
+                        .orElseThrow(() -> new DockerfileSyntaxException(session.file(), step.line(), "no here-document " + delimiter));
+                Path file = session.privateDirectory().resolve(delimiter);
+                Files.writeString(file, heredoc.body());
+                hostSources.add(file);
+            } else if (source.contains("://")) {
+                throw new BerthException("BUILD_SOURCE_UNSUPPORTED", where + ": " + step.keyword() + " of a URL (" + source
+                        + ") is not supported: download it into the build context and copy it from there");
+            } else if (from.isPresent()) {
+                Path path = TreePaths.resolve(sourceTree.tree(), words().expand(source));
+                if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+                    throw new BerthException("BUILD_SOURCE_MISSING", where + ": " + source + " is not in " + from.get());
+                }
+                hostSources.add(path);
+            } else {
+                for (Path relative : session.context().sources(words().expand(source), where)) {
+                    hostSources.add(session.context().root().resolve(relative));
+                }
+            }
+        }
+        boolean intoDirectory = destination.endsWith("/") || hostSources.size() > 1
+                || Files.isDirectory(TreePaths.resolveFollowing(tree, absolute));
+        for (Path source : hostSources) {
+            if (add && from.isEmpty() && FileCopier.isArchive(source)) {
+                copier.unpack(source, TreePaths.resolveFollowing(tree, absolute), where);
+            } else if (Files.isDirectory(source)) {
+                copier.copy(source, TreePaths.resolveFollowing(tree, absolute));
+            } else if (intoDirectory) {
+                Path dir = TreePaths.resolveFollowing(tree, absolute);
+                TreePaths.createDirectories(dir);
+                copier.copy(source, dir.resolve(source.getFileName().toString()));
+            } else {
+                copier.copy(source, TreePaths.resolve(tree, absolute));
+            }
+        }
+        commitChanges(step);
+    }
+
+    private ObjectNode healthcheck(Instruction step) {
+        ObjectNode check = Json.mapper().createObjectNode();
+        if (step.arguments().strip().equalsIgnoreCase("NONE")) {
+            check.putArray("Test").add("NONE");
+            return check;
+        }
+        Flags flags = Flags.parse(step, Set.of("interval", "timeout", "start-period", "start-interval", "retries"), session.file());
+        String rest = flags.rest().strip();
+        if (!rest.regionMatches(true, 0, "CMD", 0, 3)) {
+            throw new DockerfileSyntaxException(session.file(), step.line(), "HEALTHCHECK takes NONE or [OPTIONS] CMD command");
+        }
+        String command = rest.substring(3).strip();
+        List<String> test = new ArrayList<>();
+        CommandForm.execForm(command).ifPresentOrElse(exec -> {
+            test.add("CMD");
+            test.addAll(exec);
+        }, () -> {
+            test.add("CMD-SHELL");
+            test.add(command);
+        });
+        test.forEach(check.putArray("Test")::add);
+        for (String name : List.of("interval", "timeout", "start-period", "start-interval")) {
+            flags.value(name).ifPresent(value -> check.put(camel(name), Duration.parse("PT" + value.toUpperCase(Locale.ROOT)).toNanos()));
+        }
+        flags.value("retries").ifPresent(value -> check.put("Retries", Integer.parseInt(value)));
+        return check;
+    }
+
+    private static String camel(String flag) {
+        StringBuilder name = new StringBuilder();
+        for (String part : flag.split("-")) {
+            name.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
+        }
+        return name.toString();
+    }
+
+    /** What the step changed, as a layer (none when it changed nothing), and its history entry. */
+    private void commitChanges(Instruction step) throws IOException {
+        TreeSnapshot after = TreeSnapshot.of(tree);
+        TreeChanges changes = after.since(snapshot);
+        snapshot = after;
+        Optional<ImageState.LayerOutput> layer = Optional.empty();
+        if (!changes.isEmpty()) {
+            Path file = session.layerFile(stage.index(), ++layerCount);
+            LayerWriter.Written written = LayerCommit.write(tree, changes, owners, session.sourceDate(), file);
+            session.addLayer(written);
+            layer = Optional.of(new ImageState.LayerOutput(written.descriptor(), written.diffId()));
+        }
+        image.record(step.toString(), session.created(), layer);
+    }
+}

@@ -1,0 +1,110 @@
+package dev.berth.cli.commands;
+
+import dev.berth.build.BaseImages;
+import dev.berth.build.BuildRequest;
+import dev.berth.build.Builder;
+import dev.berth.cli.args.Syntax;
+import dev.berth.cli.args.UsageException;
+import dev.berth.oci.Descriptor;
+import dev.berth.oci.Platform;
+import dev.berth.oci.Reference;
+import dev.berth.oci.image.ManifestBytes;
+import dev.berth.oci.store.ImageRecord;
+import dev.berth.oci.store.LocalStore;
+import dev.berth.oci.transfer.ImageCopier;
+import dev.berth.runtime.ImageCache;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** {@code berth build}: an image from a Dockerfile, built as the calling user, into the local store. */
+public final class BuildCommand extends ContainerCommand {
+    private static final String EPOCH_VARIABLE = "SOURCE_DATE_EPOCH";
+
+    private final List<Reference> tags = new ArrayList<>();
+    private final Map<String, String> buildArguments = new LinkedHashMap<>();
+    private Path recipe;
+    private String target;
+    private String network = "host";
+    private String sourceDateEpoch;
+    private Path context;
+
+    @Override
+    public void declare(Syntax syntax) {
+        syntax.describe("Build an image from a Dockerfile (or Containerfile) without root or a daemon.",
+                        "RUN steps run in a sandbox as root of a user namespace; each RUN, COPY, ADD and WORKDIR that changes",
+                        "files adds a layer. With SOURCE_DATE_EPOCH (or --source-date-epoch) a rebuild gives the same digest.")
+                .parameter("CONTEXT", "The directory COPY and ADD read from.", value -> context = Path.of(value))
+                .option("-t, --tag", "NAME[:TAG]", "Name the image (repeatable).", value -> tags.add(Reference.parse(value)))
+                .option("-f, --file", "FILE", "The recipe (default: CONTEXT/Dockerfile, else CONTEXT/Containerfile).",
+                        value -> recipe = Path.of(value))
+                .option("--build-arg", "NAME=VALUE", "A value for an ARG of the recipe (repeatable).", this::buildArgument)
+                .option("--target", "STAGE", "Build up to this stage (its name or number) and name its image.", value -> target = value)
+                .option("--network", "host|none", "Whether RUN steps reach the network (default: host).", value -> network = value)
+                .option("--source-date-epoch", "SECONDS", "Every time in the image is this instant or earlier (default: $"
+                        + EPOCH_VARIABLE + ", else now).", value -> sourceDateEpoch = value);
+    }
+
+    private void buildArgument(String text) {
+        int equals = text.indexOf('=');
+        if (equals <= 0) {
+            String value = System.getenv(text);
+            if (value == null) {
+                throw new UsageException("--build-arg " + text + ": give NAME=VALUE, or NAME of a variable set in the environment");
+            }
+            buildArguments.put(text, value);
+        } else {
+            buildArguments.put(text.substring(0, equals), text.substring(equals + 1));
+        }
+    }
+
+    @Override
+    protected int run(LocalStore store) throws IOException {
+        if (!network.equals("host") && !network.equals("none")) {
+            throw new UsageException("--network takes host or none, not " + network);
+        }
+        ImageCache cache = cache(null);
+        BaseImages bases = reference -> base(reference, store, cache);
+        BuildRequest request = new BuildRequest(context, recipe != null ? recipe : defaultRecipe(), tags, buildArguments,
+                Optional.ofNullable(target), network.equals("host"), sourceDate());
+        new Builder(store, bases, cache.userDirectory().resolve("build"), out()).build(request);
+        return 0;
+    }
+
+    private Path defaultRecipe() {
+        Path dockerfile = context.resolve("Dockerfile");
+        Path containerfile = context.resolve("Containerfile");
+        return Files.exists(dockerfile) || !Files.exists(containerfile) ? dockerfile : containerfile;
+    }
+
+    private Optional<Instant> sourceDate() {
+        String text = sourceDateEpoch != null ? sourceDateEpoch : System.getenv(EPOCH_VARIABLE);
+        if (text == null || text.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Instant.ofEpochSecond(Long.parseLong(text)));
+        } catch (NumberFormatException e) {
+            throw new UsageException("the source date epoch must be whole seconds since 1970, not " + text);
+        }
+    }
+
+    private static BaseImages.BaseImage base(String reference, LocalStore store, ImageCache cache) throws IOException {
+        var image = resolve(reference, store, cache, null);
+        ImageRecord record = store.require(reference);
+        ManifestBytes manifest = store.manifest(record.root());
+        if (manifest.isIndex()) {
+            Descriptor chosen = ImageCopier.choose(manifest, Platform.host());
+            manifest = store.manifest(chosen);
+        }
+        byte[] config = store.readBlob(manifest.manifest().config().digest());
+        return new BaseImages.BaseImage(record.name().toString(), manifest.digest(), manifest.manifest().layers(), config, image);
+    }
+}

@@ -1,0 +1,206 @@
+package dev.berth.cli.runtime;
+
+import dev.berth.cli.Tools;
+import dev.berth.cli.UmociImages;
+import dev.berth.oci.Json;
+import dev.berth.oci.layer.Compression;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code berth build} as an ordinary user: Dockerfiles with ARG/ENV substitution, WORKDIR, COPY
+ * (with --chown, --chmod, globs and .dockerignore), RUN in the sandbox, multi-stage builds down to
+ * scratch; the same recipe gives the same digest in another store under another umask; bad
+ * recipes fail with one line naming the file and line. The layers are judged by reading them
+ * back from an OCI layout that berth copy wrote.
+ */
+class BuildTest {
+    private static UnprivilegedUser user;
+    private static Path work;
+    private static Path baseLayout;
+
+    @BeforeAll
+    static void start() throws Exception {
+        user = UnprivilegedUser.create();
+        work = user.scratch();
+        baseLayout = UmociImages.busybox(user.workspace().resolve("layout"), "1", 0);
+        Tools.ok(user.workspace(), "chmod", "-R", "a+rX", user.workspace().toString());
+        as("berth copy oci:" + baseLayout + ":1 berth:base:1").assertSuccess("store the base");
+    }
+
+    @AfterAll
+    static void stop() {
+        user.close();
+    }
+
+    private static Tools.Result as(String commandLine) {
+        return user.sh(work.toString(), commandLine);
+    }
+
+    /** A build context the user owns, from pairs of relative path and content. */
+    private static Path context(String name, String... files) throws IOException {
+        Path dir = work.resolve(name);
+        for (int i = 0; i < files.length; i += 2) {
+            Path file = dir.resolve(files[i]);
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, files[i + 1]);
+        }
+        Tools.ok(work, "chmod", "-R", "a+rwX", dir.toString());
+        return dir;
+    }
+
+    private static final String APP = String.join("\n",
+            "# syntax=docker/dockerfile:1",
+            "ARG BASE=base:1",
+            "FROM $BASE AS build",
+            "ARG WHO=world",
+            "ENV GREETING=\"hello ${WHO}\" \\",
+            "    EMPTY=${UNSET:-fallback}",
+            "WORKDIR /src",
+            "COPY *.txt ./",
+            "COPY --chown=1000:100 --chmod=0750 tool.sh /usr/local/bin/tool",
+            "RUN echo \"$GREETING\" > made.txt && rm a.txt && mkdir -p /var/cache/x",
+            "",
+            "FROM scratch",
+            "COPY --from=build /bin/busybox /bin/busybox",
+            "COPY --from=build /src/ /data/",
+            "COPY --from=build /usr/local/bin/tool /bin/tool",
+            "ENV PATH=/bin",
+            "USER 1000",
+            "ENTRYPOINT [\"/bin/busybox\"]",
+            "CMD [\"cat\", \"/data/made.txt\"]",
+            "LABEL org.opencontainers.image.title=\"the app\"",
+            "");
+
+    private static Path appContext(String name, String bContent) throws IOException {
+        return context(name, "Dockerfile", APP, "a.txt", "a\n", "b.txt", bContent, "skipped.txt", "not copied\n",
+                "tool.sh", "#!/bin/busybox sh\necho tool\n", ".dockerignore", "# ignored\nskipped.txt\n");
+    }
+
+    @Test
+    void aMultiStageRecipeBuildsRunsAndRebuildsToTheSameDigest() throws Exception {
+        Path context = appContext("app", "b\n");
+        Tools.Result built = as("berth build -t app:1 --build-arg WHO=berth --source-date-epoch 1700000000 app").assertSuccess("build");
+        assertThat(built.stdout()).contains("STEP 1/16: FROM $BASE AS build").contains("Successfully tagged docker.io/library/app:1");
+        String digest = built.stdout().strip().lines().reduce((a, b) -> b).orElseThrow();
+        assertThat(digest).matches("sha256:[0-9a-f]{64}");
+
+        assertThat(as("berth run app:1").assertSuccess("run").stdout()).isEqualTo("hello berth\n");
+        assertThat(as("berth run app:1 ls /data").assertSuccess("ls").stdout().lines()).containsExactly("b.txt", "made.txt");
+
+        as("berth copy berth:app:1 oci:app-layout:1").assertSuccess("copy out");
+        JsonNode config = config(work.resolve("app-layout"));
+        assertThat(config.path("created").asText()).isEqualTo("2023-11-14T22:13:20Z");
+        assertThat(config.path("config").path("Entrypoint").toString()).isEqualTo("[\"/bin/busybox\"]");
+        assertThat(config.path("config").path("User").asText()).isEqualTo("1000");
+        assertThat(config.path("config").path("Env").toString()).isEqualTo("[\"PATH=/bin\"]");
+        assertThat(config.path("config").path("Labels").path("org.opencontainers.image.title").asText()).isEqualTo("the app");
+        List<List<String>> layers = layers(work.resolve("app-layout"));
+        assertThat(layers).hasSize(3);
+        assertThat(layers.get(0)).containsExactly("bin/ 755 0:0", "bin/busybox 755 0:0");
+        assertThat(layers.get(1)).containsExactly("data/ 755 0:0", "data/b.txt 666 0:0", "data/made.txt 644 0:0");
+        assertThat(layers.get(2)).containsExactly("bin/ 755 0:0", "bin/tool 750 1000:100");
+
+        appContext("again", "b\n");
+        Tools.Result rebuilt = as("umask 077 && export XDG_CACHE_HOME=$PWD/other-cache BERTH_DATA_DIR=$PWD/other-store SOURCE_DATE_EPOCH=1700000000 "
+                + "&& berth copy oci:" + baseLayout + ":1 berth:base:1 && berth build -t app:1 --build-arg WHO=berth again")
+                .assertSuccess("rebuild elsewhere");
+        assertThat(rebuilt.stdout().strip()).endsWith(digest);
+
+        appContext("changed", "B\n");
+        as("berth build -t app:2 --build-arg WHO=berth --source-date-epoch 1700000000 changed && berth copy berth:app:2 oci:app-layout:2")
+                .assertSuccess("build with one byte changed");
+        List<String> before = layerDigests(work.resolve("app-layout"), "1");
+        List<String> after = layerDigests(work.resolve("app-layout"), "2");
+        assertThat(after.get(0)).isEqualTo(before.get(0));
+        assertThat(after.get(1)).isNotEqualTo(before.get(1));
+        assertThat(after.get(2)).isEqualTo(before.get(2));
+        assertThat(context).isDirectory();
+    }
+
+    @Test
+    void aRunThatDeletesBaseFilesWritesWhiteouts() throws Exception {
+        context("deleting", "Dockerfile", "FROM base:1\nRUN rm /bin/sh && mkdir /etc && echo x > /etc/x\n");
+        as("berth build -t deleting:1 deleting && berth copy berth:deleting:1 oci:deleting-layout:1").assertSuccess("build");
+        List<List<String>> layers = layers(work.resolve("deleting-layout"));
+        assertThat(layers.getLast()).containsExactly("bin/ 755 0:0", "bin/.wh.sh 644 0:0", "etc/ 755 0:0", "etc/x 644 0:0");
+    }
+
+    @Test
+    void badRecipesFailWithOneLineNamingFileAndLine() throws Exception {
+        context("unknown", "Dockerfile", "FROM base:1\n\nFETCH x\n");
+        assertOneLine(as("berth build unknown"), "Dockerfile:3: unknown instruction FETCH");
+        context("outside", "Dockerfile", "FROM base:1\nCOPY ../secret /x\n");
+        assertOneLine(as("berth build outside"), "Dockerfile:2: ../secret is outside the build context");
+        Path linked = context("linked", "Dockerfile", "FROM base:1\nCOPY passwd /x\n");
+        Files.createSymbolicLink(linked.resolve("passwd"), Path.of("/etc/passwd"));
+        assertOneLine(as("berth build linked"), "Dockerfile:2: passwd leads outside the build context (to /etc/passwd)");
+        context("missing", "Dockerfile", "FROM base:1\nCOPY nothing.txt /x\n");
+        assertOneLine(as("berth build missing"), "Dockerfile:2: nothing.txt is not in the build context");
+        context("failing", "Dockerfile", "FROM base:1\nRUN echo partial > /p && exit 3\n");
+        assertOneLine(as("berth build -t failing:1 failing"), "Dockerfile:2: RUN echo partial > /p && exit 3 failed with exit code 3");
+        assertThat(as("berth images").stdout()).doesNotContain("failing");
+    }
+
+    private static void assertOneLine(Tools.Result result, String message) {
+        assertThat(result.exitCode()).as(result.stdout() + result.stderr()).isEqualTo(1);
+        List<String> berthLines = result.stderr().lines().filter(line -> line.startsWith("berth: ")).toList();
+        assertThat(berthLines).hasSize(1);
+        assertThat(berthLines.getFirst()).contains(message);
+    }
+
+    private static JsonNode manifest(Path layout, String tag) throws IOException {
+        JsonNode index = Json.mapper().readTree(layout.resolve("index.json").toFile());
+        for (JsonNode entry : index.path("manifests")) {
+            if (entry.path("annotations").path("org.opencontainers.image.ref.name").asText().equals(tag)) {
+                return Json.mapper().readTree(blob(layout, entry.path("digest").asText()).toFile());
+            }
+        }
+        throw new AssertionError("no tag " + tag + " in " + layout);
+    }
+
+    private static Path blob(Path layout, String digest) {
+        return layout.resolve("blobs/sha256").resolve(digest.substring("sha256:".length()));
+    }
+
+    private static JsonNode config(Path layout) throws IOException {
+        return Json.mapper().readTree(blob(layout, manifest(layout, "1").path("config").path("digest").asText()).toFile());
+    }
+
+    private static List<String> layerDigests(Path layout, String tag) throws IOException {
+        List<String> digests = new ArrayList<>();
+        manifest(layout, tag).path("layers").forEach(layer -> digests.add(layer.path("digest").asText()));
+        return digests;
+    }
+
+    /** Each layer of tag 1 as "name mode uid:gid" lines, in the tar's order. */
+    private static List<List<String>> layers(Path layout) throws IOException {
+        List<List<String>> layers = new ArrayList<>();
+        for (String digest : layerDigests(layout, "1")) {
+            List<String> entries = new ArrayList<>();
+            try (InputStream in = Compression.decompressed(Files.newInputStream(blob(layout, digest)));
+                 TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
+                TarArchiveEntry entry;
+                while ((entry = tar.getNextEntry()) != null) {
+                    entries.add(entry.getName() + " " + Integer.toOctalString(entry.getMode()) + " " + entry.getLongUserId() + ":"
+                            + entry.getLongGroupId());
+                }
+            }
+            layers.add(entries);
+        }
+        return layers;
+    }
+}
