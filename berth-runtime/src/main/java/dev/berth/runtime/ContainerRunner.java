@@ -2,6 +2,7 @@ package dev.berth.runtime;
 
 import dev.berth.oci.BerthException;
 import dev.berth.oci.Platform;
+import dev.berth.runtime.sandbox.AptFakeRoot;
 import dev.berth.runtime.sandbox.BwrapCommand;
 import dev.berth.runtime.sandbox.Bind;
 import dev.berth.runtime.sandbox.Caller;
@@ -60,12 +61,16 @@ public final class ContainerRunner {
             BwrapCommand.Root root = options.writableTmpfs()
                     ? new BwrapCommand.Root(ImageRoot.writableOverlay(imageTree, run, caller), true)
                     : new BwrapCommand.Root(imageTree, false);
+            if (options.fakeroot() && options.writableTmpfs()) {
+                AptFakeRoot.writeInto(root.directory());
+            }
             String workingDirectory = workingDirectory(options, caller, metadata, hostWorkingDirectory);
             List<String> bwrapOptions = BwrapCommand.build(root, options, caller, etc, hostWorkingDirectory, workingDirectory,
                     state);
             Map<String, String> environment = ContainerEnvironment.build(hostEnvironment, metadata.env(), options, caller,
                     metadata.name());
-            return Launcher.run(run.path().resolve("bwrap.args"), bwrapOptions, environment, command);
+            return Launcher.run(run.path().resolve("bwrap.args"), bwrapOptions, environment, command,
+                    new Launcher.Start(false, options.fakeroot()));
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.berth.cli.runtime;
 
+import dev.berth.cli.DebianImages;
 import dev.berth.cli.Tools;
 import dev.berth.cli.UmociImages;
 import dev.berth.oci.Json;
@@ -15,7 +16,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -92,7 +95,7 @@ class BuildTest {
 
     @Test
     void aMultiStageRecipeBuildsRunsAndRebuildsToTheSameDigest() throws Exception {
-        Path context = appContext("app", "b\n");
+        appContext("app", "b\n");
         Tools.Result built = as("berth build -t app:1 --build-arg WHO=berth --source-date-epoch 1700000000 app").assertSuccess("build");
         assertThat(built.stdout()).contains("STEP 1/16: FROM $BASE AS build").contains("Successfully tagged docker.io/library/app:1");
         String digest = built.stdout().strip().lines().reduce((a, b) -> b).orElseThrow();
@@ -128,7 +131,6 @@ class BuildTest {
         assertThat(after.get(0)).isEqualTo(before.get(0));
         assertThat(after.get(1)).isNotEqualTo(before.get(1));
         assertThat(after.get(2)).isEqualTo(before.get(2));
-        assertThat(context).isDirectory();
     }
 
     @Test
@@ -137,6 +139,56 @@ class BuildTest {
         as("berth build -t deleting:1 deleting && berth copy berth:deleting:1 oci:deleting-layout:1").assertSuccess("build");
         List<List<String>> layers = layers(work.resolve("deleting-layout"));
         assertThat(layers.getLast()).containsExactly("bin/ 755 0:0", "bin/.wh.sh 644 0:0", "etc/ 755 0:0", "etc/x 644 0:0");
+    }
+
+    /**
+     * apt-get and dpkg as a fake root: the package's maintainer script chowns to another user, and
+     * APT drops privileges to _apt; both only work with the seccomp filter and APT's setting, and
+     * neither leaves a trace in the image.
+     */
+    @Test
+    void aptGetInstallsFromALocalRepositoryInRunAndInExecWithFakeroot() throws Exception {
+        Path debian = DebianImages.bookwormMinbase();
+        Path context = context("apt", "Dockerfile", String.join("\n",
+                "FROM debian:12",
+                "COPY repo /srv/repo",
+                "RUN echo 'deb [trusted=yes] file:/srv/repo ./' > /etc/apt/sources.list.d/local.list \\",
+                "    && rm -f /etc/apt/sources.list.d/debian.sources && apt-get update && apt-get install -y berth-hello",
+                "CMD [\"berth-hello\"]", ""));
+        localRepository(context.resolve("repo"));
+        as("berth copy oci:" + debian + ":" + DebianImages.TAG + " berth:debian:12").assertSuccess("store debian");
+
+        as("berth build -t apt:1 --network none apt").assertSuccess("build with apt-get");
+        assertThat(as("berth run apt:1").assertSuccess("run").stdout()).isEqualTo("hello from a package\n");
+        as("berth copy berth:apt:1 oci:apt-layout:1").assertSuccess("copy out");
+        List<List<String>> layers = layers(work.resolve("apt-layout"));
+        assertThat(layers.getLast()).contains("usr/bin/berth-hello 755 0:0").noneMatch(entry -> entry.contains("berth-fake-root"));
+
+        String install = "echo 'deb [trusted=yes] file:/srv/repo ./' > /etc/apt/sources.list.d/local.list"
+                + " && rm -f /etc/apt/sources.list.d/debian.sources && apt-get update -qq && apt-get install -y -qq berth-hello"
+                + " >/dev/null && berth-hello";
+        assertThat(as("berth exec --fakeroot --writable-tmpfs --bind " + context.resolve("repo") + ":/srv/repo debian:12 sh -c \""
+                + install + "\"").assertSuccess("exec --fakeroot apt-get install").stdout()).endsWith("hello from a package\n");
+    }
+
+    /** A trusted APT repository with one package whose maintainer script gives a file to another user. */
+    private static void localRepository(Path repo) throws Exception {
+        Path source = work.resolve("berth-hello");
+        Files.createDirectories(source.resolve("DEBIAN"));
+        Files.createDirectories(source.resolve("usr/bin"));
+        Files.writeString(source.resolve("DEBIAN/control"), "Package: berth-hello\nVersion: 1.0\nArchitecture: all\n"
+                + "Maintainer: berth tests <tests@berth.invalid>\nDescription: says hello\n");
+        Files.writeString(source.resolve("DEBIAN/postinst"), "#!/bin/sh\nchown daemon:daemon /usr/bin/berth-hello\n");
+        Files.writeString(source.resolve("usr/bin/berth-hello"), "#!/bin/sh\necho hello from a package\n");
+        Tools.ok(work, "chmod", "0755", source.resolve("DEBIAN/postinst").toString(), source.resolve("usr/bin/berth-hello").toString());
+        Files.createDirectories(repo);
+        Path deb = repo.resolve("berth-hello_1.0_all.deb");
+        Tools.ok(work, "dpkg-deb", "--root-owner-group", "--build", source.toString(), deb.toString());
+        byte[] bytes = Files.readAllBytes(deb);
+        String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        Files.writeString(repo.resolve("Packages"), Files.readString(source.resolve("DEBIAN/control"))
+                + "Filename: ./" + deb.getFileName() + "\nSize: " + bytes.length + "\nSHA256: " + sha256 + "\n");
+        Tools.ok(work, "chmod", "-R", "a+rX", repo.toString());
     }
 
     @Test

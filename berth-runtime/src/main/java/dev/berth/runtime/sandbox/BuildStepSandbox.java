@@ -14,7 +14,8 @@ import java.util.Map;
  * user namespace, so files the step creates belong to the caller on the host and to root in the
  * image. Nothing of the host shows inside but /proc, a minimal /dev and, with the network, the
  * host's resolver configuration; mount points bwrap had to create are removed afterwards, so they
- * never become part of a layer.
+ * never become part of a layer. Steps run with the {@link FakeRootFilter} and, in an image with
+ * APT, {@link AptFakeRoot}'s setting bound into its configuration for the step only.
  */
 public final class BuildStepSandbox {
     /** What a step runs, where and as whom. */
@@ -46,9 +47,17 @@ public final class BuildStepSandbox {
             mountPoint(step.tree(), RESOLVER.substring(1), created);
             options.addAll(List.of("--ro-bind", RESOLVER, RESOLVER));
         }
+        if (AptFakeRoot.present(step.tree())) {
+            Path aptFakeRoot = privateDirectory.resolve("apt-fake-root.conf");
+            Files.writeString(aptFakeRoot, AptFakeRoot.SETTING);
+            String destination = "/" + AptFakeRoot.CONFIGURATION_DIRECTORY + "/" + AptFakeRoot.FILE_NAME;
+            mountPoint(step.tree(), destination.substring(1), created);
+            options.addAll(List.of("--ro-bind", aptFakeRoot.toString(), destination));
+        }
         options.addAll(List.of("--chdir", step.workingDirectory()));
         try {
-            return Launcher.runWithStandardUmask(privateDirectory.resolve("bwrap.args"), options, step.environment(), step.command());
+            return Launcher.run(privateDirectory.resolve("bwrap.args"), options, step.environment(), step.command(),
+                    new Launcher.Start(true, true));
         } finally {
             for (Path path : created.reversed()) {
                 removeIfEmpty(path);

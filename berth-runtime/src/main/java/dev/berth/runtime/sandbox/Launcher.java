@@ -28,6 +28,17 @@ import java.util.Map;
  */
 public final class Launcher {
     private static final String OPEN_ARGUMENTS_AND_EXEC = "exec 3<\"$1\" && rm -f -- \"$1\" && shift && exec \"$@\"";
+    private static final String OPEN_ARGUMENTS_AND_FILTER_AND_EXEC =
+            "exec 3<\"$1\" 4<\"$2\" && rm -f -- \"$1\" \"$2\" && shift 2 && exec \"$@\"";
+
+    /**
+     * How the sandbox starts besides its options: {@code standardUmask}, files the command creates
+     * get modes as under umask 022 whatever berth's own; {@code fakeRootCalls}, the calls a fake
+     * root cannot make succeed without effect ({@link FakeRootFilter}).
+     */
+    public record Start(boolean standardUmask, boolean fakeRootCalls) {
+        public static final Start PLAIN = new Start(false, false);
+    }
 
     private Launcher() {
     }
@@ -38,30 +49,38 @@ public final class Launcher {
      */
     public static int run(Path argumentsFile, List<String> bwrapOptions, Map<String, String> containerEnvironment,
                           List<String> command) throws IOException {
-        return run(argumentsFile, bwrapOptions, containerEnvironment, command, OPEN_ARGUMENTS_AND_EXEC);
+        return run(argumentsFile, bwrapOptions, containerEnvironment, command, Start.PLAIN);
     }
 
-    /** As {@link #run}, with the files the command creates given modes as under umask 022, whatever berth's own umask. */
-    public static int runWithStandardUmask(Path argumentsFile, List<String> bwrapOptions, Map<String, String> containerEnvironment,
-                                           List<String> command) throws IOException {
-        return run(argumentsFile, bwrapOptions, containerEnvironment, command, "umask 022 && " + OPEN_ARGUMENTS_AND_EXEC);
-    }
-
-    private static int run(Path argumentsFile, List<String> bwrapOptions, Map<String, String> containerEnvironment,
-                           List<String> command, String hostScript) throws IOException {
+    public static int run(Path argumentsFile, List<String> bwrapOptions, Map<String, String> containerEnvironment,
+                          List<String> command, Start start) throws IOException {
         List<String> arguments = new ArrayList<>(List.of("--clearenv"));
         containerEnvironment.forEach((name, value) -> arguments.addAll(List.of("--setenv", name, value)));
+        if (start.fakeRootCalls()) {
+            arguments.addAll(List.of("--seccomp", "4"));
+        }
         arguments.addAll(bwrapOptions);
-        Files.write(argumentsFile, nulSeparated(arguments), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        Files.setPosixFilePermissions(argumentsFile, PosixFilePermissions.fromString("rw-------"));
-        List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", hostScript, "sh",
-                argumentsFile.toString(), Tools.SETSID.require(), Tools.BWRAP.require(), "--args", "3", "--"));
+        writePrivate(argumentsFile, nulSeparated(arguments));
+        String script = start.fakeRootCalls() ? OPEN_ARGUMENTS_AND_FILTER_AND_EXEC : OPEN_ARGUMENTS_AND_EXEC;
+        List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", start.standardUmask() ? "umask 022 && " + script : script, "sh",
+                argumentsFile.toString()));
+        if (start.fakeRootCalls()) {
+            Path filter = argumentsFile.resolveSibling(argumentsFile.getFileName() + ".seccomp");
+            writePrivate(filter, FakeRootFilter.program());
+            argv.add(filter.toString());
+        }
+        argv.addAll(List.of(Tools.SETSID.require(), Tools.BWRAP.require(), "--args", "3", "--"));
         argv.addAll(command);
         ProcessBuilder builder = HostProcess.builder(argv).inheritIO();
         SignalForwarder signals = SignalForwarder.install();
         Process process = builder.start();
         signals.attach(process);
         return ToolRunner.waitFor(process);
+    }
+
+    private static void writePrivate(Path file, byte[] content) throws IOException {
+        Files.write(file, content, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
     }
 
     private static byte[] nulSeparated(List<String> arguments) {
