@@ -1,14 +1,19 @@
 package dev.berth.build;
 
 import dev.berth.oci.BerthException;
+import dev.berth.oci.DigestAlgorithm;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -82,6 +87,39 @@ final class BuildContext {
             }
         }
         return excluded;
+    }
+
+    /**
+     * A digest of what COPY would read from these context paths: each file's and directory's
+     * relative path, type, permissions, size, link target and content, in a fixed order, and
+     * what .dockerignore leaves of a directory. Times are left out: a checkout made again is the
+     * same source.
+     */
+    String contentKey(List<Path> sources) throws IOException {
+        MessageDigest digest = DigestAlgorithm.SHA256.newMessageDigest();
+        for (Path source : sources) {
+            List<Path> paths;
+            try (Stream<Path> walk = Files.walk(root.resolve(source))) {
+                paths = walk.map(root::relativize).filter(path -> !excluded(path) || path.equals(source)).sorted().toList();
+            }
+            for (Path path : paths) {
+                Path file = root.resolve(path);
+                int mode = (Integer) Files.getAttribute(file, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+                digest.update((path + "\0" + Integer.toOctalString(mode) + "\0").getBytes(StandardCharsets.UTF_8));
+                if (Files.isSymbolicLink(file)) {
+                    digest.update(Files.readSymbolicLink(file).toString().getBytes(StandardCharsets.UTF_8));
+                } else if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                    try (InputStream in = Files.newInputStream(file)) {
+                        byte[] buffer = new byte[1 << 16];
+                        for (int read; (read = in.read(buffer)) > 0; ) {
+                            digest.update(buffer, 0, read);
+                        }
+                    }
+                }
+                digest.update((byte) 0);
+            }
+        }
+        return HexFormat.of().formatHex(digest.digest());
     }
 
     /**

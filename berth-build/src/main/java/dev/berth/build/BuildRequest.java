@@ -10,11 +10,12 @@ import java.util.Optional;
 
 /**
  * What {@code berth build} was asked: the context, the recipe, the names to give the image, build
- * arguments, the stage to stop at, whether RUN gets the network, and SOURCE_DATE_EPOCH, which
- * makes every time in the image that instant (or earlier) so that a rebuild is bit-identical.
+ * arguments, the stage to stop at, whether RUN gets the network, SOURCE_DATE_EPOCH, which
+ * makes every time in the image that instant (or earlier) so that a rebuild is bit-identical,
+ * and whether earlier results may be reused ({@code useCache}; new results are remembered anyway).
  */
 public record BuildRequest(Path context, Path recipe, List<Reference> tags, Map<String, String> buildArguments,
-                           Optional<String> target, boolean network, Optional<Instant> sourceDate) {
+                           Optional<String> target, boolean network, Optional<Instant> sourceDate, boolean useCache) {
     public BuildRequest {
         tags = List.copyOf(tags);
         buildArguments = Map.copyOf(buildArguments);

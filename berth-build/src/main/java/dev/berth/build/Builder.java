@@ -43,13 +43,18 @@ public final class Builder {
     private final LocalStore store;
     private final BaseImages bases;
     private final Path workParent;
+    private final StepCache cache;
     private final PrintWriter out;
 
-    /** @param workParent where the build's scratch directory goes (trees, layers); removed when it ends */
-    public Builder(LocalStore store, BaseImages bases, Path workParent, PrintWriter out) {
+    /**
+     * @param workParent where the build's scratch directory goes (trees, layers); removed when it ends
+     * @param cacheDirectory where step results are kept for later builds
+     */
+    public Builder(LocalStore store, BaseImages bases, Path workParent, Path cacheDirectory, PrintWriter out) {
         this.store = store;
         this.bases = bases;
         this.workParent = workParent;
+        this.cache = new StepCache(cacheDirectory);
         this.out = out;
     }
 
@@ -63,7 +68,7 @@ public final class Builder {
         Stage.Recipe recipe = Stage.split(dockerfile);
         Files.createDirectories(workParent);
         try (ScratchDirectory work = ScratchDirectory.create(workParent, "build")) {
-            Session session = new Session(dockerfile, request, BuildContext.open(request.context()), work.path());
+            Session session = new Session(dockerfile, request, BuildContext.open(request.context()), work.path(), cache, out);
             Map<String, String> global = session.globalArguments(recipe.globalArguments());
             Stage target = target(recipe, request.target(), dockerfile.file());
             TreeSet<Integer> needed = new TreeSet<>();
@@ -79,7 +84,7 @@ public final class Builder {
                 for (Instruction instruction : stage.steps()) {
                     out.println("STEP " + (++step) + "/" + total + ": " + instruction);
                     out.flush();
-                    build.run(instruction, reference -> otherTree(session, recipe, built, reference, stage));
+                    build.run(instruction, others(session, recipe, built, stage));
                 }
                 built.put(index, build);
             }
@@ -121,43 +126,57 @@ public final class Builder {
         String base = Words.of(session.escape(), global).expand(stage.baseText());
         Path tree = Files.createDirectory(session.work.resolve("stage-" + stage.index()));
         Optional<Stage> earlier = recipe.stages().stream().filter(other -> other.index() < stage.index() && other.answersTo(base)).findFirst();
-        ImageState image;
         if (earlier.isPresent()) {
             StageBuild from = built.get(earlier.get().index());
-            ToolRunner.run(List.of("cp", "-a", "--", from.tree() + "/.", tree.toString()), "copying stage " + base);
-            image = from.image().copy();
-        } else if (base.equals("scratch")) {
-            image = ImageState.scratch();
-        } else {
-            image = unpackBase(session, base, tree);
+            StageBuild.TreeFill copy = target -> ToolRunner.run(List.of("cp", "-a", "--", from.materializedTree() + "/.", target.toString()),
+                    "copying stage " + base);
+            return new StageBuild(session, stage, tree, from.image().copy(), global, copy, from.key(), from.owners());
         }
-        return new StageBuild(session, stage, tree, image, global);
+        if (base.equals("scratch")) {
+            return new StageBuild(session, stage, tree, ImageState.scratch(), global, target -> { }, StepCache.key("scratch"), Map.of());
+        }
+        BaseImages.BaseImage image = bases.open(base);
+        return new StageBuild(session, stage, tree, ImageState.from(image.config(), image.layers()), global,
+                target -> unpack(session, image, target), StepCache.key("image", image.manifest().toString()), Map.of());
     }
 
-    private ImageState unpackBase(Session session, String reference, Path tree) throws IOException {
-        BaseImages.BaseImage base = bases.open(reference);
+    private static void unpack(Session session, BaseImages.BaseImage base, Path tree) throws IOException {
         ImageRoot.unpack(base.file(), tree, session.work);
         Path metadata = tree.resolve(dev.berth.runtime.ImageMetadata.DIRECTORY_IN_IMAGE);
         if (Files.exists(metadata)) {
             ToolRunner.run(List.of("rm", "-rf", "--", metadata.toString()), "removing berth's metadata from the base");
         }
-        return ImageState.from(base.config(), base.layers());
     }
 
     /** COPY --from: an earlier stage's tree, or an image's, unpacked once per build. */
-    private FileCopier.SourceTree otherTree(Session session, Stage.Recipe recipe, Map<Integer, StageBuild> built, String reference,
-                                            Stage current) throws IOException {
-        Optional<Stage> stage = recipe.stages().stream().filter(other -> other.index() < current.index() && other.answersTo(reference)).findFirst();
-        if (stage.isPresent()) {
-            return built.get(stage.get().index()).asSource();
-        }
-        Path tree = session.imageTrees.get(reference);
-        if (tree == null) {
-            tree = Files.createDirectory(session.work.resolve("image-" + session.imageTrees.size()));
-            unpackBase(session, reference, tree);
-            session.imageTrees.put(reference, tree);
-        }
-        return new FileCopier.SourceTree(tree, Map.of());
+    private StageBuild.Stages others(Session session, Stage.Recipe recipe, Map<Integer, StageBuild> built, Stage current) {
+        return new StageBuild.Stages() {
+            @Override
+            public FileCopier.SourceTree tree(String reference) throws IOException {
+                Optional<StageBuild> stage = earlier(reference);
+                if (stage.isPresent()) {
+                    return stage.get().asSource();
+                }
+                Path tree = session.imageTrees.get(reference);
+                if (tree == null) {
+                    tree = Files.createDirectory(session.work.resolve("image-" + session.imageTrees.size()));
+                    unpack(session, bases.open(reference), tree);
+                    session.imageTrees.put(reference, tree);
+                }
+                return new FileCopier.SourceTree(tree, Map.of());
+            }
+
+            @Override
+            public String key(String reference) throws IOException {
+                Optional<StageBuild> stage = earlier(reference);
+                return stage.isPresent() ? stage.get().key() : StepCache.key("image", bases.open(reference).manifest().toString());
+            }
+
+            private Optional<StageBuild> earlier(String reference) {
+                return recipe.stages().stream().filter(other -> other.index() < current.index() && other.answersTo(reference))
+                        .findFirst().map(other -> built.get(other.index()));
+            }
+        };
     }
 
     private Digest commit(Session session, ImageState image, List<Reference> tags) throws IOException {
@@ -197,11 +216,17 @@ public final class Builder {
         private final List<LayerWriter.Written> layers = new ArrayList<>();
         private final Map<String, Path> imageTrees = new LinkedHashMap<>();
 
-        Session(Dockerfile dockerfile, BuildRequest request, BuildContext context, Path work) throws IOException {
+        private final StepCache cache;
+        private final PrintWriter out;
+
+        Session(Dockerfile dockerfile, BuildRequest request, BuildContext context, Path work, StepCache cache, PrintWriter out)
+                throws IOException {
             this.dockerfile = dockerfile;
             this.request = request;
             this.context = context;
             this.work = work;
+            this.cache = cache;
+            this.out = out;
             this.created = request.sourceDate().orElseGet(() -> Instant.now().truncatedTo(ChronoUnit.SECONDS));
             Files.createDirectory(work.resolve("private"));
             Files.createDirectory(work.resolve("layers"));
@@ -245,6 +270,20 @@ public final class Builder {
 
         void addLayer(LayerWriter.Written layer) {
             layers.add(layer);
+        }
+
+        /** An earlier build's result for the step with this key, unless the request says not to reuse any. */
+        Optional<StepCache.Entry> cachedResult(String key) throws IOException {
+            return request.useCache() ? cache.find(key) : Optional.empty();
+        }
+
+        void remember(String key, Optional<LayerWriter.Written> layer, Map<String, LayerWriter.Owner> owners) throws IOException {
+            cache.store(key, layer, owners);
+        }
+
+        void note(String line) {
+            out.println(line);
+            out.flush();
         }
 
         /** The ARGs before the first FROM: their defaults, or the values --build-arg gives. */

@@ -1,11 +1,10 @@
 package dev.berth.build;
 
+import dev.berth.build.tree.TarUnpacker;
 import dev.berth.build.tree.TreePaths;
 import dev.berth.oci.BerthException;
 import dev.berth.oci.layer.Compression;
 import dev.berth.oci.layer.LayerWriter;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -17,7 +16,6 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileTime;
 import java.util.Map;
 import java.util.Optional;
 
@@ -130,41 +128,8 @@ final class FileCopier {
     }
 
     /** Unpacks {@code archive} into {@code directory} (a host path in the tree); every entry stays inside the tree. */
-    void unpack(Path archive, Path directory, String where) throws IOException {
+    void unpack(Path archive, Path directory) throws IOException {
         TreePaths.createDirectories(directory);
-        String base = "/" + tree.relativize(directory);
-        try (TarArchiveInputStream tar = new TarArchiveInputStream(Compression.decompressed(Files.newInputStream(archive)))) {
-            TarArchiveEntry entry;
-            while ((entry = tar.getNextEntry()) != null) {
-                String name = entry.getName();
-                Path target = TreePaths.resolve(tree, base + "/" + name);
-                if (!target.startsWith(tree) || target.equals(tree)) {
-                    continue;
-                }
-                TreePaths.createDirectories(target.getParent());
-                if (entry.isDirectory()) {
-                    TreePaths.createDirectories(target);
-                } else if (entry.isSymbolicLink()) {
-                    Files.deleteIfExists(target);
-                    Files.createSymbolicLink(target, Path.of(entry.getLinkName()));
-                } else if (entry.isLink()) {
-                    Path linked = TreePaths.resolve(tree, base + "/" + entry.getLinkName());
-                    if (!Files.isRegularFile(linked, LinkOption.NOFOLLOW_LINKS)) {
-                        throw new BerthException("BUILD_ARCHIVE_INVALID", where + ": " + archive.getFileName() + " links " + name
-                                + " to " + entry.getLinkName() + ", which it does not contain");
-                    }
-                    Files.copy(linked, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
-                } else if (entry.isFile()) {
-                    Files.copy(tar, target, StandardCopyOption.REPLACE_EXISTING);
-                } else {
-                    continue;
-                }
-                if (!entry.isSymbolicLink()) {
-                    Files.setAttribute(target, "unix:mode", entry.getMode() & 07777);
-                    Files.setLastModifiedTime(target, FileTime.from(entry.getModTime().toInstant()));
-                }
-                owners.put(tree.relativize(target).toString(), owner.orElse(new LayerWriter.Owner(entry.getLongUserId(), entry.getLongGroupId())));
-            }
-        }
+        new TarUnpacker(tree, owners).unpack(archive, "/" + tree.relativize(directory), false, owner);
     }
 }

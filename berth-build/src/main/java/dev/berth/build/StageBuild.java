@@ -6,6 +6,7 @@ import dev.berth.build.dockerfile.DockerfileSyntaxException;
 import dev.berth.build.dockerfile.Flags;
 import dev.berth.build.dockerfile.Instruction;
 import dev.berth.build.dockerfile.Words;
+import dev.berth.build.tree.TarUnpacker;
 import dev.berth.build.tree.TreeChanges;
 import dev.berth.build.tree.TreePaths;
 import dev.berth.build.tree.TreeSnapshot;
@@ -35,10 +36,20 @@ import java.util.Set;
  * the config; RUN, COPY, ADD and WORKDIR change the tree, and what they changed becomes a layer.
  */
 final class StageBuild {
-    /** What other stages offer this one: their finished trees, for COPY --from. */
+    /** What other stages (or images) offer this one for COPY --from: their trees, and the keys their trees have in the cache. */
     interface Stages {
         FileCopier.SourceTree tree(String reference) throws IOException;
+
+        String key(String reference) throws IOException;
     }
+
+    /** How the stage's first tree is made (the base unpacked, an earlier stage copied), when a step first needs it. */
+    @FunctionalInterface
+    interface TreeFill {
+        void into(Path tree) throws IOException;
+    }
+
+    private static final Set<String> TREE_STEPS = Set.of("RUN", "COPY", "ADD", "WORKDIR");
 
     private final Builder.Session session;
     private final Stage stage;
@@ -47,35 +58,75 @@ final class StageBuild {
     /** The ARGs before the first FROM, which a stage's {@code ARG NAME} brings into it. */
     private final Map<String, String> globalArguments;
     private final Map<String, String> arguments = new LinkedHashMap<>();
-    private final Map<String, LayerWriter.Owner> owners = new HashMap<>();
+    private final Map<String, LayerWriter.Owner> owners;
+    private final TreeFill fill;
+    /** Layers reused from the cache while the tree was not yet made: they are applied when it is. */
+    private final List<Path> replay = new ArrayList<>();
+    private boolean materialized;
     private TreeSnapshot snapshot;
+    private String key;
     private int layerCount;
     private boolean cmdSet;
 
-    StageBuild(Builder.Session session, Stage stage, Path tree, ImageState image, Map<String, String> globalArguments) throws IOException {
+    /** {@code key}: what the starting tree is (the base image's digest, an earlier stage's key) */
+    StageBuild(Builder.Session session, Stage stage, Path tree, ImageState image, Map<String, String> globalArguments,
+               TreeFill fill, String key, Map<String, LayerWriter.Owner> owners) {
         this.session = session;
         this.stage = stage;
         this.tree = tree;
         this.image = image;
         this.globalArguments = Map.copyOf(globalArguments);
-        this.snapshot = TreeSnapshot.of(tree);
+        this.fill = fill;
+        this.key = key;
+        this.owners = new HashMap<>(owners);
+    }
+
+    String key() {
+        return key;
+    }
+
+    /** The stage's tree as its steps so far left it, made now if no step needed it yet. */
+    Path materializedTree() throws IOException {
+        if (!materialized) {
+            fill.into(tree);
+            TarUnpacker unpacker = new TarUnpacker(tree, new HashMap<>());
+            for (Path layer : replay) {
+                unpacker.unpack(layer, "", true, Optional.empty());
+            }
+            replay.clear();
+            snapshot = TreeSnapshot.of(tree);
+            materialized = true;
+        }
+        return tree;
     }
 
     ImageState image() {
         return image;
     }
 
-    Path tree() {
-        return tree;
+    Map<String, LayerWriter.Owner> owners() {
+        return Map.copyOf(owners);
     }
 
     /** The tree with who owns what in it, for a later stage's COPY --from. */
-    FileCopier.SourceTree asSource() {
-        return new FileCopier.SourceTree(tree, Map.copyOf(owners));
+    FileCopier.SourceTree asSource() throws IOException {
+        return new FileCopier.SourceTree(materializedTree(), Map.copyOf(owners));
     }
 
     void run(Instruction step, Stages stages) throws IOException {
         String where = session.file() + ":" + step.line();
+        if (TREE_STEPS.contains(step.keyword())) {
+            if (step.keyword().equals("WORKDIR")) {
+                setWorkingDirectory(step);
+            }
+            key = StepCache.key(key, step.toString(), heredocs(step), arguments.toString(), inputs(step, stages, where));
+            Optional<StepCache.Entry> cached = session.cachedResult(key);
+            if (cached.isPresent()) {
+                reuse(step, cached.get());
+                return;
+            }
+            materializedTree();
+        }
         try {
             switch (step.keyword()) {
                 case "ARG" -> argument(step);
@@ -108,9 +159,56 @@ final class StageBuild {
             throw new DockerfileSyntaxException(session.file(), step.line(), badWords.getMessage());
         }
         cmdSet |= step.keyword().equals("CMD");
-        if (!Set.of("RUN", "COPY", "ADD", "WORKDIR").contains(step.keyword())) {
+        if (!TREE_STEPS.contains(step.keyword())) {
+            key = StepCache.key(key, step.toString(), arguments.toString());
             image.record(step.toString(), session.created(), Optional.empty());
         }
+    }
+
+    private void reuse(Instruction step, StepCache.Entry cached) throws IOException {
+        session.note("--> Using cache");
+        owners.clear();
+        owners.putAll(cached.owners());
+        Optional<LayerWriter.Written> layer = cached.layer();
+        if (layer.isPresent()) {
+            session.addLayer(layer.get());
+            if (materialized) {
+                new TarUnpacker(tree, new HashMap<>()).unpack(layer.get().file(), "", true, Optional.empty());
+                snapshot = TreeSnapshot.of(tree);
+            } else {
+                replay.add(layer.get().file());
+            }
+        }
+        image.record(step.toString(), session.created(), layer.map(written -> new ImageState.LayerOutput(written.descriptor(), written.diffId())));
+    }
+
+    private static String heredocs(Instruction step) {
+        StringBuilder bodies = new StringBuilder();
+        step.heredocs().forEach(heredoc -> bodies.append(heredoc.delimiter()).append('\0').append(heredoc.body()).append('\0'));
+        return bodies.toString();
+    }
+
+    /** What a step reads besides its text: RUN the network; COPY and ADD their sources' content, or the other stage's key. */
+    private String inputs(Instruction step, Stages stages, String where) throws IOException {
+        if (step.keyword().equals("RUN")) {
+            return "network=" + session.network() + " user=" + image.user() + " workdir=" + image.workingDirectory();
+        }
+        if (step.keyword().equals("WORKDIR")) {
+            return "";
+        }
+        Flags flags = copyFlags(step);
+        Optional<String> from = flags.value("from");
+        if (from.isPresent()) {
+            return "from=" + stages.key(words().expand(from.get()));
+        }
+        List<String> words = copyWords(step, flags);
+        StringBuilder inputs = new StringBuilder();
+        for (String source : words.subList(0, words.size() - 1)) {
+            if (!source.startsWith("<<") && !source.contains("://")) {
+                inputs.append(session.context().contentKey(session.context().sources(words().expand(source), where))).append('\0');
+            }
+        }
+        return inputs.toString();
     }
 
     /** Variables for expansion: the stage's ARGs in scope, then its ENV over them. */
@@ -154,11 +252,14 @@ final class StageBuild {
         return pairs;
     }
 
-    private void workingDirectory(Instruction step) throws IOException {
+    private void setWorkingDirectory(Instruction step) {
         String dir = words().expand(step.arguments());
         String absolute = dir.startsWith("/") ? dir : image.workingDirectory().replaceAll("/+$", "") + "/" + dir;
         image.setWorkingDirectory(Path.of(absolute).normalize().toString());
-        TreePaths.createDirectories(TreePaths.resolveFollowing(tree, absolute));
+    }
+
+    private void workingDirectory(Instruction step) throws IOException {
+        TreePaths.createDirectories(TreePaths.resolveFollowing(tree, image.workingDirectory()));
         commitChanges(step);
     }
 
@@ -193,12 +294,8 @@ final class StageBuild {
 
     private void copy(Instruction step, Stages stages, String where) throws IOException {
         boolean add = step.keyword().equals("ADD");
-        Flags flags = Flags.parse(step, add ? Set.of("chown", "chmod", "link", "checksum", "keep-git-dir") : Set.of("from", "chown", "chmod", "link", "parents"),
-                session.file());
-        List<String> words = CommandForm.execForm(flags.rest()).orElseGet(() -> words().split(flags.rest()));
-        if (words.size() < 2) {
-            throw new DockerfileSyntaxException(session.file(), step.line(), step.keyword() + " needs a source and a destination");
-        }
+        Flags flags = copyFlags(step);
+        List<String> words = copyWords(step, flags);
         List<String> sources = words.subList(0, words.size() - 1);
         String destination = words().expand(words.getLast());
         String absolute = destination.startsWith("/") ? destination : image.workingDirectory().replaceAll("/+$", "") + "/" + destination;
@@ -247,7 +344,7 @@ final class StageBuild {
                 || Files.isDirectory(TreePaths.resolveFollowing(tree, absolute));
         for (Path source : hostSources) {
             if (add && from.isEmpty() && FileCopier.isArchive(source)) {
-                copier.unpack(source, TreePaths.resolveFollowing(tree, absolute), where);
+                copier.unpack(source, TreePaths.resolveFollowing(tree, absolute));
             } else if (Files.isDirectory(source)) {
                 copier.copy(source, TreePaths.resolveFollowing(tree, absolute));
             } else if (intoDirectory) {
@@ -259,6 +356,20 @@ final class StageBuild {
             }
         }
         commitChanges(step);
+    }
+
+    private Flags copyFlags(Instruction step) {
+        return Flags.parse(step, step.keyword().equals("ADD") ? Set.of("chown", "chmod", "link", "checksum", "keep-git-dir")
+                : Set.of("from", "chown", "chmod", "link", "parents"), session.file());
+    }
+
+    /** The sources and, last, the destination. */
+    private List<String> copyWords(Instruction step, Flags flags) {
+        List<String> words = CommandForm.execForm(flags.rest()).orElseGet(() -> words().split(flags.rest()));
+        if (words.size() < 2) {
+            throw new DockerfileSyntaxException(session.file(), step.line(), step.keyword() + " needs a source and a destination");
+        }
+        return words;
     }
 
     private ObjectNode healthcheck(Instruction step) {
@@ -308,6 +419,9 @@ final class StageBuild {
             LayerWriter.Written written = LayerCommit.write(tree, changes, owners, session.sourceDate(), file);
             session.addLayer(written);
             layer = Optional.of(new ImageState.LayerOutput(written.descriptor(), written.diffId()));
+            session.remember(key, Optional.of(written), owners);
+        } else {
+            session.remember(key, Optional.empty(), owners);
         }
         image.record(step.toString(), session.created(), layer);
     }

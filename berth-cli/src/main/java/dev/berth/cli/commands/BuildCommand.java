@@ -34,6 +34,7 @@ public final class BuildCommand extends ContainerCommand {
     private String target;
     private String network = "host";
     private String sourceDateEpoch;
+    private boolean noCache;
     private Path context;
 
     @Override
@@ -47,6 +48,8 @@ public final class BuildCommand extends ContainerCommand {
                         value -> recipe = Path.of(value))
                 .option("--build-arg", "NAME=VALUE", "A value for an ARG of the recipe (repeatable).", this::buildArgument)
                 .option("--target", "STAGE", "Build up to this stage (its name or number) and name its image.", value -> target = value)
+                .flag("--no-cache", "Run every step again instead of reusing the results of earlier builds.",
+                        () -> noCache = true)
                 .option("--network", "host|none", "Whether RUN steps reach the network (default: host).", value -> network = value)
                 .option("--source-date-epoch", "SECONDS", "Every time in the image is this instant or earlier (default: $"
                         + EPOCH_VARIABLE + ", else now).", value -> sourceDateEpoch = value);
@@ -73,8 +76,9 @@ public final class BuildCommand extends ContainerCommand {
         ImageCache cache = cache(null);
         BaseImages bases = reference -> base(reference, store, cache);
         BuildRequest request = new BuildRequest(context, recipe != null ? recipe : defaultRecipe(), tags, buildArguments,
-                Optional.ofNullable(target), network.equals("host"), sourceDate());
-        new Builder(store, bases, cache.userDirectory().resolve("build"), out()).build(request);
+                Optional.ofNullable(target), network.equals("host"), sourceDate(), !noCache);
+        new Builder(store, bases, cache.userDirectory().resolve("build"), cache.userDirectory().resolve("build-cache"), out())
+                .build(request);
         return 0;
     }
 

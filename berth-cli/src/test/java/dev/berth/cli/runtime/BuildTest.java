@@ -134,6 +134,41 @@ class BuildTest {
     }
 
     @Test
+    void aRebuildReusesEachStepWhoseInputsAreTheSameAndAFailedStepIsNeverRemembered() throws Exception {
+        context("cached", "Dockerfile", "FROM base:1\nCOPY input.txt /input.txt\nRUN echo ran-step && cp /input.txt /copy.txt\n"
+                + "RUN echo second-ran\n", "input.txt", "one\n");
+        String first = as("berth build -t cached:1 --source-date-epoch 1700000000 cached").assertSuccess("first build").stdout();
+        assertThat(first.lines()).contains("ran-step").doesNotContain("--> Using cache");
+        String again = as("berth build -t cached:1 --source-date-epoch 1700000000 cached").assertSuccess("rebuild").stdout();
+        assertThat(again.lines()).doesNotContain("ran-step", "second-ran");
+        assertThat(again.lines().filter(line -> line.equals("--> Using cache"))).hasSize(3);
+        assertThat(lastLine(again)).isEqualTo(lastLine(first));
+
+        String uncached = as("berth build -t cached:1 --no-cache --source-date-epoch 1700000000 cached").assertSuccess("--no-cache").stdout();
+        assertThat(uncached.lines()).contains("ran-step").doesNotContain("--> Using cache");
+        assertThat(lastLine(uncached)).isEqualTo(lastLine(first));
+
+        Files.writeString(work.resolve("cached/Dockerfile"), "FROM base:1\nCOPY input.txt /input.txt\nRUN echo ran-step && cp /input.txt /copy.txt\n"
+                + "RUN echo third-ran && cat /copy.txt\n");
+        String changedLast = as("berth build -t cached:2 cached").assertSuccess("only the last step changed").stdout();
+        assertThat(changedLast.lines()).doesNotContain("ran-step").containsSubsequence("third-ran", "one");
+
+        Files.writeString(work.resolve("cached/input.txt"), "two\n");
+        String changedInput = as("berth build -t cached:3 cached").assertSuccess("an input changed").stdout();
+        assertThat(changedInput.lines()).contains("ran-step").containsSubsequence("third-ran", "two").doesNotContain("--> Using cache");
+
+        context("failing-once", "Dockerfile", "FROM base:1\nRUN echo trying && exit 4\n");
+        assertThat(as("berth build failing-once").exitCode()).isEqualTo(1);
+        Tools.Result retried = as("berth build failing-once");
+        assertThat(retried.exitCode()).isEqualTo(1);
+        assertThat(retried.stdout().lines()).contains("trying").doesNotContain("--> Using cache");
+    }
+
+    private static String lastLine(String output) {
+        return output.strip().lines().reduce((a, b) -> b).orElse("");
+    }
+
+    @Test
     void aRunThatDeletesBaseFilesWritesWhiteouts() throws Exception {
         context("deleting", "Dockerfile", "FROM base:1\nRUN rm /bin/sh && mkdir /etc && echo x > /etc/x\n");
         as("berth build -t deleting:1 deleting && berth copy berth:deleting:1 oci:deleting-layout:1").assertSuccess("build");
