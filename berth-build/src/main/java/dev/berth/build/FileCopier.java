@@ -64,7 +64,10 @@ final class FileCopier {
                         Files.deleteIfExists(target);
                         TreePaths.createDirectories(target);
                     }
-                    written(target, dir);
+                    // a directory's contents are copied, not the directory: the destination keeps its own mode
+                    if (!dir.equals(source)) {
+                        written(target, dir);
+                    }
                     return FileVisitResult.CONTINUE;
                 }
 
@@ -76,8 +79,9 @@ final class FileCopier {
 
                 @Override
                 public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-                    Path target = destination.resolve(source.relativize(dir).toString());
-                    Files.setLastModifiedTime(target, Files.getLastModifiedTime(dir));
+                    if (!dir.equals(source)) {
+                        Files.setLastModifiedTime(destination.resolve(source.relativize(dir).toString()), Files.getLastModifiedTime(dir));
+                    }
                     return FileVisitResult.CONTINUE;
                 }
             });
