@@ -1,5 +1,6 @@
 package dev.berth.build;
 
+import dev.berth.build.definition.DefinitionFile;
 import dev.berth.build.dockerfile.Dockerfile;
 import dev.berth.build.dockerfile.DockerfileSyntaxException;
 import dev.berth.build.dockerfile.Instruction;
@@ -35,7 +36,7 @@ import java.util.Optional;
 import java.util.TreeSet;
 
 /**
- * Builds an image from a Dockerfile: the stages the target needs, in order, each in its own
+ * Builds an image from a Dockerfile (or an Apptainer definition file, as the same steps): the stages the target needs, in order, each in its own
  * tree under a scratch directory; the target's image goes into the local store under the
  * request's names, all at once or not at all.
  */
@@ -64,7 +65,9 @@ public final class Builder {
             throw new BerthException("BUILD_RECIPE_MISSING", "there is no recipe " + request.recipe()
                     + " (name one with -f, or put a Dockerfile or Containerfile in the context)");
         }
-        Dockerfile dockerfile = Dockerfile.parse(Files.readString(request.recipe()), request.recipe().getFileName().toString());
+        String text = Files.readString(request.recipe());
+        String name = request.recipe().getFileName().toString();
+        Dockerfile dockerfile = DefinitionFile.looksLike(text) ? DefinitionFile.parse(text, name) : Dockerfile.parse(text, name);
         Stage.Recipe recipe = Stage.split(dockerfile);
         Files.createDirectories(workParent);
         try (ScratchDirectory work = ScratchDirectory.create(workParent, "build")) {

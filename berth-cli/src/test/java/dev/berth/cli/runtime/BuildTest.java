@@ -235,6 +235,48 @@ class BuildTest {
                 + " && find . -type f -exec sha256sum {} + | sort -k2").stdout();
     }
 
+    /** The seeds' multi-call image: one image file, a symlink per tool, each runs its program. */
+    @Test
+    void aDefinitionFileBuildsAMultiCallImageWhoseSymlinksRunTheirPrograms() throws Exception {
+        context("multi", "tools.def", String.join("\n",
+                "Bootstrap: docker",
+                "From: base:1",
+                "",
+                "%files",
+                "    greeting.txt /opt/greeting.txt",
+                "",
+                "%environment",
+                "    export GREETING_FILE=/opt/greeting.txt",
+                "",
+                "%post",
+                "    mkdir -p /usr/local/bin",
+                "    for tool in hello goodbye; do",
+                "        printf '#!/bin/sh\\necho \"%s: $*\"\\n' \"$tool\" > /usr/local/bin/$tool",
+                "        chmod 755 /usr/local/bin/$tool",
+                "    done",
+                "",
+                "%runscript",
+                "    exec /usr/local/bin/$SINGULARITY_NAME \"$@\"",
+                "",
+                "%labels",
+                "    Author berth tests",
+                "",
+                "%help",
+                "    Call me by the name of a tool.", ""),
+                "greeting.txt", "hi\n");
+        as("berth build -t tools:1 -f multi/tools.def multi && berth convert tools:1 -o tools.img --executable"
+                + " && ln -sf tools.img hello && ln -sf tools.img goodbye").assertSuccess("build and convert");
+        assertThat(as("./hello a b").assertSuccess("hello").stdout()).isEqualTo("hello: a b\n");
+        assertThat(as("./goodbye world").assertSuccess("goodbye").stdout()).isEqualTo("goodbye: world\n");
+        assertThat(as("berth exec tools:1 sh -c 'cat $GREETING_FILE /.singularity.d/runscript.help'").assertSuccess("exec").stdout())
+                .isEqualTo("hi\n    Call me by the name of a tool.\n");
+        as("berth copy berth:tools:1 oci:tools-layout:1").assertSuccess("copy out");
+        assertThat(config(work.resolve("tools-layout")).path("config").path("Labels").path("Author").asText()).isEqualTo("berth tests");
+
+        context("setup", "bad.def", "Bootstrap: docker\nFrom: base:1\n%setup\n    touch $SINGULARITY_ROOTFS/x\n");
+        assertOneLine(as("berth build -f setup/bad.def setup"), "bad.def:3: %setup is not supported by berth build");
+    }
+
     @Test
     void aRunThatDeletesBaseFilesWritesWhiteouts() throws Exception {
         context("deleting", "Dockerfile", "FROM base:1\nRUN rm /bin/sh && mkdir /etc && echo x > /etc/x\n");
@@ -255,7 +297,7 @@ class BuildTest {
                 "FROM debian:12",
                 "COPY repo /srv/repo",
                 "RUN echo 'deb [trusted=yes] file:/srv/repo ./' > /etc/apt/sources.list.d/local.list \\",
-                "    && rm -f /etc/apt/sources.list.d/debian.sources && apt-get update && apt-get install -y berth-hello",
+                "    && rm -f /etc/apt/sources.list /etc/apt/sources.list.d/debian.sources && apt-get update && apt-get install -y berth-hello",
                 "CMD [\"berth-hello\"]", ""));
         localRepository(context.resolve("repo"));
         as("berth copy oci:" + debian + ":" + DebianImages.TAG + " berth:debian:12").assertSuccess("store debian");
@@ -267,7 +309,7 @@ class BuildTest {
         assertThat(layers.getLast()).contains("usr/bin/berth-hello 755 0:0").noneMatch(entry -> entry.contains("berth-fake-root"));
 
         String install = "echo 'deb [trusted=yes] file:/srv/repo ./' > /etc/apt/sources.list.d/local.list"
-                + " && rm -f /etc/apt/sources.list.d/debian.sources && apt-get update -qq && apt-get install -y -qq berth-hello"
+                + " && rm -f /etc/apt/sources.list /etc/apt/sources.list.d/debian.sources && apt-get update -qq && apt-get install -y -qq berth-hello"
                 + " >/dev/null && berth-hello";
         assertThat(as("berth exec --fakeroot --writable-tmpfs --bind " + context.resolve("repo") + ":/srv/repo debian:12 sh -c \""
                 + install + "\"").assertSuccess("exec --fakeroot apt-get install").stdout()).endsWith("hello from a package\n");
