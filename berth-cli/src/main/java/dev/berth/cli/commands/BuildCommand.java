@@ -5,13 +5,19 @@ import dev.berth.build.BuildRequest;
 import dev.berth.build.Builder;
 import dev.berth.cli.args.Syntax;
 import dev.berth.cli.args.UsageException;
+import dev.berth.cli.commands.client.RegistryFlags;
+import dev.berth.distribution.Registries;
+import dev.berth.distribution.copy.ImageLocation;
+import dev.berth.distribution.copy.ImageTransfer;
 import dev.berth.oci.Descriptor;
+import dev.berth.oci.Digest;
 import dev.berth.oci.Platform;
 import dev.berth.oci.Reference;
 import dev.berth.oci.image.ManifestBytes;
 import dev.berth.oci.store.ImageRecord;
 import dev.berth.oci.store.LocalStore;
 import dev.berth.oci.transfer.ImageCopier;
+import dev.berth.oci.transfer.PlatformChoice;
 import dev.berth.runtime.ImageCache;
 
 import java.io.IOException;
@@ -35,6 +41,9 @@ public final class BuildCommand extends ContainerCommand {
     private String network = "host";
     private String sourceDateEpoch;
     private boolean noCache;
+    private boolean push;
+    private ImageLocation output;
+    private final RegistryFlags registryFlags = new RegistryFlags();
     private Path context;
 
     @Override
@@ -51,8 +60,12 @@ public final class BuildCommand extends ContainerCommand {
                 .flag("--no-cache", "Run every step again instead of reusing the results of earlier builds.",
                         () -> noCache = true)
                 .option("--network", "host|none", "Whether RUN steps reach the network (default: host).", value -> network = value)
+                .flag("--push", "Push the image to the registry of each -t name once it is built.", () -> push = true)
+                .option("-o, --output", "LOCATION", "Also write the image to oci:DIR[:TAG] or docker-archive:FILE[:NAME].",
+                        value -> output = ImageLocation.parse(value))
                 .option("--source-date-epoch", "SECONDS", "Every time in the image is this instant or earlier (default: $"
                         + EPOCH_VARIABLE + ", else now).", value -> sourceDateEpoch = value);
+        registryFlags.declare(syntax);
     }
 
     private void buildArgument(String text) {
@@ -77,8 +90,28 @@ public final class BuildCommand extends ContainerCommand {
         BaseImages bases = reference -> base(reference, store, cache);
         BuildRequest request = new BuildRequest(context, recipe != null ? recipe : defaultRecipe(), tags, buildArguments,
                 Optional.ofNullable(target), network.equals("host"), sourceDate(), !noCache);
-        new Builder(store, bases, cache.userDirectory().resolve("build"), cache.userDirectory().resolve("build-cache"), out())
+        if (push && tags.isEmpty()) {
+            throw new UsageException("--push needs a name to push to: give -t REGISTRY/REPOSITORY:TAG");
+        }
+        if (output instanceof ImageLocation.Store) {
+            throw new UsageException("-o takes oci:DIR[:TAG] or docker-archive:FILE[:NAME]; name the image with -t instead");
+        }
+        Digest digest = new Builder(store, bases, cache.userDirectory().resolve("build"), cache.userDirectory().resolve("build-cache"), out())
                 .build(request);
+        if (push || output != null) {
+            try (Registries registries = registryFlags.registries()) {
+                ImageTransfer transfer = new ImageTransfer(registries, () -> store, new ImageCopier());
+                for (Reference tag : push ? tags : List.<Reference>of()) {
+                    ImageTransfer.Result pushed = transfer.copy(new ImageLocation.Store(digest.toString()), new ImageLocation.Registry(tag),
+                            PlatformChoice.ALL);
+                    out().println("Pushed " + pushed.name() + " (" + pushed.root().digest() + ")");
+                }
+                if (output != null) {
+                    transfer.copy(new ImageLocation.Store(digest.toString()), output, PlatformChoice.ALL);
+                    out().println("Wrote " + output);
+                }
+            }
+        }
         return 0;
     }
 

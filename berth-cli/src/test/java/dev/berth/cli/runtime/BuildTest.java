@@ -4,6 +4,8 @@ import dev.berth.cli.DebianImages;
 import dev.berth.cli.Tools;
 import dev.berth.cli.UmociImages;
 import dev.berth.oci.Json;
+import dev.berth.registry.RegistryConfig;
+import dev.berth.registry.RegistryServer;
 import dev.berth.oci.layer.Compression;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -275,6 +277,27 @@ class BuildTest {
 
         context("setup", "bad.def", "Bootstrap: docker\nFrom: base:1\n%setup\n    touch $SINGULARITY_ROOTFS/x\n");
         assertOneLine(as("berth build -f setup/bad.def setup"), "bad.def:3: %setup is not supported by berth build");
+    }
+
+    @Test
+    void pushAndOutputSendTheBuiltImageOnAsItWasStored() throws Exception {
+        RegistryServer registry = RegistryServer.start(RegistryConfig.defaults(user.workspace().resolve("registry"))
+                .withListen("127.0.0.1", 0).withAccessLog(false));
+        try {
+            String name = "127.0.0.1:" + registry.port() + "/lab/pushed:1";
+            context("pushed", "Dockerfile", "FROM base:1\nRUN echo pushed > /pushed.txt\n");
+            Tools.Result built = as("berth build -t " + name + " --push -o oci:pushed-layout:1 pushed").assertSuccess("build and push");
+            String digest = built.stdout().lines().filter(line -> line.startsWith("sha256:")).findFirst().orElseThrow();
+            assertThat(built.stdout()).contains("Pushed " + name + " (" + digest + ")").contains("Wrote oci:pushed-layout:1");
+            assertThat(Tools.ok(work, "skopeo", "inspect", "--tls-verify=false", "--format", "{{.Digest}}", "docker://" + name).stdout().strip())
+                    .isEqualTo(digest);
+            assertThat(layerDigests(work.resolve("pushed-layout"), "1")).hasSize(2);
+            Tools.Result unnamed = as("berth build --push pushed");
+            assertThat(unnamed.exitCode()).isEqualTo(2);
+            assertThat(unnamed.stderr()).startsWith("berth: --push needs a name to push to");
+        } finally {
+            registry.close();
+        }
     }
 
     @Test
