@@ -54,6 +54,7 @@ import dev.berth.cli.commands.trust.VerifyCommand;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * The tree of berth's commands, in the order help lists them. A command object is made only for
@@ -76,6 +77,13 @@ final class BerthCommand {
             return members.stream()
                     .filter(entry -> entry instanceof Command command ? command.answersTo(word) : entry.name().equals(word))
                     .findFirst();
+        }
+
+        /** Every word that names a member, aliases included. */
+        List<String> words() {
+            return members.stream().flatMap(entry -> entry instanceof Command command
+                    ? Stream.concat(Stream.of(command.name()), command.aliases().stream())
+                    : Stream.of(entry.name())).toList();
         }
     }
 

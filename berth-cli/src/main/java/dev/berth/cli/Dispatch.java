@@ -1,6 +1,7 @@
 package dev.berth.cli;
 
 import dev.berth.cli.args.HelpText;
+import dev.berth.cli.args.NearestWord;
 import dev.berth.cli.args.Syntax;
 import dev.berth.cli.args.UsageException;
 import dev.berth.cli.commands.VersionCommand;
@@ -45,7 +46,7 @@ final class Dispatch {
         }
         String word = words.getFirst();
         BerthCommand.Entry entry = group.find(word)
-                .orElseThrow(() -> new UsageException("unknown command '" + word + "'"));
+                .orElseThrow(() -> new UsageException("unknown command '" + word + "'" + NearestWord.hint(word, group.words())));
         commandPath += " " + entry.name();
         List<String> rest = words.subList(1, words.size());
         // instanceof, not a pattern switch: its bootstrap costs every start about 10 ms

@@ -49,6 +49,49 @@ class CommandsTest {
     }
 
     @Test
+    void imagesFiltersAndFormatsAsDockerDoes() throws IOException {
+        Berth berth = new Berth(temp.resolve("data"));
+        Path old = UmociImages.busybox(temp.resolve("old-layout"), "latest", 0);
+        Tools.ok(temp, "umoci", "config", "--image", old + ":latest", "--created", "2020-01-01T00:00:00Z");
+        berth.ok("import", old.toString(), "--name", "lab/old:1");
+        berth.ok("import", layout.toString(), "--name", "lab/tool:v1");
+        berth.ok("tag", "lab/tool:v1", "lab/tool:v2");
+        berth.ok("import", layout.toString(), "--name", "other/tool:v1");
+
+        assertThat(berth.ok("images", "--format", "{{.Repository}}:{{.Tag}}", "--filter", "reference=lab/*").stdout().lines())
+                .containsExactlyInAnyOrder("lab/old:1", "lab/tool:v1", "lab/tool:v2");
+        assertThat(berth.ok("images", "--format", "{{.Repository}}:{{.Tag}}", "-f", "reference=*/tool:v1").stdout().lines())
+                .containsExactlyInAnyOrder("lab/tool:v1", "other/tool:v1");
+        assertThat(berth.ok("images", "--format", "{{.Tag}}", "--filter", "before=lab/tool:v1").stdout().lines())
+                .containsExactly("1");
+        assertThat(berth.ok("images", "--format", "{{.Repository}}", "--filter", "since=lab/old:1", "--filter", "reference=lab/*")
+                .stdout().lines()).containsExactly("lab/tool", "lab/tool");
+        assertThat(berth.ok("images", "--filter", "dangling=true", "-q").stdout()).isEmpty();
+
+        String digest = json(berth.ok("inspect", "lab/tool:v1").stdout()).get("digest").textValue();
+        assertThat(berth.ok("images", "-q", "--no-trunc").stdout().lines()).hasSize(2).contains(digest);
+        assertThat(berth.ok("images", "-q", "--filter", "reference=other/*").stdout().strip()).isEqualTo(digest.substring(7, 19));
+
+        String table = berth.ok("images", "--format", "table {{.ID}}\\t{{.Repository}}", "-f", "reference=other/*").stdout();
+        assertThat(table.lines()).containsExactly("IMAGE ID       REPOSITORY", digest.substring(7, 19) + "   other/tool");
+        Tools.Result unknownKey = berth.run("images", "--filter", "label=x");
+        assertThat(unknownKey.exitCode()).isEqualTo(2);
+        assertThat(unknownKey.stderr()).contains("unknown key \"label\"");
+    }
+
+    @Test
+    void inspectFormatReadsBerthsAndDockersFieldNames() {
+        Berth berth = new Berth(temp.resolve("data"));
+        berth.ok("import", layout.toString(), "--name", "tool");
+        assertThat(berth.ok("inspect", "--format", "{{.Config.Env}} {{.Os}}/{{.Architecture}} {{json .Config.Cmd}}", "tool")
+                .stdout()).isEqualTo("[PATH=/bin] linux/amd64 [\"/bin/sh\"]\n");
+        assertThat(berth.ok("inspect", "-f", "{{index .config.config.Labels \"org.opencontainers.image.licenses\"}}", "tool")
+                .stdout()).isEqualTo("GPL-2.0\n");
+        assertThat(berth.ok("inspect", "-f", "{{.Id}}", "tool").stdout().strip())
+                .isEqualTo(json(berth.ok("inspect", "tool").stdout()).get("digest").textValue());
+    }
+
+    @Test
     void inspectShowsManifestConfigAndLayers() {
         Berth berth = new Berth(temp.resolve("data"));
         berth.ok("import", layout.toString(), "--name", "tool");
@@ -74,6 +117,7 @@ class CommandsTest {
         assertThat(berth.ok("prune").stdout()).contains("Deleted 3 blobs");
         assertThat(berth.run("inspect", "tool:stable").stderr()).contains("no image \"tool:stable\"");
         assertThat(berth.run("rmi", "tool:stable").exitCode()).isEqualTo(1);
+        assertThat(berth.ok("rmi", "-f", "tool:stable").stdout()).isEmpty();
     }
 
     @Test
@@ -111,6 +155,10 @@ class CommandsTest {
         assertThat(berth.ok("--help").stdout()).contains("import", "images", "pull", "run", "serve");
         Tools.Result unknown = berth.run("frobnicate");
         assertThat(unknown.exitCode()).isEqualTo(2);
-        assertThat(unknown.stderr()).contains("frobnicate");
+        assertThat(unknown.stderr()).contains("frobnicate").doesNotContain("did you mean");
+        Tools.Result typo = berth.run("pul", "x");
+        assertThat(typo.exitCode()).isEqualTo(2);
+        assertThat(typo.stderr()).contains("unknown command 'pul'; did you mean 'pull'?");
+        assertThat(berth.run("images", "--quite").stderr()).contains("unknown option --quite; did you mean '--quiet'?");
     }
 }

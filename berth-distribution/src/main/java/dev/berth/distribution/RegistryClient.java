@@ -213,6 +213,10 @@ public final class RegistryClient implements AutoCloseable {
                 RetryPolicy.sleep(retry.delayAfter(attempt, retryAfter));
             } catch (java.io.InterruptedIOException e) {
                 throw e;
+            } catch (java.net.UnknownHostException e) {
+                // asking again does not make a name exist, as Docker and Podman also stop at once
+                throw new RegistryException("UNKNOWN_HOST", "cannot reach " + registry + ": its name does not resolve ("
+                        + (e.getMessage() == null ? call.uri().getHost() : e.getMessage()) + "); check its spelling", e);
             } catch (IOException e) {
                 lastFailure = e;
                 if (attempt < attempts) {

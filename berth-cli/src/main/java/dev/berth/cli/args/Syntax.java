@@ -197,7 +197,8 @@ public final class Syntax {
                 return option;
             }
         }
-        throw new UsageException("unknown option " + name);
+        List<String> known = options.stream().flatMap(option -> option.names().stream()).filter(word -> word.startsWith("--")).toList();
+        throw new UsageException("unknown option " + name + NearestWord.hint(name, known));
     }
 
     private static String valueAfter(List<String> args, int index, String name) {

@@ -1,9 +1,11 @@
 package dev.berth.cli.commands;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.cli.args.Syntax;
 import dev.berth.cli.commands.access.RegistryTrust;
+import dev.berth.cli.output.GoTemplate;
 import dev.berth.cli.commands.client.RegistryFlags;
 import dev.berth.distribution.Registries;
 import dev.berth.oci.BerthException;
@@ -28,6 +30,7 @@ public final class InspectCommand extends StoreCommand {
     private final RegistryFlags registryFlags = new RegistryFlags();
     private String reference;
     private String platform;
+    private String format;
 
     @Override
     public void declare(Syntax syntax) {
@@ -36,7 +39,10 @@ public final class InspectCommand extends StoreCommand {
                         value -> reference = value)
                 .option("--platform", "OS/ARCH[/VARIANT]",
                         "For a multi-platform image, the platform whose config to show (default: this machine's).",
-                        value -> platform = value);
+                        value -> platform = value)
+                .option("-f, --format", "TEMPLATE", "Print through a Go template instead, as docker inspect --format: "
+                        + "berth's fields ({{.digest}}, {{.config.config.Env}}) and Docker's names for them ({{.Id}}, "
+                        + "{{.Config.Env}}, {{.Architecture}}, {{.Os}}, {{.Created}}, {{.RepoTags}}).", value -> format = value);
         registryFlags.declare(syntax);
     }
 
@@ -56,7 +62,7 @@ public final class InspectCommand extends StoreCommand {
         if (root.isIndex()) {
             Descriptor chosen = ImageCopier.choose(root, platform == null ? Platform.host() : Platform.parse(platform));
             if (!store.hasBlob(chosen.digest())) {
-                out().println(Json.writePretty(result));
+                print(result);
                 return 0;
             }
             image = store.manifest(chosen);
@@ -68,7 +74,7 @@ public final class InspectCommand extends StoreCommand {
             result.set("config", Json.tree(store.readBlob(config.digest()), "image config"));
         }
         putLayers(result, image);
-        out().println(Json.writePretty(result));
+        print(result);
         return 0;
     }
 
@@ -106,8 +112,24 @@ public final class InspectCommand extends StoreCommand {
             putLayers(result, image);
             RegistryTrust.of(registryFlags, name, root.digest()).ifPresent(trust -> result.set("trust", trust));
         }
-        out().println(Json.writePretty(result));
+        print(result);
         return 0;
+    }
+
+    private void print(ObjectNode result) {
+        if (format == null) {
+            out().println(Json.writePretty(result));
+            return;
+        }
+        ObjectNode view = result.deepCopy();
+        JsonNode config = result.path("config");
+        view.put("Id", result.path("digest").asText());
+        view.putArray("RepoTags").add(result.path("name").asText());
+        view.set("Created", config.path("created"));
+        view.set("Architecture", config.path("architecture"));
+        view.set("Os", config.path("os"));
+        view.set("Config", config.path("config"));
+        out().println(GoTemplate.parse(format).render(view));
     }
 
     private static void putLayers(ObjectNode result, ManifestBytes image) {

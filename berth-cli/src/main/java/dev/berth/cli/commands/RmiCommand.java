@@ -15,11 +15,14 @@ import java.util.Optional;
  */
 public final class RmiCommand extends StoreCommand {
     private final List<String> references = new ArrayList<>();
+    private boolean force;
 
     @Override
     public void declare(Syntax syntax) {
         syntax.describe("Remove images from the local store by name or digest.", "Their content is freed by 'berth prune'.")
-                .parameters("REF", "Image names, name@digest, or digests (prefixes).", references::add);
+                .parameters("REF", "Image names, name@digest, or digests (prefixes).", references::add)
+                .flag("-f, --force", "Succeed even for images that are not there (a digest already removes every name of its image).",
+                        () -> force = true);
     }
 
     @Override
@@ -27,6 +30,9 @@ public final class RmiCommand extends StoreCommand {
         int failures = 0;
         for (String reference : references) {
             Optional<ImageRecord> found = store.find(reference);
+            if (found.isEmpty() && force) {
+                continue;
+            }
             if (found.isEmpty()) {
                 err().println("berth: no image \"" + reference + "\" in the local store");
                 failures++;

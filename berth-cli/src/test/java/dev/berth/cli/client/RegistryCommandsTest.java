@@ -111,6 +111,15 @@ class RegistryCommandsTest {
     }
 
     @Test
+    void anUnknownHostIsNamedAtOnceInsteadOfRetried() {
+        Berth berth = new Berth(work.resolve("data"));
+        Tools.Result pulled = berth.run("pull", "registry.berth.invalid/lab/tool:1");
+        assertThat(pulled.exitCode()).isEqualTo(1);
+        assertThat(pulled.stderr().strip()).startsWith("berth: cannot reach registry.berth.invalid: its name does not resolve (")
+                .endsWith("); check its spelling").doesNotContain("gave up").satisfies(text -> assertThat(text.lines()).hasSize(1));
+    }
+
+    @Test
     void berthUsesWhatPodmanLoginWrote() throws Exception {
         Path authFile = work.resolve("containers/auth.json");
         Programs.check("podman", "login", "--tls-verify=false", "--authfile", authFile.toString(),
