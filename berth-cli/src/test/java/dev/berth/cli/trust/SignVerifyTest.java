@@ -229,6 +229,7 @@ class SignVerifyTest {
         Digest alteredDigest = pushBlob("tampered/tool", altered);
         layer.put("digest", alteredDigest.toString()).put("size", altered.length);
         put("/v2/tampered/tool/manifests/" + sigTag(digest), Json.write(signatures));
+        dropReferrerSignatures("tampered/tool", digest);
 
         Tools.Result refused = verify(reference, "--key", key + ".pub");
 
@@ -248,6 +249,7 @@ class SignVerifyTest {
         ArrayNode layers = (ArrayNode) signatures.get("layers");
         ((ObjectNode) layers.get(0)).put("size", layers.get(0).get("size").asLong() + 1);
         put("/v2/lying-layer/tool/manifests/" + sigTag(digest), Json.write(signatures));
+        dropReferrerSignatures("lying-layer/tool", digest);
 
         Tools.Result refused = verify(reference, "--key", key + ".pub");
 
@@ -290,6 +292,59 @@ class SignVerifyTest {
         assertThat(SigstoreVerify.run(bundleFile, Path.of(key + ".pub"), Programs.skopeoDigest("docker://" + host + "/staff/tool:2"))
                 .exitCode()).isEqualTo(1);
         assertThat(SigstoreVerify.run(truncated, Path.of(key + ".pub"), digest).exitCode()).isEqualTo(1);
+    }
+
+    /**
+     * berth verify reads the referrer bundle as well as cosign's tag: an attack on one store must
+     * also be refused when the other is gone, and a valid copy in one keeps the image verified.
+     */
+    @Test
+    void aTruncatedReferrerBundleIsRefusedAndTheTagSignatureStillCounts() throws Exception {
+        Path key = generateKey("staff");
+        String reference = image("truncated-bundle/tool", "1");
+        sign(reference, key);
+        Digest digest = Programs.skopeoDigest("docker://" + reference);
+        String referrer = referrerSignatures("truncated-bundle/tool", digest).getFirst();
+        ObjectNode manifest = (ObjectNode) Json.tree(get("/v2/truncated-bundle/tool/manifests/" + referrer, OCI_MANIFEST), "referrer");
+        ObjectNode layer = (ObjectNode) manifest.get("layers").get(0);
+        byte[] bundle = get("/v2/truncated-bundle/tool/blobs/" + layer.get("digest").asText(), "*/*");
+        byte[] truncated = java.util.Arrays.copyOf(bundle, bundle.length / 2);
+        layer.put("digest", pushBlob("truncated-bundle/tool", truncated).toString()).put("size", truncated.length);
+        dropReferrerSignatures("truncated-bundle/tool", digest);
+        put("/v2/truncated-bundle/tool/manifests/" + Digest.of(Json.write(manifest)), Json.write(manifest));
+
+        JsonNode both = Json.tree(verify(reference, "--key", key + ".pub", "--json").stdout().getBytes(StandardCharsets.UTF_8), "report");
+        assertThat(both.get("verified").asBoolean()).isTrue();
+        assertThat(both.get("signatures")).hasSize(2);
+        assertThat(both.get("signatures").get(1).get("via").asText()).isEqualTo("referrer");
+        assertThat(both.get("signatures").get(1).get("problem").asText()).contains("truncated");
+
+        assertThat(send(HttpRequest.newBuilder(URI.create("http://" + host + "/v2/truncated-bundle/tool/manifests/" + sigTag(digest)))
+                .DELETE()).statusCode()).isEqualTo(202);
+        Tools.Result refused = verify(reference, "--key", key + ".pub");
+        assertThat(refused.exitCode()).isEqualTo(1);
+        assertThat(refused.stderr()).startsWith("berth: no valid signature by an accepted key covers").contains("truncated");
+    }
+
+    /** The referrers of {@code digest} that carry Sigstore bundles, by manifest digest. */
+    private static List<String> referrerSignatures(String repository, Digest digest) throws IOException {
+        JsonNode referrers = Json.tree(get("/v2/" + repository + "/referrers/" + digest, "application/vnd.oci.image.index.v1+json"),
+                "referrers");
+        List<String> found = new java.util.ArrayList<>();
+        referrers.get("manifests").forEach(entry -> {
+            if (entry.path("artifactType").asText().equals("application/vnd.dev.sigstore.bundle.v0.3+json")) {
+                found.add(entry.get("digest").asText());
+            }
+        });
+        return found;
+    }
+
+    private static void dropReferrerSignatures(String repository, Digest digest) throws IOException {
+        for (String referrer : referrerSignatures(repository, digest)) {
+            HttpResponse<byte[]> deleted = send(HttpRequest.newBuilder(URI.create("http://" + host + "/v2/" + repository
+                    + "/manifests/" + referrer)).DELETE());
+            assertThat(deleted.statusCode()).as("DELETE referrer " + referrer).isEqualTo(202);
+        }
     }
 
     private static String sigTag(Digest digest) {

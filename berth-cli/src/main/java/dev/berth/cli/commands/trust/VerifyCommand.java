@@ -15,7 +15,6 @@ import dev.berth.oci.Digest;
 import dev.berth.oci.Json;
 import dev.berth.oci.Reference;
 import dev.berth.trust.AcceptedKey;
-import dev.berth.trust.SignatureCheck;
 import dev.berth.trust.TagSchemeVerifier;
 import dev.berth.trust.TagSchemeVerifier.Finding;
 
@@ -40,8 +39,8 @@ public final class VerifyCommand implements Subcommand {
     public void declare(Syntax syntax) {
         syntax.describe("Check an image's cosign signatures against public keys.",
                         "Resolves REF in its registry now and reads the signatures stored under cosign's tag "
-                                + "sha256-<hex>.sig. Exits 0 only if a valid signature by an accepted key covers that digest; "
-                                + "otherwise says in one line why not.")
+                                + "sha256-<hex>.sig and those attached as OCI referrers (Sigstore bundles). Exits 0 only if a valid "
+                                + "signature by an accepted key covers that digest; otherwise says in one line why not.")
                 .parameter("REF", "The image, e.g. registry.example.org/tools/app:1.0, or an image file (its carried signatures).",
                         value -> image = value)
                 .option("--key", "PUB", "A public key to accept (a PEM .pub file, as berth key generate or cosign write).",
@@ -69,14 +68,19 @@ public final class VerifyCommand implements Subcommand {
             keys.addAll(acceptedKeys.load());
         }
         Digest digest;
-        List<Finding> findings = new ArrayList<>();
+        List<SignatureEvidence> findings = new ArrayList<>();
         try (Registries registries = registryFlags.registries()) {
             Registries.Resolved resolved = registries.resolve(reference);
             digest = resolved.root().digest();
-            findings.addAll(TagSchemeVerifier.check(new CosignTagStore(resolved.source(), reference), digest, keys));
+            for (Finding finding : TagSchemeVerifier.check(new CosignTagStore(resolved.source(), reference), digest, keys)) {
+                findings.add(SignatureEvidence.of(finding));
+            }
+            for (Attestations.Attached attached : Attestations.of(resolved.source(), digest)) {
+                SignatureEvidence.of(attached, keys, digest).ifPresent(findings::add);
+            }
         }
         String subject = reference.name() + "@" + digest;
-        boolean verified = findings.stream().anyMatch(finding -> finding.check().valid());
+        boolean verified = findings.stream().anyMatch(SignatureEvidence::valid);
         if (json) {
             invocation.out().println(Json.writePretty(report(subject, digest, verified, findings)));
         } else {
@@ -88,51 +92,49 @@ public final class VerifyCommand implements Subcommand {
         }
         if (!verified) {
             Set<String> problems = new LinkedHashSet<>();
-            findings.forEach(finding -> problems.add(finding.check().problem().orElseThrow()));
+            findings.forEach(finding -> problems.add(finding.problem().orElseThrow()));
             throw new BerthException("SIGNATURE_INVALID", "no valid signature by an accepted key covers " + subject + ": "
                     + String.join("; ", problems));
         }
         return 0;
     }
 
-    private static void printFindings(PrintWriter out, String subject, List<Finding> findings) {
+    private static void printFindings(PrintWriter out, String subject, List<SignatureEvidence> findings) {
         out.println(subject);
-        for (Finding finding : findings) {
-            SignatureCheck check = finding.check();
-            if (check.valid()) {
-                AcceptedKey signer = check.signer().orElseThrow();
-                String when = check.payload().flatMap(p -> p.timestamp()).map(t -> " at " + t).orElse("");
-                String creator = check.payload().flatMap(p -> p.creator()).map(c -> " (" + c + ")").orElse("");
-                out.println("  signed by " + signer.name() + " (" + signer.key().fingerprint() + ")" + when + creator);
+        for (SignatureEvidence finding : findings) {
+            String via = " [" + finding.via() + "]";
+            if (finding.valid()) {
+                AcceptedKey signer = finding.signer().orElseThrow();
+                String when = finding.timestamp().map(t -> " at " + t).orElse("");
+                String creator = finding.creator().map(c -> " (" + c + ")").orElse("");
+                out.println("  signed by " + signer.name() + " (" + signer.key().fingerprint() + ")" + when + creator + via);
             } else {
-                out.println("  refused: " + check.problem().orElseThrow());
+                out.println("  refused: " + finding.problem().orElseThrow() + via);
             }
         }
     }
 
-    private static ObjectNode report(String subject, Digest digest, boolean verified, List<Finding> findings) {
+    private static ObjectNode report(String subject, Digest digest, boolean verified, List<SignatureEvidence> findings) {
         JsonNodeFactory factory = JsonNodeFactory.instance;
         ObjectNode report = factory.objectNode();
         report.put("image", subject);
         report.put("digest", digest.toString());
         report.put("verified", verified);
         ArrayNode signatures = report.putArray("signatures");
-        for (Finding finding : findings) {
-            SignatureCheck check = finding.check();
+        for (SignatureEvidence finding : findings) {
             ObjectNode entry = signatures.addObject();
-            entry.put("layer", finding.layer().digest().toString());
-            entry.put("valid", check.valid());
-            check.signer().ifPresent(signer -> {
+            entry.put("via", finding.via());
+            entry.put(finding.via().equals(SignatureEvidence.TAG) ? "layer" : "referrer", finding.where().toString());
+            entry.put("valid", finding.valid());
+            finding.signer().ifPresent(signer -> {
                 entry.put("key", signer.name());
                 entry.put("fingerprint", signer.key().fingerprint().toString());
             });
-            check.payload().ifPresent(payload -> {
-                entry.put("signedDigest", payload.manifestDigest().toString());
-                entry.put("dockerReference", payload.dockerReference());
-                payload.timestamp().ifPresent(when -> entry.put("timestamp", when.toString()));
-                payload.creator().ifPresent(creator -> entry.put("creator", creator));
-            });
-            check.problem().ifPresent(problem -> entry.put("problem", problem));
+            finding.signedDigest().ifPresent(signed -> entry.put("signedDigest", signed.toString()));
+            finding.dockerReference().ifPresent(name -> entry.put("dockerReference", name));
+            finding.timestamp().ifPresent(when -> entry.put("timestamp", when.toString()));
+            finding.creator().ifPresent(creator -> entry.put("creator", creator));
+            finding.problem().ifPresent(problem -> entry.put("problem", problem));
         }
         return report;
     }
