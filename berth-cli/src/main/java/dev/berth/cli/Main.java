@@ -2,6 +2,7 @@ package dev.berth.cli;
 
 import dev.berth.cli.args.UsageException;
 import dev.berth.oci.BerthException;
+import dev.berth.runtime.sandbox.CommandLookup;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -16,6 +17,9 @@ public final class Main {
     /** Exit code for errors berth reports (usage errors are 2, run/exec pass the container's code). */
     public static final int EXIT_ERROR = 1;
     public static final int EXIT_USAGE = 2;
+    /** A container's command that cannot be executed, and one that is not there, as POSIX shells and Docker exit. */
+    public static final int EXIT_NOT_EXECUTABLE = 126;
+    public static final int EXIT_NOT_FOUND = 127;
 
     private Main() {
     }
@@ -38,11 +42,20 @@ public final class Main {
             if (invocation.debug()) {
                 e.printStackTrace(err);
             }
-            return EXIT_ERROR;
+            return exitCodeOf(e);
         } finally {
             out.flush();
             err.flush();
         }
+    }
+
+    private static int exitCodeOf(Exception e) {
+        String code = e instanceof BerthException berth ? berth.code() : "";
+        return switch (code) {
+            case CommandLookup.NOT_FOUND -> EXIT_NOT_FOUND;
+            case CommandLookup.NOT_EXECUTABLE -> EXIT_NOT_EXECUTABLE;
+            default -> EXIT_ERROR;
+        };
     }
 
     /** One line that says what failed, for what, without a stack trace. */

@@ -2,10 +2,14 @@ package dev.berth.runtime;
 
 import dev.berth.oci.BerthException;
 import dev.berth.oci.Platform;
+import dev.berth.runtime.devices.DevicePlanner;
+import dev.berth.runtime.devices.HostDevices;
+import dev.berth.runtime.devices.InjectionPlan;
 import dev.berth.runtime.sandbox.AptFakeRoot;
 import dev.berth.runtime.sandbox.BwrapCommand;
 import dev.berth.runtime.sandbox.Bind;
 import dev.berth.runtime.sandbox.Caller;
+import dev.berth.runtime.sandbox.CommandLookup;
 import dev.berth.runtime.sandbox.ContainerEnvironment;
 import dev.berth.runtime.sandbox.ContainerOptions;
 import dev.berth.runtime.sandbox.Launcher;
@@ -41,7 +45,11 @@ public final class ContainerRunner {
         List<Bind> binds = requested.binds().stream().map(Bind::resolved).toList();
         ContainerOptions options = new ContainerOptions(binds, requested.environment(), requested.cleanEnvironment(),
                 requested.noHome(), requested.contain(), requested.workingDirectory(), requested.writableTmpfs(),
-                requested.fakeroot(), requested.network(), requested.ownPids(), ImageRoot.effectiveMode(requested.rootMode()));
+                requested.fakeroot(), requested.network(), requested.ownPids(), ImageRoot.effectiveMode(requested.rootMode()),
+                requested.devices());
+        // before anything is prepared: a device that cannot be had stops the run while that is cheap
+        InjectionPlan devices = DevicePlanner.plan(options.devices(), HostDevices.of(hostEnvironment));
+        devices.warnings().forEach(warning -> System.err.println("berth: " + warning));
         Path hostWorkingDirectory = Path.of("").toAbsolutePath();
         Path runs = RunDirectory.base(hostEnvironment, caller);
         List<Path> state = new ArrayList<>(berthState);
@@ -65,11 +73,12 @@ public final class ContainerRunner {
                 AptFakeRoot.writeInto(root.directory());
             }
             String workingDirectory = workingDirectory(options, caller, metadata, hostWorkingDirectory);
-            List<String> bwrapOptions = BwrapCommand.build(root, options, caller, etc, hostWorkingDirectory, workingDirectory,
-                    state);
-            Map<String, String> environment = ContainerEnvironment.build(hostEnvironment, metadata.env(), options, caller,
-                    metadata.name());
-            return Launcher.run(run.path().resolve("bwrap.args"), bwrapOptions, environment, command,
+            BwrapCommand.Plan plan = BwrapCommand.build(root, options, devices, caller, etc, hostWorkingDirectory,
+                    workingDirectory, state);
+            Map<String, String> environment = ContainerEnvironment.build(hostEnvironment, metadata.env(), options, devices,
+                    caller, metadata.name());
+            CommandLookup.check(plan.paths(), command.getFirst(), environment.get("PATH"), workingDirectory, metadata.name());
+            return Launcher.run(run.path().resolve("bwrap.args"), plan.arguments(), environment, command,
                     new Launcher.Start(false, options.fakeroot()));
         }
     }

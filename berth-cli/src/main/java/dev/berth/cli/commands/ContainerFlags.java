@@ -4,6 +4,7 @@ import dev.berth.cli.args.Syntax;
 import dev.berth.cli.args.UsageException;
 import dev.berth.oci.BerthException;
 import dev.berth.runtime.sandbox.Bind;
+import dev.berth.runtime.sandbox.Caller;
 import dev.berth.runtime.sandbox.ContainerOptions.RootMode;
 import dev.berth.runtime.sandbox.ContainerOptions;
 
@@ -32,12 +33,15 @@ final class ContainerFlags {
     private boolean ownPids;
     private boolean sandbox;
     private boolean fuse;
+    private String user;
     Path sharedCache;
+    private final DeviceFlags devices = new DeviceFlags();
 
     void declare(Syntax syntax) {
-        syntax.option("-B, --bind", "SRC[:DST[:ro]]", "Make a host path visible inside (repeatable); ro makes it read-only.", binds::add)
-                .option("-e, --env", "KEY=VALUE", "Set a variable inside (repeatable; wins over --env-file and the image).",
-                        environment::add)
+        syntax.option("-B, --bind", "SRC[:DST[:ro]][,...]", "Make host paths visible inside (repeatable, or a comma-separated list; "
+                                + "also from $BERTH_BIND); ro makes one read-only.", value -> binds.addAll(List.of(value.split(","))))
+                .option("-e, --env", "KEY=VALUE|KEY", "Set a variable inside, or pass the host's KEY (repeatable; wins over "
+                        + "--env-file, $BERTHENV_KEY and the image).", environment::add)
                 .option("--env-file", "FILE", "Read KEY=VALUE lines from FILE (repeatable; # starts a comment).",
                         value -> environmentFiles.add(Path.of(value)))
                 .flag("--cleanenv", "Start from an empty environment, keeping only TERM, HOME, USER, LANG and the like.",
@@ -45,8 +49,13 @@ final class ContainerFlags {
                 .flag("--no-home", "Do not bind your home directory (an empty one is shown in its place).", () -> noHome = true)
                 .flag("-c, --contain", "Bind nothing but the --bind paths: no home, working directory or host /tmp; a private /dev.",
                         () -> contain = true)
-                .option("--pwd", "DIR", "Working directory inside (default: yours when it is visible, else the image's).",
+                .option("-w, --workdir, --pwd", "DIR", "Working directory inside (default: yours when it is visible, else the image's).",
                         value -> workingDirectory = Path.of(value))
+                .option("-u, --user", "UID[:GID]", "Accepted as Docker has it, for yourself only: your uid (and gid) or name, "
+                        + "or 0 with --fakeroot.", value -> user = value)
+                .flag("--rm", "Accepted for Docker habits: berth keeps nothing of a container once it exits.", () -> { })
+                .flag("-i, --interactive", "Accepted for Docker habits: standard input always reaches the container.", () -> { })
+                .flag("-t, --tty", "Accepted for Docker habits: the container shares your terminal when there is one.", () -> { })
                 .flag("--writable-tmpfs", "Let the container write anywhere in its image; the writes are kept in memory and vanish at exit.",
                         () -> writableTmpfs = true)
                 .flag("--fakeroot", "Appear as root (uid 0) inside; grants no privilege on the host.", () -> fakeroot = true)
@@ -58,6 +67,7 @@ final class ContainerFlags {
                 .option("--shared-cache", "DIR",
                         "A read-only cache of converted images to use before your own (default: $BERTH_SHARED_CACHE).",
                         value -> sharedCache = Path.of(value));
+        devices.declare(syntax);
     }
 
     ContainerOptions toOptions() throws IOException {
@@ -70,7 +80,9 @@ final class ContainerFlags {
         if (workingDirectory != null && !workingDirectory.isAbsolute()) {
             throw new UsageException("--pwd must be an absolute path inside the container, not \"" + workingDirectory + "\"");
         }
-        Map<String, String> variables = new LinkedHashMap<>();
+        checkUser();
+        Map<String, String> host = System.getenv();
+        Map<String, String> variables = new LinkedHashMap<>(PrefixedEnvironment.variables(host));
         for (Path file : environmentFiles) {
             List<String> lines;
             try {
@@ -81,23 +93,65 @@ final class ContainerFlags {
             for (String line : lines) {
                 String trimmed = line.strip();
                 if (!trimmed.isEmpty() && !trimmed.startsWith("#")) {
-                    put(variables, trimmed, "--env-file " + file);
+                    put(variables, trimmed, host, "--env-file " + file);
                 }
             }
         }
         for (String assignment : environment) {
-            put(variables, assignment, "--env");
+            put(variables, assignment, host, "--env");
         }
-        return new ContainerOptions(binds.stream().map(Bind::parse).toList(), variables, cleanEnvironment, noHome, contain,
+        return new ContainerOptions(allBinds(host).stream().map(Bind::parse).toList(), variables, cleanEnvironment, noHome, contain,
                 workingDirectory, writableTmpfs, fakeroot, network.equals("host"), ownPids,
-                fuse ? RootMode.FUSE : sandbox ? RootMode.DIRECTORY : RootMode.AUTO);
+                fuse ? RootMode.FUSE : sandbox ? RootMode.DIRECTORY : RootMode.AUTO, devices.toRequest());
     }
 
-    private static void put(Map<String, String> variables, String assignment, String from) {
+    /** KEY=VALUE sets; a bare KEY passes the host's value, and nothing when the host has none (as Docker's -e KEY). */
+    private static void put(Map<String, String> variables, String assignment, Map<String, String> host, String from) {
         int equals = assignment.indexOf('=');
-        if (equals <= 0) {
-            throw new UsageException(from + ": \"" + assignment + "\" is not KEY=VALUE");
+        if (equals == 0 || assignment.isEmpty()) {
+            throw new UsageException(from + ": \"" + assignment + "\" is not KEY=VALUE or KEY");
+        }
+        if (equals < 0) {
+            if (host.containsKey(assignment)) {
+                variables.put(assignment, host.get(assignment));
+            }
+            return;
         }
         variables.put(assignment.substring(0, equals), assignment.substring(equals + 1));
+    }
+
+    /** $BERTH_BIND's comma-separated binds first, as Apptainer reads $APPTAINER_BIND, then the --bind ones. */
+    private List<String> allBinds(Map<String, String> host) {
+        List<String> all = new ArrayList<>();
+        String fromEnvironment = host.get("BERTH_BIND");
+        if (fromEnvironment != null && !fromEnvironment.isBlank()) {
+            all.addAll(List.of(fromEnvironment.split(",")));
+        }
+        all.addAll(binds);
+        return all;
+    }
+
+    /**
+     * -u names the user the container runs as, and berth runs it as the caller: anyone else would
+     * need privileges berth does not take. So -u may only repeat the caller, or ask for 0 with --fakeroot.
+     */
+    private void checkUser() {
+        if (user == null) {
+            return;
+        }
+        Caller caller = Caller.current(System.getenv());
+        String[] parts = user.split(":", 2);
+        boolean root = parts[0].equals("0") || parts[0].equals("root");
+        boolean self = parts[0].equals(Long.toString(caller.uid())) || parts[0].equals(caller.userName());
+        boolean groupFits = parts.length == 1 || parts[1].equals(root && fakeroot ? "0" : Long.toString(caller.gid()))
+                || (root && fakeroot && parts[1].equals("root"));
+        if (root && !fakeroot) {
+            throw new UsageException("-u " + user + " needs --fakeroot: berth runs containers as you, and --fakeroot makes you "
+                    + "appear as root inside");
+        }
+        if ((!root && !self) || !groupFits) {
+            throw new UsageException("-u " + user + ": berth runs containers as you (" + caller.userName() + ", uid "
+                    + caller.uid() + ", gid " + caller.gid() + "); -u can only name you, or 0 with --fakeroot");
+        }
     }
 }

@@ -21,7 +21,7 @@ public final class RunCommand extends ContainerCommand {
                         "See docs/runtime.md for what the container sees.")
                 .parameter("REF", REFERENCE_HELP, value -> reference = value)
                 .rest("ARGS", "Arguments that replace the image's CMD.", false, arguments::add)
-                .option("--entrypoint", "PROGRAM", "Run PROGRAM instead of the image's ENTRYPOINT (the CMD is then dropped).",
+                .option("--entrypoint", "PROGRAM", "Run PROGRAM instead of the image's ENTRYPOINT (the CMD is then dropped); \"\" clears it.",
                         value -> entrypoint = value);
         flags.declare(syntax);
     }
@@ -31,7 +31,9 @@ public final class RunCommand extends ContainerCommand {
         return runContainer(reference, store, flags, config -> {
             List<String> command = new ArrayList<>();
             if (entrypoint != null) {
-                command.add(entrypoint);
+                if (!entrypoint.isEmpty()) {
+                    command.add(entrypoint);
+                }
             } else if (config.entrypoint() != null) {
                 command.addAll(config.entrypoint());
             }

@@ -102,6 +102,26 @@ class RuntimeCommandsTest {
     }
 
     @Test
+    void aMissingCommandExits127AndOneThatCannotRunExits126AsInAShell() {
+        String dir = workDirectory("commands");
+        ok(dir, "echo data > plain.txt");
+        Tools.Result missing = user.sh(dir, "berth exec " + IMAGE + " python3 -c 1");
+        assertThat(missing.exitCode()).isEqualTo(127);
+        assertThat(missing.stderr().strip()).isEqualTo("berth: python3: command not found in image docker.io/library/" + IMAGE + " (PATH=/bin)");
+        Tools.Result noFile = user.sh(dir, "berth exec " + IMAGE + " /opt/app");
+        assertThat(noFile.exitCode()).isEqualTo(127);
+        assertThat(noFile.stderr().strip()).isEqualTo("berth: /opt/app: no such file in image docker.io/library/" + IMAGE);
+        Tools.Result plain = user.sh(dir, "berth exec " + IMAGE + " ./plain.txt");
+        assertThat(plain.exitCode()).isEqualTo(126);
+        assertThat(plain.stderr().strip()).isEqualTo("berth: ./plain.txt: is not executable (in image docker.io/library/" + IMAGE + ")");
+        Tools.Result directory = user.sh(dir, "berth exec " + IMAGE + " /bin");
+        assertThat(directory.exitCode()).isEqualTo(126);
+        assertThat(directory.stderr()).contains("/bin: is a directory");
+        ok(dir, "printf '#!/bin/sh\\necho from the host directory\\n' > job.sh && chmod +x job.sh");
+        assertThat(ok(dir, "berth exec " + IMAGE + " ./job.sh").stdout()).isEqualTo("from the host directory\n");
+    }
+
+    @Test
     void runUsesEntrypointAndCmdArgumentsReplaceCmdAndEntrypointOverrides() {
         assertThat(ok(home, "berth run " + IMAGE).stdout()).isEqualTo("name= args=default\n");
         assertThat(ok(home, "berth run " + IMAGE + " -x two").stdout()).isEqualTo("name= args=-x two\n");
@@ -223,6 +243,30 @@ class RuntimeCommandsTest {
         assertThat(env.lines()).contains("FROM_HOST=host", "FROM_FILE=file", "BOTH=flag", "PATH=/bin", "HOME=" + home);
         String clean = ok(dir, "FROM_HOST=host berth exec --cleanenv " + IMAGE + " busybox env").stdout();
         assertThat(clean.lines()).contains("HOME=" + home, "PATH=/bin").noneMatch(line -> line.startsWith("FROM_HOST="));
+    }
+
+    @Test
+    void dockerAndApptainerHabitsMeanWhatTheyMeanThere() {
+        String dir = workDirectory("habits");
+        ok(dir, "mkdir -p a b && echo in-a > a/f && echo in-b > b/f");
+        assertThat(ok(dir, "berth exec -B " + dir + "/a:/x," + dir + "/b:/y:ro " + IMAGE + " busybox cat /x/f /y/f").stdout())
+                .isEqualTo("in-a\nin-b\n");
+        assertThat(ok(dir, "BERTH_BIND=" + dir + "/a:/x berth exec " + IMAGE + " busybox cat /x/f").stdout()).isEqualTo("in-a\n");
+        String env = ok(dir, "PASSED=from-host BERTHENV_GIVEN=berth APPTAINERENV_OLD=apptainer APPTAINERENV_GIVEN=loses berth exec "
+                + "--cleanenv -e PASSED -e UNSET_ON_HOST " + IMAGE + " busybox env").stdout();
+        assertThat(env.lines()).contains("PASSED=from-host", "GIVEN=berth", "OLD=apptainer")
+                .noneMatch(line -> line.startsWith("UNSET_ON_HOST"));
+        assertThat(ok(home, "berth run --rm -it -w /bin --entrypoint '' " + IMAGE + " sh -c pwd").stdout()).isEqualTo("/bin\n");
+        assertThat(ok(home, "berth exec -u $(id -u):$(id -g) " + IMAGE + " busybox id -u").stdout()).isEqualTo(ok(home, "id -u").stdout());
+        assertThat(ok(home, "berth exec --fakeroot -u 0 " + IMAGE + " busybox id -u").stdout()).isEqualTo("0\n");
+        Tools.Result root = user.sh(home, "berth exec -u 0 " + IMAGE + " busybox id -u");
+        assertThat(root.exitCode()).isEqualTo(2);
+        assertThat(root.stderr()).startsWith("berth: -u 0 needs --fakeroot");
+        Tools.Result other = user.sh(home, "berth exec -u 4242 " + IMAGE + " busybox id -u");
+        assertThat(other.exitCode()).isEqualTo(2);
+        assertThat(other.stderr()).contains("-u can only name you, or 0 with --fakeroot");
+        Tools.Result noCommand = user.sh(home, "berth run --entrypoint '' " + IMAGE);
+        assertThat(noCommand.stderr()).contains("no entrypoint and no command");
     }
 
     @Test

@@ -1,5 +1,8 @@
 package dev.berth.runtime.sandbox;
 
+import dev.berth.oci.BerthException;
+import dev.berth.runtime.devices.InjectionPlan;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -7,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * The bubblewrap command line for one container. bwrap does the privileged-looking work inside
@@ -26,18 +30,23 @@ public final class BwrapCommand {
     public record EtcFiles(Path passwd, Path group) {
     }
 
+    /** bwrap's options, and where each path inside will come from, to look things up before the container starts. */
+    public record Plan(List<String> arguments, ContainerPaths paths) {
+    }
+
     private BwrapCommand() {
     }
 
     /**
      * bwrap's options for the container; the command follows them.
      *
+     * @param devices              device nodes and host files for the requested devices
      * @param hostWorkingDirectory berth's own working directory, bound into the container by default
      * @param workingDirectory     where the command starts inside
      * @param berthState           berth's own files (store, caches, config, installation): read-only wherever they show inside
      */
-    public static List<String> build(Root root, ContainerOptions options, Caller caller, EtcFiles etc,
-                                     Path hostWorkingDirectory, String workingDirectory, List<Path> berthState)
+    public static Plan build(Root root, ContainerOptions options, InjectionPlan devices, Caller caller, EtcFiles etc,
+                             Path hostWorkingDirectory, String workingDirectory, List<Path> berthState)
             throws IOException {
         List<String> args = new ArrayList<>(List.of("--unshare-user", "--unshare-uts", "--die-with-parent", "--new-session",
                 "--uid", options.fakeroot() ? "0" : Long.toString(caller.uid()),
@@ -48,7 +57,7 @@ public final class BwrapCommand {
         if (options.ownPids()) {
             args.add("--unshare-pid");
         }
-        Map<String, List<String>> mounts = mounts(options, caller, etc, hostWorkingDirectory);
+        Map<String, List<String>> mounts = mounts(options, devices, caller, etc, hostWorkingDirectory);
         RootLayout layout = null;
         if (root.writable()) {
             args.addAll(List.of("--bind", root.directory().toString(), "/"));
@@ -63,12 +72,12 @@ public final class BwrapCommand {
             args.addAll(layout.remountReadOnly());
         }
         args.addAll(List.of("--chdir", workingDirectory));
-        return args;
+        return new Plan(args, new ContainerPaths(root.directory(), mounts));
     }
 
     /** Every mount the container gets besides the image, keyed by its destination (a later one replaces an earlier). */
-    private static Map<String, List<String>> mounts(ContainerOptions options, Caller caller, EtcFiles etc,
-                                                    Path hostWorkingDirectory) {
+    private static Map<String, List<String>> mounts(ContainerOptions options, InjectionPlan devices, Caller caller,
+                                                    EtcFiles etc, Path hostWorkingDirectory) {
         Map<String, List<String>> mounts = new LinkedHashMap<>();
         mounts.put("/proc", List.of("--proc", "/proc"));
         mounts.put("/dev", options.contain() ? List.of("--dev", "/dev") : List.of("--dev-bind", "/dev", "/dev"));
@@ -82,10 +91,15 @@ public final class BwrapCommand {
         if (showsHostDirectory(options, caller, hostWorkingDirectory) && !isUnder(cwd, "/tmp") && !isUnder(cwd, home)) {
             mounts.put(cwd, List.of("--bind", cwd, cwd));
         }
-        for (Bind bind : options.binds()) {
+        // --dev-bind, so that the nodes work in --contain's private /dev as well
+        for (InjectionPlan.DeviceNode node : devices.deviceNodes()) {
+            requireMountPoint(node, options);
+            putLast(mounts, node.containerPath(), List.of("--dev-bind", node.hostPath().toString(), node.containerPath()));
+        }
+        // the user's own binds come last, so a --bind wins over an injected file at the same place
+        for (Bind bind : Stream.concat(devices.binds().stream(), options.binds().stream()).toList()) {
             String destination = bind.destination().toString();
-            mounts.remove(destination);
-            mounts.put(destination, List.of(bind.readOnly() ? "--ro-bind" : "--bind", bind.source().toString(), destination));
+            putLast(mounts, destination, List.of(bind.readOnly() ? "--ro-bind" : "--bind", bind.source().toString(), destination));
         }
         mounts.put("/etc/passwd", List.of("--ro-bind", etc.passwd().toString(), "/etc/passwd"));
         mounts.put("/etc/group", List.of("--ro-bind", etc.group().toString(), "/etc/group"));
@@ -95,6 +109,20 @@ public final class BwrapCommand {
             }
         }
         return mounts;
+    }
+
+    /** The host's /dev is shared read-write: bwrap could only make a missing node's mount point in the host's own /dev. */
+    private static void requireMountPoint(InjectionPlan.DeviceNode node, ContainerOptions options) {
+        if (!options.contain() && isUnder(node.containerPath(), "/dev") && !Files.exists(Path.of(node.containerPath()))) {
+            throw new BerthException("DEVICE_NODE_NEEDS_CONTAIN", "device node " + node.containerPath()
+                    + " is not in this host's /dev, which the container shares; add --contain for a private /dev where it can be made");
+        }
+    }
+
+    /** Adds a mount after every other, replacing one at the same destination. */
+    private static void putLast(Map<String, List<String>> mounts, String destination, List<String> operation) {
+        mounts.remove(destination);
+        mounts.put(destination, operation);
     }
 
     /**

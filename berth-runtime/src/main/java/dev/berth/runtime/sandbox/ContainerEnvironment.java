@@ -1,5 +1,8 @@
 package dev.berth.runtime.sandbox;
 
+import dev.berth.runtime.devices.InjectionPlan;
+
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -8,7 +11,7 @@ import java.util.Set;
 /**
  * The container's environment, built in the documented order: the host's (or, with
  * --cleanenv, only the keep-list), minus variables that describe the host's own files, then
- * the image's ENV, then --env-file and --env.
+ * the image's ENV, then what the requested devices need, then --env-file and --env.
  */
 public final class ContainerEnvironment {
     /** What --cleanenv keeps from the host: identity, terminal, locale, time zone, display. */
@@ -24,7 +27,7 @@ public final class ContainerEnvironment {
     }
 
     public static Map<String, String> build(Map<String, String> host, List<String> imageEnv, ContainerOptions options,
-                                            Caller caller, String imageName) {
+                                            InjectionPlan devices, Caller caller, String imageName) {
         Map<String, String> result = new LinkedHashMap<>();
         host.forEach((key, value) -> {
             boolean keep = options.cleanEnvironment() ? KEEP_LIST.contains(key) : !HOST_ONLY.contains(key);
@@ -41,6 +44,18 @@ public final class ContainerEnvironment {
         result.putIfAbsent("PATH", DEFAULT_PATH);
         result.put("HOME", options.fakeroot() ? "/root" : caller.home().toString());
         result.put("BERTH_CONTAINER", imageName);
+        result.putAll(devices.environment());
+        List<String> path = new ArrayList<>(devices.programPath());
+        path.add(result.get("PATH"));
+        result.put("PATH", String.join(":", path));
+        if (!devices.libraryPath().isEmpty()) {
+            List<String> libraryPath = new ArrayList<>();
+            if (result.get("LD_LIBRARY_PATH") != null && !result.get("LD_LIBRARY_PATH").isEmpty()) {
+                libraryPath.add(result.get("LD_LIBRARY_PATH"));
+            }
+            libraryPath.addAll(devices.libraryPath());
+            result.put("LD_LIBRARY_PATH", String.join(":", libraryPath));
+        }
         result.putAll(options.environment());
         return result;
     }

@@ -1,5 +1,7 @@
 package dev.berth.runtime.sandbox;
 
+import dev.berth.runtime.devices.DeviceRequest;
+
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +15,7 @@ import java.util.Map;
  * @param fakeroot    appear as uid 0 inside the user namespace (nothing more)
  * @param network     false for --net none
  * @param ownPids     a private PID namespace
+ * @param devices     GPUs and other devices to inject (--nv, --rocm, --device)
  */
 public record ContainerOptions(
         List<Bind> binds,
@@ -25,7 +28,8 @@ public record ContainerOptions(
         boolean fakeroot,
         boolean network,
         boolean ownPids,
-        RootMode rootMode) {
+        RootMode rootMode,
+        DeviceRequest devices) {
 
     /** How the image's tree is provided. */
     public enum RootMode {
@@ -47,6 +51,7 @@ public record ContainerOptions(
     }
 
     public static ContainerOptions defaults() {
-        return new ContainerOptions(List.of(), Map.of(), false, false, false, null, false, false, true, false, RootMode.AUTO);
+        return new ContainerOptions(List.of(), Map.of(), false, false, false, null, false, false, true, false, RootMode.AUTO,
+                DeviceRequest.NONE);
     }
 }

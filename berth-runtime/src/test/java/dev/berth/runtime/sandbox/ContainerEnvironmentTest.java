@@ -1,5 +1,7 @@
 package dev.berth.runtime.sandbox;
 
+import dev.berth.runtime.devices.DeviceRequest;
+import dev.berth.runtime.devices.InjectionPlan;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -15,13 +17,13 @@ class ContainerEnvironmentTest {
 
     private static ContainerOptions options(boolean clean, Map<String, String> flags) {
         return new ContainerOptions(List.of(), flags, clean, false, false, null, false, false, true, false,
-                ContainerOptions.RootMode.AUTO);
+                ContainerOptions.RootMode.AUTO, DeviceRequest.NONE);
     }
 
     @Test
     void hostThenImageThenFlagsWithHostPathsDropped() {
         Map<String, String> env = ContainerEnvironment.build(HOST, List.of("PATH=/opt/bin:/bin", "SHARED=image"),
-                options(false, Map.of("SHARED", "flag")), CALLER, "tools:1");
+                options(false, Map.of("SHARED", "flag")), InjectionPlan.NONE, CALLER, "tools:1");
         assertThat(env).containsEntry("PATH", "/opt/bin:/bin").containsEntry("SLURM_JOB_ID", "42")
                 .containsEntry("SHARED", "flag").containsEntry("HOME", "/home/ada").containsEntry("BERTH_CONTAINER", "tools:1")
                 .doesNotContainKey("LD_LIBRARY_PATH");
@@ -29,8 +31,21 @@ class ContainerEnvironmentTest {
 
     @Test
     void cleanenvKeepsOnlyTheKeepListAndADefaultPath() {
-        Map<String, String> env = ContainerEnvironment.build(HOST, List.of(), options(true, Map.of()), CALLER, "tools:1");
+        Map<String, String> env = ContainerEnvironment.build(HOST, List.of(), options(true, Map.of()), InjectionPlan.NONE, CALLER,
+                "tools:1");
         assertThat(env).containsEntry("TERM", "xterm").containsEntry("PATH", ContainerEnvironment.DEFAULT_PATH)
                 .doesNotContainKeys("SLURM_JOB_ID", "SHARED");
+    }
+
+    @Test
+    void devicesPutTheirProgramsFirstOnPathTheirLibrariesLastOnTheImagesLibraryPathAndFlagsStillWin() {
+        InjectionPlan devices = new InjectionPlan(List.of(), List.of(), Map.of("CUDA_VISIBLE_DEVICES", "1", "SHARED", "device"),
+                List.of("/.berth.d/libs"), List.of("/.berth.d/bin"), List.of());
+        Map<String, String> env = ContainerEnvironment.build(HOST, List.of("PATH=/opt/bin:/bin", "LD_LIBRARY_PATH=/opt/compat",
+                "CUDA_VISIBLE_DEVICES=all"), options(true, Map.of("SHARED", "flag")), devices, CALLER, "tools:1");
+        assertThat(env).containsEntry("PATH", "/.berth.d/bin:/opt/bin:/bin").containsEntry("LD_LIBRARY_PATH", "/opt/compat:/.berth.d/libs")
+                .containsEntry("CUDA_VISIBLE_DEVICES", "1").containsEntry("SHARED", "flag");
+        assertThat(ContainerEnvironment.build(HOST, List.of(), options(false, Map.of()), devices, CALLER, "tools:1"))
+                .containsEntry("LD_LIBRARY_PATH", "/.berth.d/libs");
     }
 }
