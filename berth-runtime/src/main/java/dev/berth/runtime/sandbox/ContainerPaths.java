@@ -85,11 +85,18 @@ public final class ContainerPaths {
                 for (int i = targetComponents.size() - 1; i >= 0; i--) {
                     pending.addFirst(targetComponents.get(i));
                 }
-            } else if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+            } else if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS) && !leadsToAMount(join(resolved))) {
                 return Resolution.MISSING;
             }
         }
         return hostPath(join(resolved)).map(host -> new Resolution(Kind.FOUND, host)).orElse(Resolution.UNKNOWN);
+    }
+
+    /** Whether something is mounted below {@code containerPath}: then it is a directory bwrap makes, even where the image has none. */
+    private boolean leadsToAMount(String containerPath) {
+        String prefix = containerPath + "/";
+        String next = mounts.ceilingKey(prefix);
+        return next != null && next.startsWith(prefix);
     }
 
     /** The host path of a container path that holds no links: under the innermost mount, else in the image. */

@@ -39,7 +39,8 @@ class CommandLookupTest {
         paths = new ContainerPaths(image, Map.of(
                 "/work", List.of("--bind", bound.toString(), "/work"),
                 "/proc", List.of("--proc", "/proc"),
-                "/tmp", List.of("--tmpfs", "/tmp")));
+                "/tmp", List.of("--tmpfs", "/tmp"),
+                "/opt/site/bin/tool", List.of("--ro-bind", bound.resolve("job.sh").toString(), "/opt/site/bin/tool")));
     }
 
     private static void executable(Path file) throws IOException {
@@ -64,6 +65,9 @@ class CommandLookupTest {
         CommandLookup.check(paths, "./job.sh", "/bin", "/work", "img");
         CommandLookup.check(paths, "/tmp/made-at-run-time", "/bin", "/", "img");
         CommandLookup.check(paths, "anything", "/tmp:/bin", "/", "img");
+        CommandLookup.check(paths, "tool", "/bin:/opt/site/bin", "/", "img");
+        assertThatThrownBy(() -> CommandLookup.check(paths, "/opt/site/other", "/bin", "/", "img"))
+                .hasMessage("/opt/site/other: no such file in image img");
 
         assertThatThrownBy(() -> CommandLookup.check(paths, "python3", "/usr/local/bin:/bin", "/", "img"))
                 .isInstanceOf(BerthException.class).hasMessage("python3: command not found in image img (PATH=/usr/local/bin:/bin)")
