@@ -18,6 +18,7 @@ import dev.berth.oci.store.LocalStore;
 import dev.berth.oci.store.StoreTransaction;
 import dev.berth.runtime.ImageRoot;
 import dev.berth.runtime.ToolRunner;
+import dev.berth.runtime.cache.CacheShelf;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -57,6 +58,11 @@ public final class Builder {
         this.workParent = workParent;
         this.cache = new StepCache(cacheDirectory);
         this.out = out;
+    }
+
+    /** The step cache kept in {@code cacheDirectory}, for listing and pruning. */
+    public static CacheShelf stepCache(Path cacheDirectory) {
+        return StepCache.shelf(cacheDirectory);
     }
 
     /** Builds, stores and names the image; returns its manifest digest. */

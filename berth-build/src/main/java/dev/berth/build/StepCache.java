@@ -8,6 +8,7 @@ import dev.berth.oci.DigestAlgorithm;
 import dev.berth.oci.Json;
 import dev.berth.oci.MediaType;
 import dev.berth.oci.layer.LayerWriter;
+import dev.berth.runtime.cache.CacheShelf;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -74,7 +75,13 @@ final class StepCache {
             }
             layer = Optional.of(new LayerWriter.Written(file, descriptor, Digest.parse(json.path("layer").path("diffId").asText())));
         }
+        CacheShelf.touch(entry);
         return Optional.of(new Entry(layer, owners));
+    }
+
+    /** The entries, for listing and pruning: each is named by its key. */
+    static CacheShelf shelf(Path directory) {
+        return new CacheShelf(directory, name -> name.matches("[0-9a-f]{64}"));
     }
 
     void store(String key, Optional<LayerWriter.Written> layer, Map<String, LayerWriter.Owner> owners) throws IOException {

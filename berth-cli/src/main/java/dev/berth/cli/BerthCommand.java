@@ -46,6 +46,8 @@ import dev.berth.cli.commands.client.PullCommand;
 import dev.berth.cli.commands.client.PushCommand;
 import dev.berth.cli.commands.registry.GcCommand;
 import dev.berth.cli.commands.registry.ServeCommand;
+import dev.berth.cli.commands.system.SystemDfCommand;
+import dev.berth.cli.commands.system.SystemPruneCommand;
 import dev.berth.cli.commands.trust.KeyGenerateCommand;
 import dev.berth.cli.commands.trust.ProvenanceCommand;
 import dev.berth.cli.commands.trust.SignCommand;
@@ -144,6 +146,9 @@ final class BerthCommand {
             command("provenance", ProvenanceCommand::new),
             new Group("key", List.of("Make and manage signing keys."), List.of(
                     command("generate", KeyGenerateCommand::new))),
+            new Group("system", List.of("See and free the space berth's store and caches take."), List.of(
+                    command("df", SystemDfCommand::new),
+                    command("prune", SystemPruneCommand::new))),
             command("serve", ServeCommand::new),
             new Group("registry", List.of("Maintain a berth registry: its storage and its audit log."), List.of(
                     command("gc", GcCommand::new),

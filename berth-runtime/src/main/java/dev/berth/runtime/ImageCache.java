@@ -3,6 +3,7 @@ package dev.berth.runtime;
 import com.sun.security.auth.module.UnixSystem;
 import dev.berth.oci.Digest;
 import dev.berth.oci.PrivateDirectory;
+import dev.berth.runtime.cache.CacheShelf;
 import dev.berth.runtime.flatten.SquashfsWriter;
 import dev.berth.runtime.integrity.ContentRecord;
 import dev.berth.runtime.integrity.SharedCacheTrust;
@@ -20,6 +21,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Where converted images live, keyed by manifest digest: the user's own cache (private, 0700)
@@ -152,6 +155,28 @@ public final class ImageCache {
     @FunctionalInterface
     public interface Conversion {
         void writeTo(Path target, SquashfsWriter.BeforePublish beforePublish) throws IOException;
+    }
+
+    /** Converted images are named after their manifest digest; other formats' files are listed too, so they can be pruned. */
+    private static final Pattern CONVERTED = Pattern.compile("(sha256|sha512)-[0-9a-f]+\\.v[0-9]+\\.sqfs");
+    /** Trees are named as their conversion, or after the image file they were extracted from. */
+    private static final Pattern PREPARED = Pattern.compile("(sha256|sha512)-[0-9a-f]+\\.v[0-9]+|file-[0-9a-f]{32}");
+    private static final Pattern MANIFEST = Pattern.compile("(sha256|sha512)-([0-9a-f]+)\\.v[0-9]+.*");
+
+    /** The user's converted image files, for listing and pruning. */
+    public CacheShelf conversions() {
+        return new CacheShelf(userDirectory.resolve("images"), name -> CONVERTED.matcher(name).matches());
+    }
+
+    /** The user's prepared (extracted) trees, for listing and pruning. */
+    public CacheShelf preparedTrees() {
+        return new CacheShelf(userDirectory.resolve("sandboxes"), name -> PREPARED.matcher(name).matches());
+    }
+
+    /** The manifest digest an entry of {@link #conversions()} or {@link #preparedTrees()} was made from; empty for an image file's tree. */
+    public static Optional<Digest> manifestOf(String entryName) {
+        Matcher matcher = MANIFEST.matcher(entryName);
+        return matcher.matches() ? Optional.of(Digest.parse(matcher.group(1) + ":" + matcher.group(2))) : Optional.empty();
     }
 
     /** The directory for extracted (sandbox-mode) trees. */

@@ -3,6 +3,7 @@ package dev.berth.runtime;
 import dev.berth.oci.BerthException;
 import dev.berth.oci.Digest;
 import dev.berth.oci.ScratchDirectory;
+import dev.berth.runtime.cache.CacheShelf;
 import dev.berth.runtime.integrity.Fingerprint;
 import dev.berth.runtime.integrity.TreeSeal;
 import dev.berth.runtime.sandbox.Caller;
@@ -50,12 +51,15 @@ public final class ImageRoot {
                 throw new BerthException("FUSE_UNAVAILABLE", "cannot mount images here: /dev/fuse is not usable by you"
                         + " or squashfuse_ll/fusermount3 are missing; run without --fuse to extract the image instead");
             }
+            if (image.path().toAbsolutePath().startsWith(cache.conversions().directory())) {
+                run.hold(CacheShelf.use(image.path()));
+            }
             Path mountPoint = run.newDirectory("image");
             run.mount(List.of(Tools.SQUASHFUSE.require(), "-o", "offset=" + image.offset(), image.path().toString(),
                     mountPoint.toString()), mountPoint, "mounting " + image.path());
             return mountPoint;
         }
-        return extracted(image, cache);
+        return extracted(image, cache, run);
     }
 
     /** A writable view of {@code lower} whose changes live in the run directory and vanish with it. */
@@ -80,10 +84,12 @@ public final class ImageRoot {
      * cache is a directory holding the tree ({@code root}) and its seal, renamed into place
      * together so that no run sees a tree without the seal it was extracted with.
      */
-    private static Path extracted(ImageFile image, ImageCache cache) throws IOException {
+    private static Path extracted(ImageFile image, ImageCache cache, RunDirectory run) throws IOException {
         Path sandboxes = cache.sandboxes();
         ScratchDirectory.removeAbandoned(sandboxes);
         Path target = sandboxes.resolve(extractionKey(image));
+        // held from before the tree is looked at, so that a prune cannot take it between the check and the run
+        run.hold(CacheShelf.use(target));
         if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
             if (TreeSeal.intact(target.resolve(TREE), target.resolve(SEAL))) {
                 return target.resolve(TREE);

@@ -1,6 +1,7 @@
 package dev.berth.runtime;
 
 import dev.berth.oci.PrivateDirectory;
+import dev.berth.runtime.cache.CacheShelf;
 import dev.berth.runtime.sandbox.Caller;
 
 import java.io.IOException;
@@ -26,6 +27,7 @@ import java.util.stream.Stream;
 public final class RunDirectory implements AutoCloseable {
     private final Path directory;
     private final Deque<Path> mounts = new ArrayDeque<>();
+    private final Deque<CacheShelf.Use> cacheUses = new ArrayDeque<>();
 
     private RunDirectory(Path directory) {
         this.directory = directory;
@@ -73,10 +75,18 @@ public final class RunDirectory implements AutoCloseable {
         mounts.push(mountPoint);
     }
 
+    /** Keeps a cache entry the run reads from removal until the run ends. */
+    public void hold(CacheShelf.Use use) {
+        cacheUses.push(use);
+    }
+
     @Override
     public void close() throws IOException {
         while (!mounts.isEmpty()) {
             unmount(mounts.pop());
+        }
+        while (!cacheUses.isEmpty()) {
+            cacheUses.pop().close();
         }
         deleteTree(directory);
     }

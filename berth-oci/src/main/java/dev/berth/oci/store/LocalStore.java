@@ -231,6 +231,41 @@ public final class LocalStore implements ImageSource {
         }
     }
 
+    /** What the store holds, for {@code berth system df}. */
+    public record Usage(int blobs, long bytes, long unreferencedBytes) {
+    }
+
+    public Usage usage() throws IOException {
+        try (StoreLock.Held ignored = contentLock.shared()) {
+            Set<Digest> live = markLive();
+            int count = 0;
+            long bytes = 0;
+            long unreferenced = 0;
+            for (DigestAlgorithm algorithm : DigestAlgorithm.values()) {
+                try (DirectoryStream<Path> files = Files.newDirectoryStream(blobs.resolve(algorithm.id()))) {
+                    for (Path file : files) {
+                        long size = Files.size(file);
+                        count++;
+                        bytes += size;
+                        if (!isLive(algorithm, file, live)) {
+                            unreferenced += size;
+                        }
+                    }
+                } catch (NoSuchFileException none) {
+                    // no blobs of this algorithm yet
+                }
+            }
+            return new Usage(count, bytes, unreferenced);
+        }
+    }
+
+    /** Every digest a name reaches: indexes, manifests, configs and layers. */
+    public Set<Digest> referenced() throws IOException {
+        try (StoreLock.Held ignored = contentLock.shared()) {
+            return markLive();
+        }
+    }
+
     private static boolean isLive(DigestAlgorithm algorithm, Path file, Set<Digest> live) {
         String name = file.getFileName().toString();
         if (AtomicFiles.isTemporary(file)) {

@@ -1,0 +1,65 @@
+package dev.berth.cli.commands.system;
+
+import dev.berth.build.Builder;
+import dev.berth.oci.Digest;
+import dev.berth.runtime.ImageCache;
+import dev.berth.runtime.cache.CacheShelf;
+import dev.berth.runtime.cache.CachedEntry;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The user's caches that {@code berth system df} counts and {@code berth system prune} empties:
+ * converted image files, prepared trees and the build step cache. Each can always be made again
+ * from the store, so removing any of it loses nothing but time.
+ */
+record Caches(ImageCache images) {
+    /** One cache, as a row of the report. */
+    enum Kind {
+        CONVERTED("converted images"),
+        PREPARED("prepared trees"),
+        BUILD("build cache");
+
+        final String title;
+
+        Kind(String title) {
+            this.title = title;
+        }
+    }
+
+    static Caches of(Path home) {
+        return new Caches(ImageCache.fromEnvironment(System.getenv(), home, null, notice -> { }));
+    }
+
+    Map<Kind, CacheShelf> shelves() {
+        return Map.of(Kind.CONVERTED, images.conversions(), Kind.PREPARED, images.preparedTrees(),
+                Kind.BUILD, Builder.stepCache(buildCacheDirectory()));
+    }
+
+    Path buildCacheDirectory() {
+        return images.userDirectory().resolve("build-cache");
+    }
+
+    Path buildScratchDirectory() {
+        return images.userDirectory().resolve("build");
+    }
+
+    /**
+     * Whether the entry serves nothing the store still names: a conversion or tree of a manifest
+     * no name reaches any more. A tree of an image file, and a build step, cannot tell; they count
+     * as in use until {@code --all}.
+     */
+    static boolean isDangling(Kind kind, CachedEntry entry, Set<Digest> referenced) {
+        if (kind == Kind.BUILD) {
+            return false;
+        }
+        return ImageCache.manifestOf(entry.name()).map(digest -> !referenced.contains(digest)).orElse(false);
+    }
+
+    static long total(List<CachedEntry> entries) {
+        return entries.stream().mapToLong(CachedEntry::size).sum();
+    }
+}
