@@ -10,7 +10,6 @@ import dev.berth.oci.Reference;
 import dev.berth.runtime.ImageFileSignatures;
 import dev.berth.trust.AcceptedKey;
 import dev.berth.trust.FileSignatures;
-import dev.berth.trust.TagSchemeVerifier;
 import dev.berth.trust.VerifyingKey;
 import dev.berth.trust.policy.ExecutionPolicy;
 
@@ -46,14 +45,19 @@ public final class RunPolicy {
         this.verifiedCache = verifiedCache;
     }
 
+    /** The policy files, the site's first: a user's may only tighten it. */
+    public static List<Path> files(Map<String, String> environment) {
+        String config = environment.getOrDefault("XDG_CONFIG_HOME", "");
+        Path user = (config.isBlank() ? Path.of(System.getProperty("user.home"), ".config") : Path.of(config))
+                .resolve("berth/policy.toml");
+        return List.of(Path.of(System.getProperty(SITE_PROPERTY, SITE.toString())), user);
+    }
+
     public static RunPolicy load(Map<String, String> environment) throws IOException {
         String home = System.getProperty("user.home");
-        String config = environment.getOrDefault("XDG_CONFIG_HOME", "");
         String cache = environment.getOrDefault("XDG_CACHE_HOME", "");
-        Path user = (config.isBlank() ? Path.of(home, ".config") : Path.of(config)).resolve("berth/policy.toml");
-        Path site = Path.of(System.getProperty(SITE_PROPERTY, SITE.toString()));
         List<ExecutionPolicy> policies = new ArrayList<>();
-        for (Path file : List.of(site, user)) {
+        for (Path file : files(environment)) {
             try {
                 String text = Files.readString(file, StandardCharsets.UTF_8);
                 policies.add(ExecutionPolicy.fromTables(TomlSubset.parse(text, file.toString()), file.toString()));
@@ -143,15 +147,15 @@ public final class RunPolicy {
             return;
         }
         List<AcceptedKey> keys = keySource.load();
-        List<TagSchemeVerifier.Finding> findings;
+        List<SignatureEvidence> findings;
         try (Registries registries = new RegistryFlags().registries()) {
             Reference exact = name.withDigest(digest);
             Registries.Resolved resolved = registries.resolve(exact);
-            findings = TagSchemeVerifier.check(new CosignTagStore(resolved.source(), exact), digest, keys);
+            findings = SignatureEvidence.gather(resolved.source(), exact, digest, keys);
         } catch (IOException | BerthException e) {
             throw refused(subject, scope, "its signatures could not be read from " + name.registry() + ": " + e.getMessage());
         }
-        if (findings.stream().noneMatch(finding -> finding.check().valid())) {
+        if (findings.stream().noneMatch(SignatureEvidence::valid)) {
             throw refused(subject, scope, findings.isEmpty() ? "it has no signature"
                     : "no valid signature by an accepted key covers it");
         }

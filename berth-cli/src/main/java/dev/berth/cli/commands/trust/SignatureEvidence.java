@@ -1,6 +1,8 @@
 package dev.berth.cli.commands.trust;
 
+import dev.berth.distribution.RegistrySource;
 import dev.berth.oci.Digest;
+import dev.berth.oci.Reference;
 import dev.berth.trust.AcceptedKey;
 import dev.berth.trust.InTotoStatement;
 import dev.berth.trust.InvalidSignatureException;
@@ -8,7 +10,9 @@ import dev.berth.trust.SignatureCheck;
 import dev.berth.trust.SigstoreBundle;
 import dev.berth.trust.TagSchemeVerifier;
 
+import java.io.IOException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -28,6 +32,22 @@ record SignatureEvidence(String via, Digest where, Optional<AcceptedKey> signer,
 
     boolean valid() {
         return problem.isEmpty();
+    }
+
+    /**
+     * Every signature stored for {@code digest} in its repository, checked against {@code keys}:
+     * cosign's tag first, then the referrer bundles. What berth verify reports and the run policy demands.
+     */
+    static List<SignatureEvidence> gather(RegistrySource source, Reference reference, Digest digest, List<AcceptedKey> keys)
+            throws IOException {
+        List<SignatureEvidence> found = new ArrayList<>();
+        for (TagSchemeVerifier.Finding finding : TagSchemeVerifier.check(new CosignTagStore(source, reference), digest, keys)) {
+            found.add(of(finding));
+        }
+        for (Attestations.Attached attached : Attestations.of(source, digest)) {
+            of(attached, keys, digest).ifPresent(found::add);
+        }
+        return found;
     }
 
     static SignatureEvidence of(TagSchemeVerifier.Finding finding) {

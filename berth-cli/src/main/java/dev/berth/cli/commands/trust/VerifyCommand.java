@@ -15,8 +15,6 @@ import dev.berth.oci.Digest;
 import dev.berth.oci.Json;
 import dev.berth.oci.Reference;
 import dev.berth.trust.AcceptedKey;
-import dev.berth.trust.TagSchemeVerifier;
-import dev.berth.trust.TagSchemeVerifier.Finding;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -72,12 +70,7 @@ public final class VerifyCommand implements Subcommand {
         try (Registries registries = registryFlags.registries()) {
             Registries.Resolved resolved = registries.resolve(reference);
             digest = resolved.root().digest();
-            for (Finding finding : TagSchemeVerifier.check(new CosignTagStore(resolved.source(), reference), digest, keys)) {
-                findings.add(SignatureEvidence.of(finding));
-            }
-            for (Attestations.Attached attached : Attestations.of(resolved.source(), digest)) {
-                SignatureEvidence.of(attached, keys, digest).ifPresent(findings::add);
-            }
+            findings.addAll(SignatureEvidence.gather(resolved.source(), reference, digest, keys));
         }
         String subject = reference.name() + "@" + digest;
         boolean verified = findings.stream().anyMatch(SignatureEvidence::valid);
