@@ -5,11 +5,14 @@ import dev.berth.cli.commands.ConvertCommand;
 import dev.berth.cli.commands.ExecCommand;
 import dev.berth.cli.commands.ExportCommand;
 import dev.berth.cli.commands.ImagesCommand;
+import dev.berth.cli.commands.InfoCommand;
 import dev.berth.cli.commands.ImportCommand;
 import dev.berth.cli.commands.InspectCommand;
+import dev.berth.cli.commands.LoadCommand;
 import dev.berth.cli.commands.PruneCommand;
 import dev.berth.cli.commands.RmiCommand;
 import dev.berth.cli.commands.RunCommand;
+import dev.berth.cli.commands.SaveCommand;
 import dev.berth.cli.commands.ShellCommand;
 import dev.berth.cli.commands.TagCommand;
 import dev.berth.cli.commands.VersionCommand;
@@ -91,8 +94,11 @@ final class BerthCommand {
 
     static final Group BERTH = new Group("berth", List.of("Build, share, trust and run software containers."), List.of(
             command("version", VersionCommand::new),
+            command("info", InfoCommand::new),
             command("import", ImportCommand::new),
             command("export", ExportCommand::new),
+            command("save", SaveCommand::new),
+            command("load", LoadCommand::new),
             new Command("images", List.of("ls"), ImagesCommand::new),
             command("inspect", InspectCommand::new),
             command("tag", TagCommand::new),

@@ -11,6 +11,8 @@ import java.util.List;
 
 /** Walks a command line down {@link BerthCommand}'s tree to the command it names, then parses the rest for it. */
 final class Dispatch {
+    private static final String HELP = "help";
+
     private final Invocation invocation;
     private String commandPath = BerthCommand.BERTH.name();
 
@@ -45,6 +47,12 @@ final class Dispatch {
             return 0;
         }
         String word = words.getFirst();
+        if (group == BerthCommand.BERTH && word.equals(HELP)) {
+            // "berth help pull" is "berth pull --help", as git and docker read it
+            List<String> asked = new ArrayList<>(words.subList(1, words.size()));
+            asked.add("--help");
+            return runGroup(group, asked);
+        }
         BerthCommand.Entry entry = group.find(word)
                 .orElseThrow(() -> new UsageException("unknown command '" + word + "'" + NearestWord.hint(word, group.words())));
         commandPath += " " + entry.name();

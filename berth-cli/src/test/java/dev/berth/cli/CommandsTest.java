@@ -148,6 +148,21 @@ class CommandsTest {
     }
 
     @Test
+    void helpAndInfoSayWhatBerthIsAndWhatItFound() {
+        Berth berth = new Berth(temp.resolve("data"));
+        assertThat(berth.ok("help", "pull").stdout()).isEqualTo(berth.ok("pull", "--help").stdout()).startsWith("Usage: berth pull");
+        assertThat(berth.ok("help", "system", "prune").stdout()).startsWith("Usage: berth system prune");
+        assertThat(berth.ok("help").stdout()).contains("pull", "system", "info");
+        assertThat(berth.run("help", "pul").stderr()).contains("did you mean 'pull'?");
+
+        JsonNode info = json(berth.ok("info", "--json").stdout());
+        assertThat(info.get("paths").get("data").asText()).isEqualTo(temp.resolve("data").toString());
+        assertThat(info.get("tools").get("bwrap").asText()).endsWith("/bwrap");
+        assertThat(info.get("features").get("user namespaces").asText()).startsWith("yes");
+        assertThat(berth.ok("info").stdout()).contains("paths:", "tools:", "features:", "  squashfuse_ll: ");
+    }
+
+    @Test
     void versionAndUsageErrors() {
         Berth berth = new Berth(temp.resolve("data"));
         assertThat(berth.ok("version").stdout()).startsWith("berth ").contains("java 25");

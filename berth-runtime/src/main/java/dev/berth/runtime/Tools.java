@@ -26,6 +26,14 @@ public enum Tools {
         this.debianPackage = debianPackage;
     }
 
+    public String command() {
+        return command;
+    }
+
+    public String debianPackage() {
+        return debianPackage;
+    }
+
     public Optional<Path> find() {
         String path = System.getenv("PATH");
         String search = path == null || path.isBlank() ? "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin" : path;

@@ -1,11 +1,13 @@
 package dev.berth.cli.commands;
 
 import dev.berth.cli.args.Syntax;
+import dev.berth.oci.Json;
 import dev.berth.oci.store.LocalStore;
 import dev.berth.runtime.ImageCache;
 import dev.berth.runtime.ImageFile;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** {@code berth convert}: an image as one read-only file you can copy anywhere and run. */
@@ -14,6 +16,7 @@ public final class ConvertCommand extends ContainerCommand {
     private Path output;
     private boolean executable;
     private Path sharedCache;
+    private boolean json;
 
     @Override
     public void declare(Syntax syntax) {
@@ -24,14 +27,20 @@ public final class ConvertCommand extends ContainerCommand {
                 .flag("-x, --executable", "Make FILE directly executable; a symlink to it runs with BERTH_NAME set to the link's name.",
                         () -> executable = true)
                 .option("--shared-cache", "DIR", "A read-only cache of converted images to use before your own.",
-                        value -> sharedCache = Path.of(value));
+                        value -> sharedCache = Path.of(value))
+                .flag("--json", "Print the file written, its size and whether it is executable, as JSON.", () -> json = true);
     }
 
     @Override
     protected int run(LocalStore store) throws IOException {
         ImageFile image = resolve(reference, store, cache(sharedCache), null);
         ImageFile.write(image.path(), output, executable);
-        out().println(output);
+        if (json) {
+            out().println(Json.writePretty(Json.mapper().createObjectNode().put("image", reference).put("file", output.toString())
+                    .put("size", Files.size(output)).put("executable", executable)));
+        } else {
+            out().println(output);
+        }
         return 0;
     }
 }

@@ -9,12 +9,12 @@ import dev.berth.oci.image.ManifestBytes;
 import dev.berth.oci.layout.OciLayoutWriter;
 import dev.berth.oci.store.ImageRecord;
 import dev.berth.oci.store.LocalStore;
-import dev.berth.oci.transfer.ImageCopier;
 import dev.berth.oci.transfer.ImageSink;
 import dev.berth.oci.transfer.PlatformChoice;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 
 /** {@code berth export}: a stored image to an OCI layout directory or a docker-archive tar. */
 public final class ExportCommand extends StoreCommand {
@@ -31,7 +31,8 @@ public final class ExportCommand extends StoreCommand {
                         "The format follows PATH: a name ending in .tar, or a device or pipe such as /dev/stdout, is a docker-archive"
                                 + " (streamed to a device or pipe); anything else an OCI layout.")
                 .parameter("REF", "The image to export.", value -> reference = value)
-                .parameter("PATH", "Target directory (oci) or file (docker-archive).", value -> path = Path.of(value))
+                .parameter("PATH", "Target directory (oci) or file (docker-archive); - for standard output (a docker-archive).",
+                        value -> path = Path.of(value))
                 .option("--format", "oci|docker-archive", "oci or docker-archive (default: from PATH).",
                         value -> format = parseFormat(value))
                 .option("--platform", "OS/ARCH[/VARIANT]",
@@ -42,16 +43,19 @@ public final class ExportCommand extends StoreCommand {
     @Override
     protected int run(LocalStore store) throws IOException {
         ImageRecord image = store.require(reference);
+        boolean toStandardOutput = path.toString().equals(StoreExport.STANDARD_OUTPUT);
+        if (toStandardOutput && format == Format.oci) {
+            throw new UsageException("an OCI layout is a directory and cannot go to standard output; use --format docker-archive");
+        }
         // a device or pipe (/dev/stdout) can only take a stream, which an OCI layout directory is not
-        boolean streamed = WriteTarget.of(path).kind() == WriteTarget.Kind.STREAM;
+        boolean streamed = toStandardOutput || WriteTarget.of(path).kind() == WriteTarget.Kind.STREAM;
         Format chosen = format != null ? format
                 : path.getFileName().toString().endsWith(".tar") || streamed ? Format.docker_archive : Format.oci;
         PlatformChoice platforms = platform != null ? PlatformChoice.only(Platform.parse(platform))
                 : chosen == Format.docker_archive ? PlatformChoice.host() : PlatformChoice.ALL;
-        try (ImageSink sink = chosen == Format.oci ? OciLayoutWriter.create(path) : DockerArchiveWriter.create(path)) {
-            ManifestBytes root = new ImageCopier().copy(store, image.root(), platforms, sink);
-            sink.tag(image.name(), root);
-            sink.commit();
+        try (ImageSink sink = chosen == Format.oci ? OciLayoutWriter.create(path)
+                : toStandardOutput ? DockerArchiveWriter.toStandardOutput() : DockerArchiveWriter.create(path)) {
+            ManifestBytes root = StoreExport.write(store, List.of(image), platforms, sink).getFirst();
             // the archive may be going to standard output; the note must not land inside it
             (streamed ? err() : out()).println("Exported " + image.name().familiarString() + " (" + root.digest() + ") to " + path);
         }

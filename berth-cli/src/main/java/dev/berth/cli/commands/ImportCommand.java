@@ -22,7 +22,7 @@ import java.util.List;
 
 /** {@code berth import}: an OCI layout directory or a docker-archive tar into the local store. */
 public final class ImportCommand extends StoreCommand {
-    private Path path;
+    private String path;
     private String name;
     private String platform;
     private boolean quiet;
@@ -31,7 +31,7 @@ public final class ImportCommand extends StoreCommand {
     public void declare(Syntax syntax) {
         syntax.describe("Add the images in an OCI image layout directory or a docker-archive tar to the local store.",
                         "Every blob is verified against its digest; on any error the store is left as it was.")
-                .parameter("PATH", "An OCI layout directory or a docker-archive tar file.", value -> path = Path.of(value))
+                .parameter("PATH", "An OCI layout directory or a docker-archive tar file; - for standard input.", value -> path = value)
                 .option("--name", "NAME[:TAG]", "Name for the imported image (default: the names recorded in PATH).",
                         value -> name = value)
                 .option("--platform", "OS/ARCH[/VARIANT]",
@@ -43,15 +43,29 @@ public final class ImportCommand extends StoreCommand {
     private record Planned(Reference name, Descriptor root) {
     }
 
+    /** {@code berth load}: the same import, from {@code path} or standard input ({@code -}). */
+    static ImportCommand reading(String path, boolean quiet) {
+        ImportCommand load = new ImportCommand();
+        load.path = path;
+        load.quiet = quiet;
+        return load;
+    }
+
     @Override
     protected int run(LocalStore store) throws IOException {
+        PlatformChoice platforms = platform == null ? PlatformChoice.ALL : PlatformChoice.only(Platform.parse(platform));
+        Reference explicitName = name == null ? null : Reference.parse(name);
+        try (SeekableInput input = SeekableInput.of(path, store.root().resolve("tmp"))) {
+            return importFrom(input.path(), store, platforms, explicitName);
+        }
+    }
+
+    private int importFrom(Path path, LocalStore store, PlatformChoice platforms, Reference explicitName) throws IOException {
         if (!Files.exists(path)) {
             throw new BerthException("NOT_FOUND", "cannot import " + path + ": no such file or directory");
         }
-        PlatformChoice platforms = platform == null ? PlatformChoice.ALL : PlatformChoice.only(Platform.parse(platform));
-        Reference explicitName = name == null ? null : Reference.parse(name);
-        try (ImageSource source = openSource()) {
-            List<Planned> planned = plan(source, explicitName);
+        try (ImageSource source = openSource(path)) {
+            List<Planned> planned = plan(source, explicitName, path);
             ImageCopier copier = new ImageCopier();
             List<String> report = new ArrayList<>();
             try (StoreTransaction transaction = store.begin()) {
@@ -68,14 +82,14 @@ public final class ImportCommand extends StoreCommand {
         return 0;
     }
 
-    private ImageSource openSource() throws IOException {
+    private static ImageSource openSource(Path path) throws IOException {
         if (Files.isDirectory(path)) {
             return OciLayout.open(path);
         }
         return DockerArchive.open(path);
     }
 
-    private List<Planned> plan(ImageSource source, Reference explicitName) {
+    private static List<Planned> plan(ImageSource source, Reference explicitName, Path path) {
         List<Planned> planned = new ArrayList<>();
         if (source instanceof OciLayout layout) {
             String fallback = explicitName != null ? explicitName.toString() : defaultNameFor(path);

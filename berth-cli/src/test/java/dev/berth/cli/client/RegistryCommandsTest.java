@@ -130,6 +130,12 @@ class RegistryCommandsTest {
 
         assertThat(pulled.stdout().strip()).matches("sha256:[0-9a-f]{64}");
         assertThat(berth.ok("images").stdout()).contains(registry.host() + "/tools/busybox");
+
+        JsonNode again = Json.tree(berth.ok("pull", "--json", "--authfile", authFile.toString(), registry.host() + "/tools/busybox:1")
+                .stdout().getBytes(java.nio.charset.StandardCharsets.UTF_8), "pull --json");
+        assertThat(again.get("digest").asText()).isEqualTo(pulled.stdout().strip());
+        assertThat(again.get("source").asText()).isEqualTo("docker://" + registry.host() + "/tools/busybox:1");
+        assertThat(again.get("name").asText()).isEqualTo(registry.host() + "/tools/busybox:1");
     }
 
     @Test

@@ -211,6 +211,9 @@ class RuntimeCommandsTest {
         assertThat(ok(dir, "./tool.img a b").stdout()).isEqualTo("name=tool.img args=a b\n");
         assertThat(ok(dir, "./python3 -c 1").stdout()).isEqualTo("name=python3 args=-c 1\n");
         assertThat(ok(dir, "berth run --fuse tool.img").stdout()).isEqualTo("name= args=default\n");
+        String report = ok(dir, "berth convert --json " + IMAGE + " -o plain.img").stdout();
+        assertThat(report).contains("\"file\" : \"plain.img\"", "\"executable\" : false")
+                .contains("\"size\" : " + ok(dir, "stat -c %s plain.img").stdout().strip());
     }
 
     @Test

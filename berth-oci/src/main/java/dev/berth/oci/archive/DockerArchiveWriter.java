@@ -20,6 +20,9 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -83,6 +86,33 @@ public final class DockerArchiveWriter implements ImageSink {
         return new DockerArchiveWriter(at.path(), false, claimScratch(parent, target));
     }
 
+    /**
+     * A writer that streams the archive into this process's standard output, whatever that is (a
+     * file it was redirected to, a pipe), as {@code docker save > x.tar} does; the path
+     * /dev/stdout would reopen a redirected file from its start instead.
+     */
+    public static DockerArchiveWriter toStandardOutput() throws IOException {
+        return new DockerArchiveWriter(null, true, claimScratch(Path.of(System.getProperty("java.io.tmpdir")), Path.of("stdout")));
+    }
+
+    private OutputStream streamTarget() throws IOException {
+        if (target != null) {
+            return Files.newOutputStream(target, StandardOpenOption.WRITE);
+        }
+        // standard output stays open for the rest of the process
+        return new FilterOutputStream(new FileOutputStream(FileDescriptor.out)) {
+            @Override
+            public void write(byte[] bytes, int offset, int length) throws IOException {
+                out.write(bytes, offset, length);
+            }
+
+            @Override
+            public void close() throws IOException {
+                flush();
+            }
+        };
+    }
+
     private static ScratchDirectory claimScratch(Path directory, Path target) throws IOException {
         ScratchDirectory.removeAbandoned(directory);
         return ScratchDirectory.create(directory, target.getFileName().toString());
@@ -118,7 +148,7 @@ public final class DockerArchiveWriter implements ImageSink {
     public synchronized void commit() throws IOException {
         Path temp = scratch.path().resolve("archive.tar");
         List<Map<String, Object>> entries = new ArrayList<>();
-        try (OutputStream file = stream ? new BufferedOutputStream(Files.newOutputStream(target, StandardOpenOption.WRITE), 1 << 16)
+        try (OutputStream file = stream ? new BufferedOutputStream(streamTarget(), 1 << 16)
                 : Files.newOutputStream(temp, StandardOpenOption.CREATE_NEW);
              TarArchiveOutputStream tar = new TarArchiveOutputStream(file)) {
             tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);

@@ -1,8 +1,11 @@
 package dev.berth.cli.commands.client;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.cli.Invocation;
 import dev.berth.cli.Subcommand;
 import dev.berth.cli.args.Syntax;
+import dev.berth.cli.args.UsageException;
+import dev.berth.oci.Json;
 import dev.berth.distribution.Registries;
 import dev.berth.distribution.copy.ImageLocation;
 import dev.berth.distribution.copy.ImageTransfer;
@@ -42,13 +45,23 @@ abstract class ClientCommand implements Subcommand {
      */
     protected int transfer(ImageLocation from, ImageLocation to, PlatformChoice defaultPlatforms,
                            String activeVerb, String doneVerb, String summary) throws IOException {
-        ProgressDisplay progress = new ProgressDisplay(out(), ProgressDisplay.modeFor(transferFlags.quiet),
+        if (transferFlags.json && transferFlags.quiet) {
+            throw new UsageException("--json and --quiet exclude each other");
+        }
+        ProgressDisplay progress = new ProgressDisplay(out(), ProgressDisplay.modeFor(transferFlags.quiet || transferFlags.json),
                 activeVerb, doneVerb);
         ImageTransfer.Result result;
         try (Registries registries = registryFlags.registries()) {
             ImageTransfer transfer = new ImageTransfer(registries, invocation::store,
                     new ImageCopier(transferFlags.jobs(), progress));
             result = transfer.copy(from, to, transferFlags.platforms(defaultPlatforms));
+        }
+        if (transferFlags.json) {
+            ObjectNode report = Json.mapper().createObjectNode().put("source", from.toString()).put("destination", to.toString())
+                    .put("name", result.name().toString()).put("digest", result.root().digest().toString())
+                    .put("mediaType", result.root().mediaType());
+            out().println(Json.writePretty(report));
+            return 0;
         }
         out().println(transferFlags.quiet ? result.root().digest().toString()
                 : summary + " " + result.name() + " (" + result.root().digest() + ")");

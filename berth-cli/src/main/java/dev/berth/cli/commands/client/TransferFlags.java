@@ -13,6 +13,7 @@ final class TransferFlags {
     boolean allPlatforms;
     int jobs = ImageCopier.DEFAULT_PARALLELISM;
     boolean quiet;
+    boolean json;
 
     void declare(Syntax syntax) {
         syntax.option("--platform", "OS/ARCH[/VARIANT]", "From a multi-platform image, take this platform (default: this machine's).",
@@ -20,7 +21,9 @@ final class TransferFlags {
                 .flag("--all-platforms", "Copy a multi-platform image whole, every platform it has.", () -> allPlatforms = true)
                 .option("-j, --jobs", "N", "Blobs to transfer at once (default: " + ImageCopier.DEFAULT_PARALLELISM + ").",
                         value -> jobs = Values.integer("--jobs", value))
-                .flag("-q, --quiet", "Print only the digest of the image.", () -> quiet = true);
+                .flag("-q, --quiet", "Print only the digest of the image.", () -> quiet = true)
+                .flag("--json", "Print the result as JSON (source, destination, name, digest, media type); no progress.",
+                        () -> json = true);
     }
 
     PlatformChoice platforms(PlatformChoice fallback) {
