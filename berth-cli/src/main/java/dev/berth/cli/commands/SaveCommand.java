@@ -2,6 +2,7 @@ package dev.berth.cli.commands;
 
 import dev.berth.cli.args.Syntax;
 import dev.berth.cli.args.UsageException;
+import dev.berth.cli.output.Terminals;
 import dev.berth.oci.Platform;
 import dev.berth.oci.archive.DockerArchiveWriter;
 import dev.berth.oci.store.ImageRecord;
@@ -33,7 +34,7 @@ public final class SaveCommand extends StoreCommand {
     @Override
     protected int run(LocalStore store) throws IOException {
         boolean toStandardOutput = output == null || output.equals(StoreExport.STANDARD_OUTPUT);
-        if (toStandardOutput && StoreExport.standardOutputIsTerminal()) {
+        if (toStandardOutput && Terminals.isTerminal(Terminals.STANDARD_OUTPUT)) {
             throw new UsageException("refusing to write an archive to a terminal: give -o FILE, or redirect standard output");
         }
         List<ImageRecord> images = new ArrayList<>();

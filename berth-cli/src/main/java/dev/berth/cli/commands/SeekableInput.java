@@ -1,6 +1,7 @@
 package dev.berth.cli.commands;
 
 import dev.berth.cli.args.UsageException;
+import dev.berth.cli.output.Terminals;
 import dev.berth.oci.ScratchDirectory;
 
 import java.io.IOException;
@@ -30,7 +31,7 @@ final class SeekableInput implements AutoCloseable {
         if (Files.isDirectory(named) || Files.isRegularFile(named)) {
             return new SeekableInput(named, null);
         }
-        if (named.equals(STANDARD_INPUT) && standardInputIsTerminal()) {
+        if (named.equals(STANDARD_INPUT) && Terminals.isTerminal(Terminals.STANDARD_INPUT)) {
             throw new UsageException("refusing to read an archive from a terminal: give a file, or redirect standard input");
         }
         if (!Files.exists(named)) {
@@ -56,14 +57,6 @@ final class SeekableInput implements AutoCloseable {
     public void close() throws IOException {
         if (scratch != null) {
             scratch.close();
-        }
-    }
-
-    private static boolean standardInputIsTerminal() {
-        try {
-            return Files.readSymbolicLink(Path.of("/proc/self/fd/0")).toString().matches("/dev/(pts/[0-9]+|tty.*|console)");
-        } catch (IOException | UnsupportedOperationException notALink) {
-            return false;
         }
     }
 }

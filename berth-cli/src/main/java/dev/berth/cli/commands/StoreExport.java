@@ -8,8 +8,6 @@ import dev.berth.oci.transfer.ImageSink;
 import dev.berth.oci.transfer.PlatformChoice;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,15 +17,6 @@ final class StoreExport {
     static final String STANDARD_OUTPUT = "-";
 
     private StoreExport() {
-    }
-
-    /** Whether standard output is a terminal, which an archive would only garble. */
-    static boolean standardOutputIsTerminal() {
-        try {
-            return Files.readSymbolicLink(Path.of("/proc/self/fd/1")).toString().matches("/dev/(pts/[0-9]+|tty.*|console)");
-        } catch (IOException | UnsupportedOperationException notALink) {
-            return false;
-        }
     }
 
     /** Copies each image into {@code sink}, names it there, and commits; returns the roots written, in order. */
