@@ -25,7 +25,16 @@ public final class AtomicFiles {
     }
 
     public static void write(Path target, byte[] content) throws IOException {
-        Path temp = tempSibling(target);
+        write(target, content, target.toAbsolutePath().getParent());
+    }
+
+    /**
+     * As {@link #write(Path, byte[])}, with the temporary in {@code tempDirectory} (on the same file
+     * system): a scratch directory whose leftovers a later run sweeps, where a temporary beside
+     * the target would stay when its writer is killed before the rename.
+     */
+    public static void write(Path target, byte[] content, Path tempDirectory) throws IOException {
+        Path temp = tempDirectory.resolve(TEMP_PREFIX + target.getFileName() + "-" + uniqueSuffix());
         try {
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 ByteBuffer buffer = ByteBuffer.wrap(content);

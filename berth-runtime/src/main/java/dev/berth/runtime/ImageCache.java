@@ -144,7 +144,7 @@ public final class ImageCache {
             Digest[] content = new Digest[1];
             conversion.writeTo(target, written -> {
                 content[0] = ContentRecord.hash(written);
-                ContentRecord.write(target, content[0]);
+                ContentRecord.write(target, content[0], written.getParent());
             });
             verified().remember(target, content[0]);
             return target;

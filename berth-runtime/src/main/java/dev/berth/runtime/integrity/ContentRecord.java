@@ -32,9 +32,12 @@ public final class ContentRecord {
         return file.resolveSibling(file.getFileName() + SUFFIX);
     }
 
-    /** Records {@code digest} as the content of {@code file}. */
-    public static void write(Path file, Digest digest) throws IOException {
-        AtomicFiles.write(of(file), (digest.hex() + "  " + file.getFileName() + "\n").getBytes(StandardCharsets.UTF_8));
+    /**
+     * Records {@code digest} as the content of {@code file}; the temporary goes to {@code scratch},
+     * the directory the file itself is being written in, which a killed conversion's next run sweeps.
+     */
+    public static void write(Path file, Digest digest, Path scratch) throws IOException {
+        AtomicFiles.write(of(file), (digest.hex() + "  " + file.getFileName() + "\n").getBytes(StandardCharsets.UTF_8), scratch);
     }
 
     /** The recorded content of {@code file}; empty when there is no record or it is not one for this file. */

@@ -1,6 +1,7 @@
 package dev.berth.runtime.integrity;
 
 import dev.berth.oci.AtomicFiles;
+import dev.berth.oci.ScratchDirectory;
 import dev.berth.oci.Digest;
 import dev.berth.oci.PrivateDirectory;
 
@@ -55,9 +56,13 @@ public final class VerifiedFiles {
         }
     }
 
+    /** Through a scratch directory, so that what a killed writer left is swept by the next one. */
     private void write(Path file, String entry) throws IOException {
         PrivateDirectory.create(directory, uid);
-        AtomicFiles.write(recordOf(file), (entry + "\n").getBytes(StandardCharsets.UTF_8));
+        ScratchDirectory.removeAbandoned(directory);
+        try (ScratchDirectory scratch = ScratchDirectory.create(directory, "record")) {
+            AtomicFiles.write(recordOf(file), (entry + "\n").getBytes(StandardCharsets.UTF_8), scratch.path());
+        }
     }
 
     private Path recordOf(Path file) {
