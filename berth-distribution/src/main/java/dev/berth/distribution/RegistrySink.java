@@ -11,9 +11,6 @@ import dev.berth.oci.transfer.ImageSink;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
@@ -21,12 +18,11 @@ import java.util.function.Function;
 /**
  * One repository of a registry, written through the distribution API. Blobs the registry
  * already has are skipped (HEAD), blobs it has in another repository are mounted, small blobs go
- * up in one request and large ones in chunks; a failed upload starts over from a fresh read of
- * the source. Manifests are written when the copy puts them, which is after their children.
+ * up in one request and large ones in chunks; an interrupted upload resumes where the registry
+ * says it stands (see {@link BlobUpload}). Manifests are written when the copy puts them, which is after their children.
  */
 public final class RegistrySink implements ImageSink {
     public static final int DEFAULT_CHUNK_SIZE = 32 << 20;
-    private static final String OCTET_STREAM = "application/octet-stream";
 
     private final RegistryClient client;
     private final String repository;
@@ -79,121 +75,37 @@ public final class RegistrySink implements ImageSink {
         });
     }
 
+    /**
+     * Uploads a blob, resuming an interrupted session where the registry says it stands. It gives
+     * up after the retry policy's attempts in a row that brought no byte further.
+     */
     @Override
     public void putBlob(Descriptor descriptor, BlobOpener content) throws IOException {
         RetryPolicy retry = client.retryPolicy();
         Optional<String> mountFrom = mountSources.apply(descriptor.digest()).filter(from -> !from.equals(repository));
-        for (int attempt = 1; ; attempt++) {
+        BlobUpload upload = new BlobUpload(client, repository, scope, descriptor, content, chunkSize);
+        long furthest = 0;
+        for (int attempt = 1, withoutProgress = 1; ; attempt++, withoutProgress++) {
             try {
-                upload(descriptor, content, attempt == 1 ? mountFrom : Optional.empty());
+                upload.attempt(attempt == 1 ? mountFrom : Optional.empty());
                 return;
-            } catch (UploadInterrupted e) {
-                if (attempt >= retry.attempts()) {
+            } catch (BlobUpload.Interrupted e) {
+                if (upload.sent() > furthest) {
+                    furthest = upload.sent();
+                    withoutProgress = 1;
+                }
+                if (withoutProgress >= retry.attempts()) {
+                    upload.abandon();
                     throw e.failure() != null ? e.failure() : new RegistryException("REGISTRY_UNAVAILABLE", "upload of blob "
                             + descriptor.digest() + " to " + client.registry() + "/" + repository + " failed: "
                             + e.getMessage() + " (gave up after " + attempt + " attempts)", e);
                 }
-                RetryPolicy.sleep(retry.delayAfter(attempt, e.retryAfter()));
+                RetryPolicy.sleep(retry.delayAfter(withoutProgress, e.retryAfter()));
+            } catch (IOException | RuntimeException e) {
+                upload.abandon();
+                throw e;
             }
         }
-    }
-
-    /** A failure worth starting the upload over for: the network broke, or the registry asked to retry. */
-    private static final class UploadInterrupted extends IOException {
-        private final transient RegistryException failure;
-        private final String retryAfter;
-
-        UploadInterrupted(String message, IOException cause, RegistryException failure, String retryAfter) {
-            super(message, cause);
-            this.failure = failure;
-            this.retryAfter = retryAfter;
-        }
-
-        RegistryException failure() {
-            return failure;
-        }
-
-        String retryAfter() {
-            return retryAfter;
-        }
-    }
-
-    private void upload(Descriptor blob, BlobOpener content, Optional<String> mountFrom) throws IOException {
-        String query = mountFrom.map(from -> "?mount=" + encode(blob.digest().toString()) + "&from=" + encode(from))
-                .orElse("");
-        Scope uploadScope = mountFrom.map(scope::mounting).orElse(scope);
-        URI location;
-        try (Response started = client.send(new RegistryClient.Call("POST",
-                client.uri("/v2/" + repository + "/blobs/uploads/" + query), uploadScope))) {
-            if (started.status() == 201) {
-                return; // mounted: the registry had it in the other repository
-            }
-            location = expectStatus(started, 202, "starting the upload of " + blob.digest());
-        }
-        try (InputStream in = content.open()) {
-            long sent = 0;
-            if (blob.size() > chunkSize) {
-                while (sent < blob.size()) {
-                    byte[] chunk = in.readNBytes((int) Math.min(chunkSize, blob.size() - sent));
-                    if (chunk.length == 0) {
-                        break;
-                    }
-                    location = sendChunk(location, chunk, sent, blob);
-                    sent += chunk.length;
-                }
-                finish(location, new byte[0], blob);
-            } else {
-                finish(location, in.readNBytes((int) blob.size()), blob);
-            }
-        } catch (UploadInterrupted e) {
-            throw e;
-        } catch (java.io.InterruptedIOException e) {
-            throw e;
-        } catch (IOException e) {
-            throw new UploadInterrupted(describe(e), e, null, null);
-        }
-    }
-
-    private URI sendChunk(URI location, byte[] chunk, long offset, Descriptor blob) throws IOException {
-        try (Response response = sendOnce(new RegistryClient.Call("PATCH", location, scope,
-                chunk, "Content-Type", OCTET_STREAM,
-                "Content-Range", offset + "-" + (offset + chunk.length - 1)))) {
-            return expectStatus(response, 202, "uploading blob " + blob.digest());
-        }
-    }
-
-    private void finish(URI location, byte[] lastBytes, Descriptor blob) throws IOException {
-        String separator = location.getRawQuery() == null ? "?" : "&";
-        URI target = URI.create(location + separator + "digest=" + encode(blob.digest().toString()));
-        try (Response response = sendOnce(new RegistryClient.Call("PUT", target, scope,
-                lastBytes, "Content-Type", OCTET_STREAM))) {
-            expectStatus(response, 201, "uploading blob " + blob.digest());
-        }
-    }
-
-    /** Upload steps are not repeated one by one: a broken session is started over as a whole. */
-    private Response sendOnce(RegistryClient.Call call) throws IOException {
-        try {
-            return client.send(call, 1);
-        } catch (RegistryException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw new UploadInterrupted(describe(io), io, null, null);
-            }
-            throw e;
-        }
-    }
-
-    /** Checks the status and returns the session's next location; a status worth retrying interrupts the upload. */
-    private URI expectStatus(Response response, int expected, String what) throws IOException {
-        if (response.status() == expected) {
-            return response.header("Location").map(response.uri()::resolve).orElse(response.uri());
-        }
-        String retryAfter = response.header("Retry-After").orElse(null);
-        RegistryException failure = client.failure(response, what);
-        if (RetryPolicy.isRetryable(response.status())) {
-            throw new UploadInterrupted(failure.getMessage(), null, failure, retryAfter);
-        }
-        throw failure;
     }
 
     @Override
@@ -226,13 +138,5 @@ public final class RegistrySink implements ImageSink {
 
     @Override
     public void close() {
-    }
-
-    private static String describe(IOException e) {
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    }
-
-    private static String encode(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 }

@@ -102,6 +102,26 @@ public abstract class FaultToleranceScenarios {
     }
 
     @Test
+    public void uploadsCutEveryTimeResumeWhereTheyStopped() throws Exception {
+        LocalStore store = LocalStore.open(work.resolve("store"));
+        ImageTransfer local = Clients.transfer(Clients.registries(work.resolve("auth.json")), store, new CountingListener());
+        local.copy(at("docker://" + registry.host() + "/faulty/image:1"), at("berth:localhost/resumable:1"),
+                PlatformChoice.host());
+        try (FaultyProxy proxy = new FaultyProxy(registry.port(), new Faults(0, 0, 1, 0, true), 11)) {
+            ImageTransfer transfer = Clients.transfer(Clients.registries(work.resolve("auth.json")), store,
+                    new CountingListener());
+
+            transfer.copy(at("berth:localhost/resumable:1"), at("docker://" + proxy.host() + "/faulty/resumed:1"),
+                    PlatformChoice.ALL);
+
+            assertThat(proxy.uploadStatusRequests()).as("requests that asked how much of a cut upload arrived")
+                    .isPositive();
+        }
+        assertThat(Programs.skopeoDigest("docker://" + registry.host() + "/faulty/resumed:1")).isEqualTo(image.digest());
+        Programs.skopeoCopy("docker://" + registry.host() + "/faulty/resumed:1", "oci:" + work.resolve("judged") + ":1");
+    }
+
+    @Test
     public void givesUpWithAClearErrorAndLeavesNothingBehind() throws Exception {
         LocalStore store = LocalStore.open(work.resolve("store"));
         try (FaultyProxy proxy = new FaultyProxy(registry.port(), Faults.BLOBS_ALWAYS_UNAVAILABLE, 1)) {

@@ -31,6 +31,7 @@ public final class FaultyProxy implements AutoCloseable {
     private final SplittableRandom random;
     private final AtomicInteger injected = new AtomicInteger();
     private final AtomicInteger rangeRequests = new AtomicInteger();
+    private final AtomicInteger uploadStatusRequests = new AtomicInteger();
     private final Thread acceptor;
 
     public FaultyProxy(int upstreamPort, Faults faults, long seed) throws IOException {
@@ -53,6 +54,11 @@ public final class FaultyProxy implements AutoCloseable {
     /** How many requests asked for part of a blob with Range, as a resumed download does. */
     public int rangeRequests() {
         return rangeRequests.get();
+    }
+
+    /** How many requests asked where an upload session stands, as a resumed upload does. */
+    public int uploadStatusRequests() {
+        return uploadStatusRequests.get();
     }
 
     private void acceptLoop() {
@@ -84,6 +90,9 @@ public final class FaultyProxy implements AutoCloseable {
             }
             if (head.toLowerCase(java.util.Locale.ROOT).contains("\r\nrange: bytes=")) {
                 rangeRequests.incrementAndGet();
+            }
+            if (head.startsWith("GET ") && head.contains("/blobs/uploads/")) {
+                uploadStatusRequests.incrementAndGet();
             }
             double dice = faults.blobsOnly() && !head.contains("/blobs/") ? 1 : roll();
             if (dice < faults.unavailable()) {
