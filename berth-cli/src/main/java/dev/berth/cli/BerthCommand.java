@@ -51,6 +51,7 @@ import dev.berth.cli.commands.registry.GcCommand;
 import dev.berth.cli.commands.registry.ServeCommand;
 import dev.berth.cli.commands.system.SystemDfCommand;
 import dev.berth.cli.commands.system.SystemPruneCommand;
+import dev.berth.cli.commands.system.SystemWarmCommand;
 import dev.berth.cli.commands.trust.KeyGenerateCommand;
 import dev.berth.cli.commands.trust.ProvenanceCommand;
 import dev.berth.cli.commands.trust.SignCommand;
@@ -152,9 +153,10 @@ final class BerthCommand {
             command("provenance", ProvenanceCommand::new),
             new Group("key", List.of("Make and manage signing keys."), List.of(
                     command("generate", KeyGenerateCommand::new))),
-            new Group("system", List.of("See and free the space berth's store and caches take."), List.of(
+            new Group("system", List.of("See and free the space berth's store and caches take; build the start-up caches."), List.of(
                     command("df", SystemDfCommand::new),
-                    command("prune", SystemPruneCommand::new))),
+                    command("prune", SystemPruneCommand::new),
+                    command("warm", SystemWarmCommand::new))),
             command("serve", ServeCommand::new),
             new Group("registry", List.of("Maintain a berth registry: its storage and its audit log."), List.of(
                     command("gc", GcCommand::new),

@@ -1,0 +1,24 @@
+package dev.berth.cli.commands.system;
+
+import dev.berth.cli.Invocation;
+import dev.berth.cli.Subcommand;
+import dev.berth.cli.args.Syntax;
+
+/**
+ * {@code berth system warm}: the launcher (bin/berth) trains the JDK's start-up caches before a
+ * JVM starts, so this command reaches Java only when berth was started some other way.
+ */
+public final class SystemWarmCommand implements Subcommand {
+    @Override
+    public void declare(Syntax syntax) {
+        syntax.describe("Build the start-up caches of every command family now, in the foreground (e.g. at install time).",
+                "Without it the first command of a family builds its cache in the background, one at a time, at idle priority.");
+    }
+
+    @Override
+    public int run(Invocation invocation) {
+        invocation.err().println("berth system warm: the berth launcher (bin/berth) builds the start-up caches, and this"
+                + " JVM was started without it; run berth through bin/berth");
+        return 1;
+    }
+}
