@@ -24,6 +24,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
@@ -195,25 +197,38 @@ public final class Authenticator {
     }
 
     /**
-     * The token request, bounded in all by {@code tokenTimeout}. It runs on a virtual thread of its
-     * own because interrupting a virtual thread closes the socket it waits on, which ends the
-     * request wherever it stands (connecting, handshaking, reading), with no connection left behind.
+     * The token request, bounded in all by {@code tokenTimeout}. It runs on a daemon thread of its
+     * own, and when the bound passes its connection is hung up, which ends the request wherever it
+     * stands (connecting, handshaking, reading), with no connection left behind. Not a virtual
+     * thread: its first socket read would start the JDK's poller threads, which wait in native code,
+     * and a JVM halting with threads in native code waits 300 ms for them at the end of every command.
      */
     private TokenReply requestToken(URI uri, String realm, List<String> headers) throws IOException {
+        AtomicReference<Runnable> hangUp = new AtomicReference<>(() -> { });
+        AtomicBoolean abandoned = new AtomicBoolean();
         FutureTask<TokenReply> request = new FutureTask<>(() -> {
-            try (Response response = http.send("GET", uri, headers, null); InputStream in = response.body()) {
+            try (Response response = http.send("GET", uri, headers, null, connection -> {
+                hangUp.set(connection);
+                if (abandoned.get()) {
+                    connection.run();
+                }
+            }); InputStream in = response.body()) {
                 return new TokenReply(response.status(), in.readNBytes(MAX_TOKEN_RESPONSE));
             }
         });
-        Thread.ofVirtual().name("berth-token-request").start(request);
+        Thread.ofPlatform().daemon().name("berth-token-request").start(request);
         try {
             return request.get(tokenTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             request.cancel(true);
+            abandoned.set(true);
+            hangUp.get().run();
             throw new RegistryException("REGISTRY_UNAVAILABLE", "the token service of " + registry + " at " + realm
                     + " did not answer within " + describe(tokenTimeout) + "; check that it is up, or try again later");
         } catch (InterruptedException e) {
             request.cancel(true);
+            abandoned.set(true);
+            hangUp.get().run();
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while asking " + realm + " for a token");
         } catch (ExecutionException e) {

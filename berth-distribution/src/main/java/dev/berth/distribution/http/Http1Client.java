@@ -15,6 +15,7 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -65,17 +66,29 @@ public final class Http1Client implements AutoCloseable {
      * @param body    the request body, or null for none
      */
     public Response send(String method, URI uri, List<String> headers, byte[] body) throws IOException {
+        return send(method, uri, headers, body, hangUp -> { });
+    }
+
+    /**
+     * As {@link #send(String, URI, List, byte[])}, and hands {@code onConnection} a way to hang up
+     * the connection the request goes out on, so that another thread can end it wherever it stands.
+     */
+    public Response send(String method, URI uri, List<String> headers, byte[] body, Consumer<Runnable> onConnection)
+            throws IOException {
         Request request = Request.of(method, uri, headers, body);
         Connection kept = takeIdle(request.origin());
         if (kept != null) {
             try {
+                onConnection.accept(kept::close);
                 return exchangeOrClose(kept, request);
             } catch (Connection.StaleException stale) {
                 // closed; a new connection follows
             }
         }
         try {
-            return exchangeOrClose(open(request.origin()), request);
+            Connection opened = open(request.origin());
+            onConnection.accept(opened::close);
+            return exchangeOrClose(opened, request);
         } catch (Connection.StaleException stale) {
             throw stale.failure();
         }

@@ -14,9 +14,9 @@ import dev.berth.trust.VerifyingKey;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /** The Sigstore bundles attached to an image as referrers, read over HTTP with their sizes and digests checked. */
 final class Attestations {
@@ -28,21 +28,34 @@ final class Attestations {
     }
 
     static List<Attached> of(RegistrySource source, Digest subject) throws IOException {
-        List<Attached> attached = new ArrayList<>();
-        for (Descriptor referrer : source.referrers(subject)) {
-            if (!SigstoreBundle.MEDIA_TYPE.equals(referrer.artifactType())) {
-                continue;
-            }
-            ManifestBytes manifest = source.manifest(referrer);
-            if (manifest.isIndex() || manifest.manifest().layers().size() != 1) {
-                continue;
-            }
-            Descriptor layer = manifest.manifest().layers().getFirst();
-            String predicateType = manifest.manifest().annotations() == null ? ""
-                    : manifest.manifest().annotations().getOrDefault(BundleReferrer.PREDICATE_ANNOTATION, "");
-            attached.add(new Attached(manifest.digest(), predicateType, bundle(source, layer)));
+        return of(source, subject, predicateType -> true);
+    }
+
+    /**
+     * The bundles whose predicate type {@code wanted} accepts. A referrer whose listing already
+     * announces another predicate is not fetched; the others are fetched side by side.
+     */
+    static List<Attached> of(RegistrySource source, Digest subject, Predicate<String> wanted) throws IOException {
+        List<Descriptor> candidates = source.referrers(subject).stream()
+                .filter(referrer -> SigstoreBundle.MEDIA_TYPE.equals(referrer.artifactType()))
+                .filter(referrer -> {
+                    String announced = referrer.annotations().get(BundleReferrer.PREDICATE_ANNOTATION);
+                    return announced == null || wanted.test(announced);
+                })
+                .toList();
+        List<Optional<Attached>> read = Concurrently.map(candidates, referrer -> read(source, referrer));
+        return read.stream().flatMap(Optional::stream).filter(attached -> wanted.test(attached.predicateType())).toList();
+    }
+
+    private static Optional<Attached> read(RegistrySource source, Descriptor referrer) throws IOException {
+        ManifestBytes manifest = source.manifest(referrer);
+        if (manifest.isIndex() || manifest.manifest().layers().size() != 1) {
+            return Optional.empty();
         }
-        return attached;
+        Descriptor layer = manifest.manifest().layers().getFirst();
+        String predicateType = manifest.manifest().annotations() == null ? ""
+                : manifest.manifest().annotations().getOrDefault(BundleReferrer.PREDICATE_ANNOTATION, "");
+        return Optional.of(new Attached(manifest.digest(), predicateType, bundle(source, layer)));
     }
 
     private static Optional<byte[]> bundle(RegistrySource source, Descriptor layer) {

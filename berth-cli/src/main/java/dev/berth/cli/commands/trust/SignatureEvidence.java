@@ -12,7 +12,6 @@ import dev.berth.trust.TagSchemeVerifier;
 
 import java.io.IOException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -40,14 +39,12 @@ record SignatureEvidence(String via, Digest where, Optional<AcceptedKey> signer,
      */
     static List<SignatureEvidence> gather(RegistrySource source, Reference reference, Digest digest, List<AcceptedKey> keys)
             throws IOException {
-        List<SignatureEvidence> found = new ArrayList<>();
-        for (TagSchemeVerifier.Finding finding : TagSchemeVerifier.check(new CosignTagStore(source, reference), digest, keys)) {
-            found.add(of(finding));
-        }
-        for (Attestations.Attached attached : Attestations.of(source, digest)) {
-            of(attached, keys, digest).ifPresent(found::add);
-        }
-        return found;
+        List<List<SignatureEvidence>> stores = Concurrently.map(List.of(TAG, REFERRER), store -> store.equals(TAG)
+                ? TagSchemeVerifier.check(new CosignTagStore(source, reference), digest, keys).stream()
+                        .map(SignatureEvidence::of).toList()
+                : Attestations.of(source, digest, InTotoStatement.COSIGN_SIGN::equals).stream()
+                        .flatMap(attached -> of(attached, keys, digest).stream()).toList());
+        return stores.stream().flatMap(List::stream).toList();
     }
 
     static SignatureEvidence of(TagSchemeVerifier.Finding finding) {
