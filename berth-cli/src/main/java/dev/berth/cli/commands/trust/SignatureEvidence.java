@@ -7,6 +7,7 @@ import dev.berth.trust.AcceptedKey;
 import dev.berth.trust.InTotoStatement;
 import dev.berth.trust.InvalidSignatureException;
 import dev.berth.trust.SignatureCheck;
+import dev.berth.trust.SignatureWarmUp;
 import dev.berth.trust.SigstoreBundle;
 import dev.berth.trust.TagSchemeVerifier;
 
@@ -39,6 +40,7 @@ record SignatureEvidence(String via, Digest where, Optional<AcceptedKey> signer,
      */
     static List<SignatureEvidence> gather(RegistrySource source, Reference reference, Digest digest, List<AcceptedKey> keys)
             throws IOException {
+        SignatureWarmUp.startOnce();
         List<List<SignatureEvidence>> stores = Concurrently.map(List.of(TAG, REFERRER), store -> store.equals(TAG)
                 ? TagSchemeVerifier.check(new CosignTagStore(source, reference), digest, keys).stream()
                         .map(SignatureEvidence::of).toList()

@@ -15,6 +15,7 @@ import dev.berth.oci.Digest;
 import dev.berth.oci.Json;
 import dev.berth.oci.Reference;
 import dev.berth.trust.AcceptedKey;
+import dev.berth.trust.SignatureWarmUp;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -61,6 +62,7 @@ public final class VerifyCommand implements Subcommand {
             return FileVerification.run(invocation.out(), file, acceptedKeys.load(), json);
         }
         Reference reference = Reference.parseNormalized(image);
+        SignatureWarmUp.startOnce();
         List<AcceptedKey> keys = new ArrayList<>(trusted ? StaffKeys.of(registryFlags, reference) : List.of());
         if (!trusted || acceptedKeys.any()) {
             keys.addAll(acceptedKeys.load());
