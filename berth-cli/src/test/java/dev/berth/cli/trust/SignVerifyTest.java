@@ -107,6 +107,22 @@ class SignVerifyTest {
         return new Berth(work.resolve("data")).run(args.toArray(String[]::new));
     }
 
+    /**
+     * The refusal of {@code berth exec} under a policy that wants a signature by {@code key} on
+     * every image of the registry: the run policy must refuse what verify refuses.
+     */
+    private String refusedByThePolicy(String reference, Path key) throws IOException {
+        Path config = Files.createDirectories(work.resolve("config/berth"));
+        Files.writeString(config.resolve("policy.toml"), "default = \"reject\"\n[scope.\"" + host + "\"]\n"
+                + "rule = \"signed-by\"\nkeys = [\"" + key + ".pub\"]\n");
+        Tools.Result run = Berth.process(work, Map.of("BERTH_DATA_DIR", work.resolve("data").toString(),
+                "XDG_CONFIG_HOME", work.resolve("config").toString(), "XDG_CACHE_HOME", work.resolve("cache").toString()),
+                "exec", reference, "true");
+        assertThat(run.exitCode()).as(run.stdout() + run.stderr()).isEqualTo(1);
+        assertThat(run.stderr()).contains("the execution policy refuses to run");
+        return run.stderr();
+    }
+
     private static Programs.Result peer(String command, String repository, String tag, Path key, String stdin)
             throws IOException {
         return Programs.run(List.of("/usr/bin/python3", peer.toString(), command, host, repository, tag, key.toString()),
@@ -181,6 +197,7 @@ class SignVerifyTest {
         assertThat(refused.exitCode()).isEqualTo(1);
         assertThat(refused.stderr()).contains("not signed by an accepted key");
         assertThat(peer("verify", "other-key/tool", "1", Path.of(staff + ".pub"), null).exitCode()).isEqualTo(1);
+        assertThat(refusedByThePolicy(reference, staff)).contains("not signed by an accepted key");
     }
 
     @Test
@@ -199,6 +216,7 @@ class SignVerifyTest {
         assertThat(refused.exitCode()).isEqualTo(1);
         assertThat(refused.stderr()).contains("it signs " + signedDigest + ", not " + otherDigest);
         assertThat(peer("verify", "moved/tool", "2", Path.of(key + ".pub"), null).exitCode()).isEqualTo(1);
+        assertThat(refusedByThePolicy(other, key)).contains("it signs " + signedDigest + ", not " + otherDigest);
     }
 
     @Test
@@ -213,6 +231,7 @@ class SignVerifyTest {
         Tools.Result refused = verify(reference, "--key", key + ".pub");
         assertThat(refused.exitCode()).isEqualTo(1);
         assertThat(refused.stderr()).contains("no signature for");
+        assertThat(refusedByThePolicy(reference, key)).contains("it has no signature");
     }
 
     @Test
@@ -236,6 +255,21 @@ class SignVerifyTest {
         assertThat(refused.exitCode()).isEqualTo(1);
         assertThat(refused.stderr()).contains("not signed by an accepted key");
         assertThat(peer("verify", "tampered/tool", "1", Path.of(key + ".pub"), null).exitCode()).isEqualTo(1);
+        assertThat(refusedByThePolicy(reference, key)).contains("not signed by an accepted key");
+    }
+
+    @Test
+    void aValidlySignedPayloadWithAnExtraFieldIsRefused() throws Exception {
+        Path key = generateKey("staff");
+        String reference = image("extra-field/tool", "1");
+        Programs.Result signed = peer("sign-with-extra-field", "extra-field/tool", "1", Path.of(key + ".key"), PASSWORD + "\n");
+        assertThat(signed.exitCode()).as(signed.output() + signed.errors()).isZero();
+
+        Tools.Result refused = verify(reference, "--key", key + ".pub");
+
+        assertThat(refused.exitCode()).isEqualTo(1);
+        assertThat(refused.stderr()).contains("has a field the specification does not name: extra");
+        assertThat(refusedByThePolicy(reference, key)).contains("has a field the specification does not name: extra");
     }
 
     /** A registry serves blobs by digest, so the lie a test can tell through it is the layer's size. */
@@ -255,6 +289,7 @@ class SignVerifyTest {
 
         assertThat(refused.exitCode()).isEqualTo(1);
         assertThat(refused.stderr()).contains("does not match the layer digest");
+        assertThat(refusedByThePolicy(reference, key)).contains("does not match the layer digest");
     }
 
     @Test
@@ -324,6 +359,7 @@ class SignVerifyTest {
         Tools.Result refused = verify(reference, "--key", key + ".pub");
         assertThat(refused.exitCode()).isEqualTo(1);
         assertThat(refused.stderr()).startsWith("berth: no valid signature by an accepted key covers").contains("truncated");
+        assertThat(refusedByThePolicy(reference, key)).contains("truncated");
     }
 
     /** The referrers of {@code digest} that carry Sigstore bundles, by manifest digest. */

@@ -94,12 +94,16 @@ def push_blob(base, repository, content):
     return {"mediaType": "", "digest": digest, "size": len(content)}
 
 
-def sign(base, registry, repository, tag, private_key_file, password):
+def sign(base, registry, repository, tag, private_key_file, password, extra_field=False):
     key = open_private_key(private_key_file, password)
     _, digest = manifest(base, repository, tag)
-    payload = json.dumps({"critical": {"identity": {"docker-reference": f"{registry}/{repository}"},
-                                       "image": {"docker-manifest-digest": digest},
-                                       "type": "cosign container image signature"},
+    critical = {"identity": {"docker-reference": f"{registry}/{repository}"},
+                "image": {"docker-manifest-digest": digest},
+                "type": "cosign container image signature"}
+    if extra_field:
+        # validly signed, but the specification allows no other field in "critical"
+        critical["extra"] = "not in the specification"
+    payload = json.dumps({"critical": critical,
                           "optional": {"creator": "cosign_peer.py", "timestamp": int(time.time())}}).encode()
     signature = base64.b64encode(key.sign(payload, ec.ECDSA(hashes.SHA256()))).decode()
     layer = push_blob(base, repository, payload)
@@ -120,8 +124,9 @@ def main(argv):
     base = f"http://{registry}"
     if command == "verify":
         return verify(base, repository, tag, key_file)
-    if command == "sign":
-        return sign(base, registry, repository, tag, key_file, sys.stdin.readline().rstrip("\n").encode())
+    if command in ("sign", "sign-with-extra-field"):
+        return sign(base, registry, repository, tag, key_file, sys.stdin.readline().rstrip("\n").encode(),
+                    extra_field=command == "sign-with-extra-field")
     raise SystemExit("unknown command " + command)
 
 

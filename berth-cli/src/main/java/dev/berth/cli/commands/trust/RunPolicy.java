@@ -157,7 +157,7 @@ public final class RunPolicy {
         }
         if (findings.stream().noneMatch(SignatureEvidence::valid)) {
             throw refused(subject, scope, findings.isEmpty() ? "it has no signature"
-                    : "no valid signature by an accepted key covers it");
+                    : "no valid signature by an accepted key covers it: " + SignatureEvidence.problems(findings));
         }
         remember(remembered);
     }

@@ -49,6 +49,11 @@ record SignatureEvidence(String via, Digest where, Optional<AcceptedKey> signer,
         return stores.stream().flatMap(List::stream).toList();
     }
 
+    /** Why none of {@code findings} vouches for the digest: each distinct problem once, in the order found. */
+    static String problems(List<SignatureEvidence> findings) {
+        return String.join("; ", findings.stream().flatMap(finding -> finding.problem().stream()).distinct().toList());
+    }
+
     static SignatureEvidence of(TagSchemeVerifier.Finding finding) {
         SignatureCheck check = finding.check();
         return new SignatureEvidence(TAG, finding.layer().digest(), check.signer(),

@@ -22,9 +22,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 
 /** {@code berth verify REF --key PUB}: which accepted keys signed the digest REF resolves to now. */
 public final class VerifyCommand implements Subcommand {
@@ -86,10 +84,8 @@ public final class VerifyCommand implements Subcommand {
                     + ": sign it with berth sign " + image + " --key KEY");
         }
         if (!verified) {
-            Set<String> problems = new LinkedHashSet<>();
-            findings.forEach(finding -> problems.add(finding.problem().orElseThrow()));
             throw new BerthException("SIGNATURE_INVALID", "no valid signature by an accepted key covers " + subject + ": "
-                    + String.join("; ", problems));
+                    + SignatureEvidence.problems(findings));
         }
         return 0;
     }
