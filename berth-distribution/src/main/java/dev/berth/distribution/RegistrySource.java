@@ -112,7 +112,18 @@ public final class RegistrySource implements ImageSource {
 
     @Override
     public InputStream blob(Descriptor descriptor) {
+        return blob(descriptor, 0);
+    }
+
+    @Override
+    public boolean remote() {
+        return true;
+    }
+
+    /** Asks for the bytes from {@code offset} on with {@code Range}, as a resumed download does. */
+    @Override
+    public InputStream blob(Descriptor descriptor, long offset) {
         return new ResumingBlobStream(client, client.uri("/v2/" + repository + "/blobs/" + descriptor.digest()),
-                scope, descriptor);
+                scope, descriptor, offset);
     }
 }

@@ -25,11 +25,13 @@ final class ResumingBlobStream extends InputStream {
     private long position;
     private int failuresWithoutProgress;
 
-    ResumingBlobStream(RegistryClient client, URI uri, Scope scope, Descriptor blob) {
+    /** Starts at byte {@code from}: 0, or what a sink kept of an earlier download. */
+    ResumingBlobStream(RegistryClient client, URI uri, Scope scope, Descriptor blob, long from) {
         this.client = client;
         this.uri = uri;
         this.scope = scope;
         this.blob = blob;
+        this.position = from;
     }
 
     @Override

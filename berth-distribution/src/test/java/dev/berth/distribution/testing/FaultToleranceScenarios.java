@@ -121,6 +121,39 @@ public abstract class FaultToleranceScenarios {
         Programs.skopeoCopy("docker://" + registry.host() + "/faulty/resumed:1", "oci:" + work.resolve("judged") + ":1");
     }
 
+    /** A pull that lost the network half way: the next pull fetches only what the first did not get. */
+    @Test
+    public void aPullCutShortIsResumedByTheNextPull() throws Exception {
+        LocalStore store = LocalStore.open(work.resolve("store"));
+        long imageBytes = image.bytesUnsafe().length + image.manifest().config().size()
+                + image.manifest().layers().stream().mapToLong(layer -> layer.size()).sum();
+        long firstGot;
+        try (FaultyProxy dying = new FaultyProxy(registry.port(), Faults.NONE, 3).goingAwayAfter(imageBytes / 2)) {
+            ImageTransfer transfer = Clients.transfer(Clients.registries(work.resolve("auth.json")), store, new CountingListener());
+            assertThatThrownBy(() -> transfer.copy(at("docker://" + dying.host() + "/faulty/image:1"),
+                    at("berth:localhost/resumed-later:1"), PlatformChoice.host())).isInstanceOf(RegistryException.class);
+            firstGot = dying.bytesForwardedToClients();
+        }
+        assertThat(store.find("localhost/resumed-later:1")).isEmpty();
+        try (Stream<Path> partial = Files.list(work.resolve("store/partial"))) {
+            assertThat(partial).as("downloads kept for the next pull").isNotEmpty();
+        }
+
+        try (FaultyProxy healthy = new FaultyProxy(registry.port(), Faults.NONE, 4)) {
+            ImageTransfer transfer = Clients.transfer(Clients.registries(work.resolve("auth.json")), store, new CountingListener());
+            ImageTransfer.Result pulled = transfer.copy(at("docker://" + healthy.host() + "/faulty/image:1"),
+                    at("berth:localhost/resumed-later:1"), PlatformChoice.host());
+
+            assertThat(pulled.root().digest()).isEqualTo(image.digest());
+            // what was in flight when the network went (a read buffer per blob) may come again, no more
+            assertThat(healthy.bytesForwardedToClients()).as("bytes of the second pull, after %d of %d in the first",
+                    firstGot, imageBytes).isLessThan(imageBytes - firstGot + (2 << 20));
+        }
+        try (Stream<Path> partial = Files.list(work.resolve("store/partial"))) {
+            assertThat(partial).as("partial downloads once the pull finished").isEmpty();
+        }
+    }
+
     @Test
     public void givesUpWithAClearErrorAndLeavesNothingBehind() throws Exception {
         LocalStore store = LocalStore.open(work.resolve("store"));

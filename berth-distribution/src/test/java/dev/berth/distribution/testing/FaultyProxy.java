@@ -10,6 +10,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * An HTTP/1.1 proxy in front of a registry that misbehaves like a bad network: it answers 503
@@ -21,6 +22,7 @@ public final class FaultyProxy implements AutoCloseable {
     /** Chances per request, a pause per 64 KiB forwarded, and whether only blob requests meet them. */
     public record Faults(double unavailable, double tooManyRequests, double cut, long pauseMillisPer64k, boolean blobsOnly) {
         public static final Faults BLOBS_ALWAYS_UNAVAILABLE = new Faults(1, 0, 0, 0, true);
+        public static final Faults NONE = new Faults(0, 0, 0, 0, false);
     }
 
     private static final int CHUNK = 64 * 1024;
@@ -32,6 +34,8 @@ public final class FaultyProxy implements AutoCloseable {
     private final AtomicInteger injected = new AtomicInteger();
     private final AtomicInteger rangeRequests = new AtomicInteger();
     private final AtomicInteger uploadStatusRequests = new AtomicInteger();
+    private final AtomicLong forwardedToClients = new AtomicLong();
+    private volatile long budget = Long.MAX_VALUE;
     private final Thread acceptor;
 
     public FaultyProxy(int upstreamPort, Faults faults, long seed) throws IOException {
@@ -54,6 +58,20 @@ public final class FaultyProxy implements AutoCloseable {
     /** How many requests asked for part of a blob with Range, as a resumed download does. */
     public int rangeRequests() {
         return rangeRequests.get();
+    }
+
+    /** Bytes of responses forwarded to clients so far, head and body. */
+    public long bytesForwardedToClients() {
+        return forwardedToClients.get();
+    }
+
+    /**
+     * Lets only {@code bytes} of responses through, then cuts every connection and answers 503
+     * to every request, as a network that went away for good.
+     */
+    public FaultyProxy goingAwayAfter(long bytes) {
+        this.budget = bytes;
+        return this;
     }
 
     /** How many requests asked where an upload session stands, as a resumed upload does. */
@@ -94,6 +112,10 @@ public final class FaultyProxy implements AutoCloseable {
             if (head.startsWith("GET ") && head.contains("/blobs/uploads/")) {
                 uploadStatusRequests.incrementAndGet();
             }
+            if (forwardedToClients.get() >= budget) {
+                reply(toClient, "503 Service Unavailable", "");
+                return;
+            }
             double dice = faults.blobsOnly() && !head.contains("/blobs/") ? 1 : roll();
             if (dice < faults.unavailable()) {
                 injected.incrementAndGet();
@@ -117,7 +139,7 @@ public final class FaultyProxy implements AutoCloseable {
                 toUpstream.write(withConnectionClose(head).getBytes(StandardCharsets.ISO_8859_1));
                 Thread requestBody = Thread.ofVirtual().start(() -> {
                     try {
-                        pump(fromClient, toUpstream, cutRequest ? cutAfter : Long.MAX_VALUE);
+                        pump(fromClient, toUpstream, cutRequest ? cutAfter : Long.MAX_VALUE, null);
                         if (cutRequest) {
                             hangUp(upstream, client);
                         }
@@ -125,7 +147,7 @@ public final class FaultyProxy implements AutoCloseable {
                         // one side hung up: the response pump sees it too
                     }
                 });
-                pump(upstream.getInputStream(), toClient, cutRequest ? Long.MAX_VALUE : cutAfter);
+                pump(upstream.getInputStream(), toClient, cutRequest ? Long.MAX_VALUE : cutAfter, forwardedToClients);
                 requestBody.interrupt();
             }
         } catch (IOException ignored) {
@@ -139,13 +161,26 @@ public final class FaultyProxy implements AutoCloseable {
         }
     }
 
-    private void pump(InputStream in, OutputStream out, long limit) throws IOException {
+    /** Forwards up to {@code limit} bytes, counting them in {@code counted} (if given) against the budget. */
+    private void pump(InputStream in, OutputStream out, long limit, AtomicLong counted)
+            throws IOException {
         byte[] buffer = new byte[CHUNK];
         long sent = 0;
         while (sent < limit) {
-            int n = in.read(buffer, 0, (int) Math.min(buffer.length, limit - sent));
+            int allowed = (int) Math.min(buffer.length, limit - sent);
+            if (counted != null) {
+                long left = budget - counted.get();
+                if (left <= 0) {
+                    return;
+                }
+                allowed = (int) Math.min(allowed, left);
+            }
+            int n = in.read(buffer, 0, allowed);
             if (n < 0) {
                 return;
+            }
+            if (counted != null) {
+                counted.addAndGet(n);
             }
             out.write(buffer, 0, n);
             out.flush();

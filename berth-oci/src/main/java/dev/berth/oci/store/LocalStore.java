@@ -40,6 +40,7 @@ public final class LocalStore implements ImageSource {
     private final Path root;
     private final Path blobs;
     private final Path staging;
+    private final PartialBlobs partials;
     private final RefsFile refs;
     private final StoreLock contentLock;
     private final StoreLock refsLock;
@@ -48,6 +49,7 @@ public final class LocalStore implements ImageSource {
         this.root = root;
         this.blobs = root.resolve("blobs");
         this.staging = root.resolve("staging");
+        this.partials = new PartialBlobs(root.resolve("partial"));
         this.refs = new RefsFile(root.resolve("refs.json"));
         this.contentLock = StoreLock.forFile(root.resolve("content.lock"));
         this.refsLock = StoreLock.forFile(root.resolve("refs.lock"));
@@ -63,6 +65,7 @@ public final class LocalStore implements ImageSource {
                 PrivateDirectory.createOrFollow(root.resolve("blobs").resolve(algorithm.id()), "berth's image store");
             }
             PrivateDirectory.createOrFollow(root.resolve("staging"), "berth's image store");
+            PrivateDirectory.createOrFollow(root.resolve("partial"), "berth's image store");
         } catch (IOException e) {
             throw new BerthException("STORE_UNAVAILABLE", "cannot create the image store at " + root + ": " + describe(e)
                     + " (choose another with --data-dir or BERTH_DATA_DIR)", e);
@@ -76,6 +79,10 @@ public final class LocalStore implements ImageSource {
 
     public Path blobPath(Digest digest) {
         return blobs.resolve(digest.algorithm().id()).resolve(digest.hex());
+    }
+
+    PartialBlobs partials() {
+        return partials;
     }
 
     public boolean hasBlob(Digest digest) {
@@ -206,8 +213,8 @@ public final class LocalStore implements ImageSource {
     }
 
     /**
-     * Deletes every blob no name reaches (through indexes, manifests, configs and layers) and
-     * what crashed writers left in staging. Waits for running writers to finish first.
+     * Deletes every blob no name reaches (through indexes, manifests, configs and layers), what
+     * crashed writers left in staging, and downloads no pull finished. Waits for running writers to finish first.
      */
     public PruneResult prune() throws IOException {
         try (StoreLock.Held ignored = contentLock.exclusive()) {
@@ -227,6 +234,7 @@ public final class LocalStore implements ImageSource {
                 }
             }
             deleteTree(staging, false);
+            bytes += partials.removeAll();
             return new PruneResult(removed, bytes);
         }
     }
@@ -255,7 +263,8 @@ public final class LocalStore implements ImageSource {
                     // no blobs of this algorithm yet
                 }
             }
-            return new Usage(count, bytes, unreferenced);
+            long partial = partials.bytes();
+            return new Usage(count, bytes + partial, unreferenced + partial);
         }
     }
 

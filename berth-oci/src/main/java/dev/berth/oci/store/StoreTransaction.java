@@ -8,6 +8,7 @@ import dev.berth.oci.MediaType;
 import dev.berth.oci.Reference;
 import dev.berth.oci.ScratchDirectory;
 import dev.berth.oci.image.ManifestBytes;
+import dev.berth.oci.transfer.BlobOpener;
 import dev.berth.oci.transfer.ImageSink;
 
 import java.io.ByteArrayInputStream;
@@ -24,13 +25,16 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Adds images to the store all at once or not at all. Blobs are verified into a private
  * staging directory; {@link #commit()} checks that every image is complete, moves the blobs into
- * place and then names the images. Closing without commit discards everything.
+ * place and then names the images. Closing without commit names nothing and adds no blob; the
+ * blobs it had downloaded are kept as partial downloads, which the next pull resumes from and a
+ * prune removes.
  */
 public final class StoreTransaction implements ImageSink {
     private final LocalStore store;
     private final StoreLock.Held lock;
     private final ScratchDirectory staging;
     private final Map<Digest, Path> staged = new ConcurrentHashMap<>();
+    private final Set<Digest> downloaded = ConcurrentHashMap.newKeySet();
     private final Map<Digest, ManifestBytes> manifests = new ConcurrentHashMap<>();
     private final Map<Reference, ManifestBytes> names = new LinkedHashMap<>();
     private boolean committed;
@@ -52,6 +56,21 @@ public final class StoreTransaction implements ImageSink {
         Path target = staging.path().resolve(digest.algorithm().id() + "-" + digest.hex());
         AtomicFiles.writeVerified(target, content, digest, descriptor.size(), "blob " + digest);
         staged.put(digest, target);
+    }
+
+    /** A download resumes what an earlier, interrupted one of the blob left (see {@link PartialBlobs}). */
+    @Override
+    public void putBlob(Descriptor descriptor, BlobOpener content) throws IOException {
+        Digest digest = descriptor.digest();
+        Path target = staging.path().resolve(digest.algorithm().id() + "-" + digest.hex());
+        if (content.costlyToReadAgain() && store.partials().write(descriptor, content, target, "blob " + digest)) {
+            staged.put(digest, target);
+            downloaded.add(digest);
+            return;
+        }
+        try (InputStream in = content.open()) {
+            putBlob(descriptor, in);
+        }
     }
 
     @Override
@@ -110,9 +129,15 @@ public final class StoreTransaction implements ImageSink {
         return committed;
     }
 
+    /** Without a commit nothing is named; the blobs downloaded so far wait in the partial downloads for the next pull. */
     @Override
     public void close() throws IOException {
         try {
+            if (!committed) {
+                for (Digest digest : downloaded) {
+                    store.partials().keep(digest, staged.get(digest));
+                }
+            }
             staging.close();
         } finally {
             lock.close();

@@ -154,7 +154,22 @@ public final class ImageCopier {
 
     private void copyBlob(ImageSource source, Descriptor blob, ImageSink sink) throws IOException {
         listener.blobStarted(blob);
-        sink.putBlob(blob, () -> new ProgressStream(source.blob(blob), blob));
+        sink.putBlob(blob, new BlobOpener() {
+            @Override
+            public InputStream open() throws IOException {
+                return openFrom(0);
+            }
+
+            @Override
+            public InputStream openFrom(long offset) throws IOException {
+                return new ProgressStream(source.blob(blob, offset), blob, offset);
+            }
+
+            @Override
+            public boolean costlyToReadAgain() {
+                return source.remote();
+            }
+        });
         listener.blobDone(blob);
     }
 
@@ -162,9 +177,10 @@ public final class ImageCopier {
         private final Descriptor blob;
         private long count;
 
-        ProgressStream(InputStream in, Descriptor blob) {
+        ProgressStream(InputStream in, Descriptor blob, long offset) {
             super(in);
             this.blob = blob;
+            this.count = offset;
         }
 
         @Override

@@ -19,6 +19,16 @@ public interface ImageSource extends Closeable {
     /** The raw bytes of a blob; the sink verifies them as it writes. */
     InputStream blob(Descriptor descriptor) throws IOException;
 
+    /** True for a source over the network, whose bytes a sink should not have to fetch twice. */
+    default boolean remote() {
+        return false;
+    }
+
+    /** The bytes of a blob from {@code offset} on, for a sink resuming a download; sources that can seek override it. */
+    default InputStream blob(Descriptor descriptor, long offset) throws IOException {
+        return BlobOpener.skipping(blob(descriptor), offset);
+    }
+
     @Override
     default void close() throws IOException {
     }
