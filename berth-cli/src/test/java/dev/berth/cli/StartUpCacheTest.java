@@ -57,7 +57,8 @@ class StartUpCacheTest {
     void aBurstOfFirstCommandsTrainsEachFamilyOnceAtIdlePriority() throws Exception {
         Path cache = temp.resolve("burst-cache");
         List<Process> commands = new ArrayList<>();
-        for (int i = 0; i < 6; i++) {
+        // the check: 20 commands started at once on a fresh account
+        for (int i = 0; i < 10; i++) {
             commands.add(start(cache, "version"));
             commands.add(start(cache, "pull", "--help"));
         }

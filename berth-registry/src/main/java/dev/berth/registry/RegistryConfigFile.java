@@ -1,6 +1,7 @@
 package dev.berth.registry;
 
 import dev.berth.oci.BerthException;
+import dev.berth.oci.Toml;
 import dev.berth.registry.access.AccessConfig;
 import dev.berth.registry.access.LdapConfig;
 import dev.berth.registry.access.OidcConfig;
@@ -17,68 +18,67 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Reads the registry's config file: the subset of TOML it needs, one {@code key = value} per line,
- * {@code #} comments, strings optionally in double quotes, and the {@code [auth]} table, whose
- * presence alone turns authentication on, with its {@code [auth.ldap]} and {@code [auth.oidc]} sub-tables. Keys are documented in docs/registry.md and docs/access.md.
+ * Reads the registry's config file (TOML, through berth's one reader): top-level keys, and the
+ * {@code [auth]} table, whose presence alone turns authentication on, with its {@code [auth.ldap]}
+ * and {@code [auth.oidc]} sub-tables. Unknown tables and keys are errors that name them. Keys are
+ * documented in docs/registry.md and docs/access.md.
  */
 public final class RegistryConfigFile {
-    private static final Set<String> SUB_TABLES = Set.of("auth.ldap", "auth.oidc");
+    private static final Set<String> TABLES = Set.of("", "auth", "auth.ldap", "auth.oidc");
 
     private RegistryConfigFile() {
     }
 
     public static RegistryConfig read(Path file, RegistryConfig base) throws IOException {
-        List<String> lines;
+        String text;
         try {
-            lines = Files.readAllLines(file);
+            text = Files.readString(file);
         } catch (NoSuchFileException e) {
             throw new BerthException("CONFIG_INVALID", "registry config file " + file + " does not exist");
         }
-        RegistryConfig config = base;
-        String table = "";
-        Map<String, Map<String, String>> subTables = new LinkedHashMap<>();
-        for (int i = 0; i < lines.size(); i++) {
-            String line = stripComment(lines.get(i)).strip();
-            if (line.isEmpty()) {
-                continue;
-            }
-            if (line.startsWith("[")) {
-                table = line.substring(1, line.endsWith("]") ? line.length() - 1 : line.length()).strip();
-                if (!table.equals("auth") && !SUB_TABLES.contains(table)) {
-                    throw invalid(file, i, "unknown table " + line + ": the tables are [auth], [auth.ldap] and [auth.oidc]");
-                }
-                config = config.withAuth(config.auth() == null ? AccessConfig.defaults() : config.auth());
-                subTables.putIfAbsent(table, new LinkedHashMap<>());
-                continue;
-            }
-            int equals = line.indexOf('=');
-            if (equals <= 0) {
-                throw invalid(file, i, "expected key = value");
-            }
-            String key = line.substring(0, equals).strip();
-            String value = unquote(line.substring(equals + 1).strip());
-            try {
-                if (SUB_TABLES.contains(table)) {
-                    subTables.get(table).put(key, value);
-                } else {
-                    config = table.equals("auth") ? config.withAuth(applyAuth(config.auth(), key, value))
-                            : apply(config, key, value, file.toAbsolutePath().getParent());
-                }
-            } catch (IllegalArgumentException e) {
-                throw invalid(file, i, e.getMessage());
+        Map<String, Map<String, Object>> tables = Toml.tables(text, file.toString());
+        for (String table : tables.keySet()) {
+            if (!TABLES.contains(table)) {
+                throw new BerthException("CONFIG_INVALID", file + ": unknown table [" + table
+                        + "]: the tables are [auth], [auth.ldap] and [auth.oidc]");
             }
         }
+        RegistryConfig config = base;
         try {
-            if (subTables.containsKey("auth.ldap")) {
-                config = config.withAuth(config.auth().withLdap(LdapConfig.from(subTables.get("auth.ldap"))));
+            for (Map.Entry<String, Object> entry : tables.getOrDefault("", Map.of()).entrySet()) {
+                config = apply(config, entry.getKey(), text(entry.getValue()), file.toAbsolutePath().getParent());
             }
-            if (subTables.containsKey("auth.oidc")) {
-                config = config.withAuth(config.auth().withOidc(OidcConfig.from(subTables.get("auth.oidc"))));
+            if (tables.containsKey("auth") || tables.containsKey("auth.ldap") || tables.containsKey("auth.oidc")) {
+                AccessConfig auth = config.auth() == null ? AccessConfig.defaults() : config.auth();
+                for (Map.Entry<String, Object> entry : tables.getOrDefault("auth", Map.of()).entrySet()) {
+                    auth = applyAuth(auth, entry.getKey(), text(entry.getValue()));
+                }
+                if (tables.containsKey("auth.ldap")) {
+                    auth = auth.withLdap(LdapConfig.from(texts(tables.get("auth.ldap"))));
+                }
+                if (tables.containsKey("auth.oidc")) {
+                    auth = auth.withOidc(OidcConfig.from(texts(tables.get("auth.oidc"))));
+                }
+                config = config.withAuth(auth);
             }
         } catch (IllegalArgumentException e) {
-            throw new BerthException("CONFIG_INVALID", "registry config file " + file + ": " + e.getMessage());
+            throw new BerthException("CONFIG_INVALID", file + ": " + e.getMessage());
         }
         return config;
+    }
+
+    /** A value as the settings read it: booleans and numbers as they are written. */
+    private static String text(Object value) {
+        if (value instanceof List<?>) {
+            throw new IllegalArgumentException("lists are not settings of the registry");
+        }
+        return String.valueOf(value);
+    }
+
+    private static Map<String, String> texts(Map<String, Object> table) {
+        Map<String, String> values = new LinkedHashMap<>();
+        table.forEach((key, value) -> values.put(key, text(value)));
+        return values;
     }
 
     private static RegistryConfig apply(RegistryConfig config, String key, String value, Path base) {
@@ -164,29 +164,5 @@ public final class RegistryConfigFile {
             case "false" -> false;
             default -> throw new IllegalArgumentException("expected true or false, got \"" + value + "\"");
         };
-    }
-
-    private static String stripComment(String line) {
-        boolean quoted = false;
-        for (int i = 0; i < line.length(); i++) {
-            char c = line.charAt(i);
-            if (c == '"') {
-                quoted = !quoted;
-            } else if (c == '#' && !quoted) {
-                return line.substring(0, i);
-            }
-        }
-        return line;
-    }
-
-    private static String unquote(String value) {
-        if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
-            return value.substring(1, value.length() - 1);
-        }
-        return value;
-    }
-
-    private static BerthException invalid(Path file, int lineIndex, String message) {
-        return new BerthException("CONFIG_INVALID", file + " line " + (lineIndex + 1) + ": " + message);
     }
 }

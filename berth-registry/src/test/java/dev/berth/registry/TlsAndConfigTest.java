@@ -22,7 +22,7 @@ class TlsAndConfigTest {
                 root = "store"
                 delete-enabled = false
                 gc-interval = "30m"
-                gc-grace = 2h
+                gc-grace = "2h"
                 upload-expiry = "3d"
                 untagged-retention = "14d"
                 tls-certificate = "cert.pem"
@@ -51,17 +51,26 @@ class TlsAndConfigTest {
     }
 
     @Test
-    void configErrorsNameTheLine(@TempDir Path dir) throws Exception {
+    void configErrorsNameTheKeyOrTheLine(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("bad.toml");
         Files.writeString(file, "listen = \"127.0.0.1:5000\"\ncolour = \"blue\"\n");
         assertThatThrownBy(() -> RegistryConfigFile.read(file, RegistryConfig.defaults(dir)))
-                .hasMessageContaining("line 2").hasMessageContaining("unknown key \"colour\"");
-        Files.writeString(file, "gc-interval = soon\n");
+                .hasMessageContaining(file.toString()).hasMessageContaining("unknown key \"colour\"");
+        Files.writeString(file, "[auth]\ntoken-lifetme = \"5m\"\n");
         assertThatThrownBy(() -> RegistryConfigFile.read(file, RegistryConfig.defaults(dir)))
-                .hasMessageContaining("line 1").hasMessageContaining("invalid duration");
+                .hasMessageContaining("unknown key \"token-lifetme\" in [auth]");
+        Files.writeString(file, "[authentication]\nrealm = \"x\"\n");
+        assertThatThrownBy(() -> RegistryConfigFile.read(file, RegistryConfig.defaults(dir)))
+                .hasMessageContaining("unknown table [authentication]");
+        Files.writeString(file, "gc-interval = \"soon\"\n");
+        assertThatThrownBy(() -> RegistryConfigFile.read(file, RegistryConfig.defaults(dir)))
+                .hasMessageContaining("invalid duration");
+        Files.writeString(file, "listen = \"127.0.0.1:5000\"\ngc-interval = soon\n");
+        assertThatThrownBy(() -> RegistryConfigFile.read(file, RegistryConfig.defaults(dir)))
+                .as("not TOML: strings need quotes").hasMessageContaining("line 2");
         Files.writeString(file, "max-uploads = 0\n");
         assertThatThrownBy(() -> RegistryConfigFile.read(file, RegistryConfig.defaults(dir)))
-                .hasMessageContaining("line 1").hasMessageContaining("max-uploads must be a whole number of at least 1");
+                .hasMessageContaining("max-uploads must be a whole number of at least 1");
     }
 
     @Test

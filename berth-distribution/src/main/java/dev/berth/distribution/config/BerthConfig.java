@@ -2,6 +2,7 @@ package dev.berth.distribution.config;
 
 import dev.berth.distribution.RegistryException;
 import dev.berth.distribution.http.Proxies;
+import dev.berth.oci.Toml;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -80,9 +81,15 @@ public final class BerthConfig {
     /** Parses config text; relative CA paths resolve against {@code baseDir}. */
     public static BerthConfig parse(String text, String source, Path baseDir) {
         Map<String, RegistrySettings> registries = new LinkedHashMap<>();
-        for (Map.Entry<String, Map<String, Object>> table : TomlSubset.parse(text, source).entrySet()) {
+        for (Map.Entry<String, Map<String, Object>> table : Toml.tables(text, source).entrySet()) {
             if (!table.getKey().startsWith(REGISTRIES)) {
-                continue; // other sections belong to other parts of berth
+                if (!table.getValue().isEmpty()) {
+                    String where = table.getKey().isEmpty() ? "at the top" : "[" + table.getKey() + "]";
+                    throw new RegistryException("CONFIG_INVALID", source + ": unknown setting \""
+                            + table.getValue().keySet().iterator().next() + "\" " + where
+                            + " (berth's config has [registries.\"HOST\"] tables only)");
+                }
+                continue;
             }
             String host = table.getKey().substring(REGISTRIES.length());
             registries.put(host, settings(table.getValue(), source + " [registries.\"" + host + "\"]", baseDir));

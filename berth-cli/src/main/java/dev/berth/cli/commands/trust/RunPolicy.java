@@ -3,10 +3,10 @@ package dev.berth.cli.commands.trust;
 import dev.berth.cli.commands.access.StaffKeys;
 import dev.berth.cli.commands.client.RegistryFlags;
 import dev.berth.distribution.Registries;
-import dev.berth.distribution.config.TomlSubset;
 import dev.berth.oci.BerthException;
 import dev.berth.oci.Digest;
 import dev.berth.oci.Reference;
+import dev.berth.oci.Toml;
 import dev.berth.runtime.ImageFileSignatures;
 import dev.berth.trust.AcceptedKey;
 import dev.berth.trust.FileSignatures;
@@ -60,7 +60,7 @@ public final class RunPolicy {
         for (Path file : files(environment)) {
             try {
                 String text = Files.readString(file, StandardCharsets.UTF_8);
-                policies.add(ExecutionPolicy.fromTables(TomlSubset.parse(text, file.toString()), file.toString()));
+                policies.add(ExecutionPolicy.fromTables(Toml.tables(text, file.toString()), file.toString()));
             } catch (NoSuchFileException absent) {
                 // no policy at this level: it accepts everything
             }
