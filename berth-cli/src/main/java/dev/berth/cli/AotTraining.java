@@ -5,12 +5,14 @@ import dev.berth.oci.Digest;
 import dev.berth.oci.MediaType;
 import dev.berth.oci.Platform;
 import dev.berth.oci.Reference;
+import dev.berth.oci.Toml;
 import dev.berth.oci.image.ImageManifest;
 import dev.berth.oci.image.ManifestBytes;
 import dev.berth.oci.layout.OciLayoutWriter;
 import dev.berth.registry.RegistryConfig;
 import dev.berth.registry.RegistryServer;
 import dev.berth.trust.SigningKey;
+import dev.berth.trust.policy.ExecutionPolicy;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
@@ -130,6 +132,9 @@ public final class AotTraining {
             signAndVerify(work, data, remote);
         }
         required("--data-dir", data, "export", "training:1", work.resolve("export").toString());
+        // a run policy, as sites have, read as runs read one (whatever XDG_CONFIG_HOME says), so that TOML is in the cache
+        ExecutionPolicy.fromTables(Toml.tables("default = \"accept\"\n[scope.\"registry.invalid/lab\"]\n"
+                + "rule = \"signed-by\"\nkeys = [\"/training.pub\"]\n", "training policy"), "training policy");
         // the image has no programs: these get as far as starting the container, where the tools allow
         mayFail("--data-dir", data, "exec", "training:1", "/bin/true");
         mayFail("--data-dir", data, "exec", "--fuse", "training:1", "/bin/true");
