@@ -10,6 +10,7 @@ import dev.berth.cli.commands.ImportCommand;
 import dev.berth.cli.commands.InspectCommand;
 import dev.berth.cli.commands.LoadCommand;
 import dev.berth.cli.commands.PruneCommand;
+import dev.berth.cli.commands.PsCommand;
 import dev.berth.cli.commands.RmiCommand;
 import dev.berth.cli.commands.RunCommand;
 import dev.berth.cli.commands.SaveCommand;
@@ -146,6 +147,7 @@ final class BerthCommand {
             command("run", RunCommand::new),
             command("exec", ExecCommand::new),
             command("shell", ShellCommand::new),
+            command("ps", PsCommand::new),
             command("convert", ConvertCommand::new),
             command("build", BuildCommand::new),
             command("sign", SignCommand::new),

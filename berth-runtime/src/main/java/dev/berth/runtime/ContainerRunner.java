@@ -78,6 +78,7 @@ public final class ContainerRunner {
             Map<String, String> environment = ContainerEnvironment.build(hostEnvironment, metadata.env(), options, devices,
                     caller, metadata.name());
             CommandLookup.check(plan.paths(), command.getFirst(), environment.get("PATH"), workingDirectory, metadata.name());
+            RunningContainers.describe(run, metadata.name(), command);
             return Launcher.run(run.path().resolve("bwrap.args"), plan.arguments(), environment, command,
                     new Launcher.Start(false, options.fakeroot()));
         }

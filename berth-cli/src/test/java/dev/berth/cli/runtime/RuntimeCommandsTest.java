@@ -159,6 +159,29 @@ class RuntimeCommandsTest {
     }
 
     @Test
+    void psListsTheCallersRunningContainersUntilTheyEnd() throws Exception {
+        Process berth = user.start(home, "exec berth exec " + IMAGE + " sh -c 'echo ready; busybox sleep 60'");
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(berth.getInputStream(), StandardCharsets.UTF_8))) {
+            assertThat(out.readLine()).isEqualTo("ready");
+            com.fasterxml.jackson.databind.JsonNode listed = dev.berth.oci.Json.tree(
+                    ok(home, "berth ps --json").stdout().getBytes(StandardCharsets.UTF_8), "berth ps --json");
+            assertThat(listed).hasSize(1);
+            assertThat(listed.get(0).get("image").asText()).contains("rt:1");
+            assertThat(listed.get(0).get("command").toString()).isEqualTo("[\"sh\",\"-c\",\"echo ready; busybox sleep 60\"]");
+            String id = listed.get(0).get("id").asText();
+            assertThat(ok(home, "berth ps -q").stdout()).isEqualTo(id + "\n");
+            assertThat(ok(home, "berth ps").stdout().lines().toList()).hasSize(2)
+                    .first().asString().startsWith("CONTAINER ID").contains("IMAGE").contains("COMMAND").contains("STATUS");
+
+            Tools.ok(user.workspace(), "kill", "-TERM", Long.toString(listed.get(0).get("pid").asLong()));
+            assertThat(berth.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            berth.destroyForcibly();
+        }
+        assertThat(ok(home, "berth ps -q").stdout()).as("containers after the run ended").isEmpty();
+    }
+
+    @Test
     void readOnlyBindsRefuseWritesAndReadWriteBindsReachTheHost() {
         String data = workDirectory("data");
         assertThat(user.sh(home, "berth exec --bind " + data + ":/data:ro " + IMAGE + " sh -c 'echo x > /data/f'").exitCode()).isNotZero();

@@ -1,0 +1,76 @@
+package dev.berth.runtime;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.berth.oci.Json;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The caller's running containers, for {@code berth ps}: each run writes what it runs into its
+ * run directory ({@code container.json}), and a run counts as running while the process that
+ * the directory is named after lives.
+ */
+public final class RunningContainers {
+    static final String RECORD = "container.json";
+
+    /** One running container: the run's id (its directory's name), berth's process, the image and command. */
+    public record Running(String id, long pid, String image, List<String> command, Instant started) {
+    }
+
+    private RunningContainers() {
+    }
+
+    /** Records what {@code run} runs, once the command is known. */
+    static void describe(RunDirectory run, String image, List<String> command) throws IOException {
+        byte[] record = Json.write(Map.of("image", image, "command", command, "started", Instant.now().toString()));
+        run.writeFile(RECORD, new String(record, StandardCharsets.UTF_8));
+    }
+
+    /** The runs under {@code base} whose process lives, oldest first. */
+    public static List<Running> list(Path base) throws IOException {
+        List<Running> running = new ArrayList<>();
+        try (DirectoryStream<Path> runs = Files.newDirectoryStream(base)) {
+            for (Path run : runs) {
+                read(run).ifPresent(running::add);
+            }
+        } catch (NoSuchFileException none) {
+            return List.of();
+        }
+        running.sort(Comparator.comparing(Running::started));
+        return running;
+    }
+
+    private static Optional<Running> read(Path run) {
+        String name = run.getFileName().toString();
+        int dash = name.indexOf('-');
+        long pid;
+        try {
+            pid = Long.parseLong(dash < 0 ? name : name.substring(0, dash));
+        } catch (NumberFormatException notARun) {
+            return Optional.empty();
+        }
+        if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+            return Optional.empty();
+        }
+        try {
+            JsonNode record = Json.tree(Files.readAllBytes(run.resolve(RECORD)), run.resolve(RECORD).toString());
+            List<String> command = new ArrayList<>();
+            record.path("command").forEach(word -> command.add(word.asText()));
+            return Optional.of(new Running(dash < 0 ? name : name.substring(dash + 1), pid, record.path("image").asText(),
+                    List.copyOf(command), Instant.parse(record.path("started").asText())));
+        } catch (IOException | RuntimeException notYetDescribed) {
+            return Optional.empty();
+        }
+    }
+}
