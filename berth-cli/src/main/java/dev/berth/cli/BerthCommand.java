@@ -1,6 +1,7 @@
 package dev.berth.cli;
 
 import dev.berth.cli.commands.BuildCommand;
+import dev.berth.cli.commands.CompletionCommand;
 import dev.berth.cli.commands.ConvertCommand;
 import dev.berth.cli.commands.ExecCommand;
 import dev.berth.cli.commands.ExportCommand;
@@ -9,6 +10,7 @@ import dev.berth.cli.commands.InfoCommand;
 import dev.berth.cli.commands.ImportCommand;
 import dev.berth.cli.commands.InspectCommand;
 import dev.berth.cli.commands.LoadCommand;
+import dev.berth.cli.commands.ManualCommand;
 import dev.berth.cli.commands.PruneCommand;
 import dev.berth.cli.commands.PsCommand;
 import dev.berth.cli.commands.RmiCommand;
@@ -97,6 +99,8 @@ final class BerthCommand {
     static final Group BERTH = new Group("berth", List.of("Build, share, trust and run software containers."), List.of(
             command("version", VersionCommand::new),
             command("info", InfoCommand::new),
+            command("completion", CompletionCommand::new),
+            command("manual", ManualCommand::new),
             command("import", ImportCommand::new),
             command("export", ExportCommand::new),
             command("save", SaveCommand::new),

@@ -18,7 +18,14 @@ public final class HelpText {
 
     /** Help for a command that runs: {@code command} is how it is invoked, e.g. {@code berth pull}. */
     public static String forCommand(String command, Syntax syntax) {
-        StringBuilder usage = new StringBuilder("Usage: ").append(command).append(" [OPTIONS]");
+        List<String[]> parameters = syntax.parameters().stream()
+                .map(parameter -> new String[] {parameter.label(), parameter.description()}).toList();
+        return page("Usage: " + usage(command, syntax), syntax, parameters.isEmpty() ? "" : "Parameters:\n" + columns(parameters), "");
+    }
+
+    /** {@code berth pull [OPTIONS] REF}: how a command is written, its parameters by arity. */
+    static String usage(String command, Syntax syntax) {
+        StringBuilder usage = new StringBuilder(command).append(" [OPTIONS]");
         for (Syntax.Parameter parameter : syntax.parameters()) {
             usage.append(' ').append(switch (parameter.arity()) {
                 case ONE -> parameter.label();
@@ -27,9 +34,7 @@ public final class HelpText {
                 case REST -> "[" + parameter.label() + "...]";
             });
         }
-        List<String[]> parameters = syntax.parameters().stream()
-                .map(parameter -> new String[] {parameter.label(), parameter.description()}).toList();
-        return page(usage.toString(), syntax, parameters.isEmpty() ? "" : "Parameters:\n" + columns(parameters), "");
+        return usage.toString();
     }
 
     /** Help for a group of commands such as {@code berth} itself or {@code berth registry}. */
