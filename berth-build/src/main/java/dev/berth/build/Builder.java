@@ -90,6 +90,17 @@ public final class Builder {
                 out.println("STEP " + (++step) + "/" + total + ": " + stage.from());
                 out.flush();
                 StageBuild build = start(session, stage, global, built, recipe);
+                List<String> triggers = build.image().takeOnBuild();
+                if (!triggers.isEmpty()) {
+                    out.println("--> Executing " + triggers.size() + " build trigger" + (triggers.size() == 1 ? "" : "s")
+                            + " of " + stage.baseText());
+                    for (Instruction trigger : Dockerfile.instructions(String.join("\n", triggers),
+                            dockerfile.file() + " (ONBUILD of " + stage.baseText() + ")").instructions()) {
+                        out.println("ONBUILD " + trigger);
+                        out.flush();
+                        build.run(trigger, others(session, recipe, built, stage));
+                    }
+                }
                 for (Instruction instruction : stage.steps()) {
                     out.println("STEP " + (++step) + "/" + total + ": " + instruction);
                     out.flush();

@@ -153,6 +153,17 @@ final class ImageState {
         container().set("Healthcheck", healthcheck);
     }
 
+    /**
+     * The base's ONBUILD triggers, which the stage built on it runs first; the new image keeps
+     * none of them, as with Docker (they are the base's instructions to its children only).
+     */
+    List<String> takeOnBuild() {
+        List<String> triggers = new ArrayList<>();
+        container().path("OnBuild").forEach(trigger -> triggers.add(trigger.asText()));
+        container().remove("OnBuild");
+        return triggers;
+    }
+
     void addOnBuild(String trigger) {
         ArrayNode triggers = container().path("OnBuild").isArray() ? (ArrayNode) container().get("OnBuild") : container().putArray("OnBuild");
         triggers.add(trigger);

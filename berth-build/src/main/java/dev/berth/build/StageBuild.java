@@ -150,7 +150,7 @@ final class StageBuild {
                 case "SHELL" -> image.setList("Shell", CommandForm.execForm(step.arguments()).orElseThrow(() ->
                         new DockerfileSyntaxException(session.file(), step.line(), "SHELL takes a JSON array, e.g. SHELL [\"/bin/bash\", \"-c\"]")));
                 case "HEALTHCHECK" -> image.setHealthcheck(healthcheck(step));
-                case "ONBUILD" -> image.addOnBuild(step.arguments());
+                case "ONBUILD" -> image.addOnBuild(trigger(step));
                 case "RUN" -> run(step, where);
                 case "COPY", "ADD" -> copy(step, stages, where);
                 default -> throw new DockerfileSyntaxException(session.file(), step.line(), step.keyword() + " cannot appear here");
@@ -163,6 +163,18 @@ final class StageBuild {
             key = StepCache.key(key, step.toString(), arguments.toString());
             image.record(step.toString(), session.created(), Optional.empty());
         }
+    }
+
+    /** An ONBUILD's instruction, refused here as Docker refuses it: no ONBUILD ONBUILD, FROM or MAINTAINER. */
+    private String trigger(Instruction step) {
+        String keyword = step.arguments().split("\\s+", 2)[0].toUpperCase(Locale.ROOT);
+        if (Set.of("ONBUILD", "FROM", "MAINTAINER").contains(keyword)) {
+            throw new DockerfileSyntaxException(session.file(), step.line(), keyword + " is not allowed as an ONBUILD trigger");
+        }
+        if (step.arguments().isBlank()) {
+            throw new DockerfileSyntaxException(session.file(), step.line(), "ONBUILD needs an instruction, e.g. ONBUILD COPY . /app");
+        }
+        return step.arguments();
     }
 
     private void reuse(Instruction step, StepCache.Entry cached) throws IOException {

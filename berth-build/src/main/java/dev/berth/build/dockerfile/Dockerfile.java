@@ -25,6 +25,21 @@ public record Dockerfile(String file, char escape, List<Instruction> instruction
     }
 
     public static Dockerfile parse(String text, String file) {
+        Dockerfile dockerfile = instructions(text, file);
+        List<Instruction> instructions = dockerfile.instructions();
+        if (instructions.stream().noneMatch(i -> i.keyword().equals("FROM"))) {
+            throw new DockerfileSyntaxException(file, Math.max(1, (int) text.lines().count()),
+                    "no FROM instruction: every build starts from an image or scratch");
+        }
+        Instruction first = instructions.stream().filter(i -> !i.keyword().equals("ARG")).findFirst().orElseThrow();
+        if (!first.keyword().equals("FROM")) {
+            throw new DockerfileSyntaxException(file, first.line(), first.keyword() + " before the first FROM (only ARG may come first)");
+        }
+        return dockerfile;
+    }
+
+    /** The instructions of {@code text}, with no rule on where FROM goes: for a base image's ONBUILD triggers. */
+    public static Dockerfile instructions(String text, String file) {
         List<String> lines = text.lines().toList();
         char escape = '\\';
         int at = 0;
@@ -102,13 +117,6 @@ public record Dockerfile(String file, char escape, List<Instruction> instruction
                 }
             }
             instructions.add(new Instruction(keyword, arguments, start, heredocs));
-        }
-        if (instructions.stream().noneMatch(i -> i.keyword().equals("FROM"))) {
-            throw new DockerfileSyntaxException(file, Math.max(1, lines.size()), "no FROM instruction: every build starts from an image or scratch");
-        }
-        Instruction first = instructions.stream().filter(i -> !i.keyword().equals("ARG")).findFirst().orElseThrow();
-        if (!first.keyword().equals("FROM")) {
-            throw new DockerfileSyntaxException(file, first.line(), first.keyword() + " before the first FROM (only ARG may come first)");
         }
         return new Dockerfile(file, escape, instructions);
     }

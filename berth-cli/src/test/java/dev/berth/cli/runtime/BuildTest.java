@@ -301,6 +301,30 @@ class BuildTest {
     }
 
     @Test
+    void onbuildTriggersRunInTheChildsBuildWithTheChildsContextAndAreNotInherited() throws Exception {
+        context("onbuild-base", "Dockerfile", String.join("\n", "FROM base:1",
+                "ONBUILD COPY greeting.txt /greeting.txt",
+                "ONBUILD RUN busybox cat /greeting.txt > /triggered", ""));
+        as("berth build -t onbuild-base:1 onbuild-base").assertSuccess("build the base");
+        context("onbuild-child", "Dockerfile", "FROM onbuild-base:1\nRUN echo child >> /triggered\n",
+                "greeting.txt", "hello from the child's context\n");
+
+        Tools.Result child = as("berth build -t onbuild-child:1 onbuild-child");
+
+        assertThat(child.exitCode()).as(child.stdout() + child.stderr()).isZero();
+        assertThat(child.stdout()).contains("Executing 2 build triggers of onbuild-base:1");
+        assertThat(as("berth exec onbuild-child:1 busybox cat /triggered").assertSuccess("exec").stdout())
+                .isEqualTo("hello from the child's context\nchild\n");
+        assertThat(as("berth inspect --format '{{json .Config.OnBuild}}' onbuild-base:1").assertSuccess("inspect").stdout())
+                .contains("COPY greeting.txt /greeting.txt").contains("RUN busybox cat /greeting.txt > /triggered");
+        assertThat(as("berth inspect --format '{{json .Config.OnBuild}}' onbuild-child:1").assertSuccess("inspect").stdout())
+                .as("the child's own triggers").doesNotContain("greeting");
+
+        context("onbuild-nested", "Dockerfile", "FROM base:1\nONBUILD ONBUILD RUN true\n");
+        assertOneLine(as("berth build onbuild-nested"), "Dockerfile:2: ONBUILD is not allowed as an ONBUILD trigger");
+    }
+
+    @Test
     void aRunThatDeletesBaseFilesWritesWhiteouts() throws Exception {
         context("deleting", "Dockerfile", "FROM base:1\nRUN rm /bin/sh && mkdir /etc && echo x > /etc/x\n");
         as("berth build -t deleting:1 deleting && berth copy berth:deleting:1 oci:deleting-layout:1").assertSuccess("build");
