@@ -11,6 +11,7 @@ import dev.berth.runtime.sandbox.ContainerOptions.RootMode;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -82,7 +83,9 @@ public final class ImageRoot {
      * The image's tree in the cache, extracted first if no run did, or again when it changed
      * since (see {@link TreeSeal}); killed extractions' leftovers go first. Each entry of the
      * cache is a directory holding the tree ({@code root}) and its seal, renamed into place
-     * together so that no run sees a tree without the seal it was extracted with.
+     * together so that no run sees a tree without the seal it was extracted with. One run at a
+     * time extracts a tree (the tasks of a job start together on a node, and each would extract
+     * its own copy); the others wait for it, then run from its tree.
      */
     private static Path extracted(ImageFile image, ImageCache cache, RunDirectory run) throws IOException {
         Path sandboxes = cache.sandboxes();
@@ -90,6 +93,19 @@ public final class ImageRoot {
         Path target = sandboxes.resolve(extractionKey(image));
         // held from before the tree is looked at, so that a prune cannot take it between the check and the run
         run.hold(CacheShelf.use(target));
+        // checked without the lock first: runs of an extracted tree, the usual case, do not wait for each other
+        if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS) && TreeSeal.intact(target.resolve(TREE), target.resolve(SEAL))) {
+            return target.resolve(TREE);
+        }
+        try (FileChannel lock = FileChannel.open(target.resolveSibling(target.getFileName() + ".lock"),
+                StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+             FileLock ignored = lock.lock()) {
+            return extractedAlone(image, cache, sandboxes, target);
+        }
+    }
+
+    /** {@link #extracted}, holding the lock of {@code target}. */
+    private static Path extractedAlone(ImageFile image, ImageCache cache, Path sandboxes, Path target) throws IOException {
         if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
             if (TreeSeal.intact(target.resolve(TREE), target.resolve(SEAL))) {
                 return target.resolve(TREE);
