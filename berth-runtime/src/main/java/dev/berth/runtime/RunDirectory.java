@@ -16,6 +16,7 @@ import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -107,14 +108,24 @@ public final class RunDirectory implements AutoCloseable {
         }
     }
 
+    /** A directory that is not a run's (its name does not start with a pid) counts as alive: it is not ours to remove. */
     private static boolean isAlive(String runName) {
+        OptionalLong pid = pidOf(runName);
+        return pid.isEmpty() || processLives(pid.getAsLong());
+    }
+
+    /** The berth process a run directory is named after ({@code PID-ID}), if the name is a run's. */
+    static OptionalLong pidOf(String runName) {
         int dash = runName.indexOf('-');
         try {
-            long pid = Long.parseLong(dash < 0 ? runName : runName.substring(0, dash));
-            return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+            return OptionalLong.of(Long.parseLong(dash < 0 ? runName : runName.substring(0, dash)));
         } catch (NumberFormatException notARun) {
-            return true;
+            return OptionalLong.empty();
         }
+    }
+
+    static boolean processLives(long pid) {
+        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }
 
     private static List<Path> mountsUnder(Path dir) throws IOException {

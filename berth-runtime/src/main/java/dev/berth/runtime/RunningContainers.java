@@ -15,6 +15,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * The caller's running containers, for {@code berth ps}: each run writes what it runs into its
@@ -53,21 +54,15 @@ public final class RunningContainers {
 
     private static Optional<Running> read(Path run) {
         String name = run.getFileName().toString();
-        int dash = name.indexOf('-');
-        long pid;
-        try {
-            pid = Long.parseLong(dash < 0 ? name : name.substring(0, dash));
-        } catch (NumberFormatException notARun) {
-            return Optional.empty();
-        }
-        if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+        OptionalLong pid = RunDirectory.pidOf(name);
+        if (pid.isEmpty() || !RunDirectory.processLives(pid.getAsLong())) {
             return Optional.empty();
         }
         try {
             JsonNode record = Json.tree(Files.readAllBytes(run.resolve(RECORD)), run.resolve(RECORD).toString());
             List<String> command = new ArrayList<>();
             record.path("command").forEach(word -> command.add(word.asText()));
-            return Optional.of(new Running(dash < 0 ? name : name.substring(dash + 1), pid, record.path("image").asText(),
+            return Optional.of(new Running(name.substring(name.indexOf('-') + 1), pid.getAsLong(), record.path("image").asText(),
                     List.copyOf(command), Instant.parse(record.path("started").asText())));
         } catch (IOException | RuntimeException notYetDescribed) {
             return Optional.empty();
