@@ -1,6 +1,7 @@
 package dev.berth.build;
 
 import dev.berth.oci.BerthException;
+import dev.berth.oci.Digest;
 import dev.berth.oci.DigestAlgorithm;
 
 import java.io.IOException;
@@ -120,6 +121,11 @@ final class BuildContext {
             }
         }
         return HexFormat.of().formatHex(digest.digest());
+    }
+
+    /** One digest over the whole context as {@code COPY . } would read it: what a build's provenance records. */
+    Digest digest() throws IOException {
+        return new Digest(DigestAlgorithm.SHA256, contentKey(List.of(Path.of(""))));
     }
 
     /**

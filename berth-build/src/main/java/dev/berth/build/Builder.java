@@ -1,6 +1,8 @@
 package dev.berth.build;
 
 import dev.berth.build.definition.DefinitionFile;
+import dev.berth.build.provenance.BuildProvenance;
+import dev.berth.build.provenance.RecordingBaseImages;
 import dev.berth.build.dockerfile.Dockerfile;
 import dev.berth.build.dockerfile.DockerfileSyntaxException;
 import dev.berth.build.dockerfile.Instruction;
@@ -19,6 +21,8 @@ import dev.berth.oci.store.StoreTransaction;
 import dev.berth.runtime.ImageRoot;
 import dev.berth.runtime.ToolRunner;
 import dev.berth.runtime.cache.CacheShelf;
+import dev.berth.trust.AttestationReferrer;
+import dev.berth.trust.InTotoStatement;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -39,24 +43,32 @@ import java.util.TreeSet;
 /**
  * Builds an image from a Dockerfile (or an Apptainer definition file, as the same steps): the stages the target needs, in order, each in its own
  * tree under a scratch directory; the target's image goes into the local store under the
- * request's names, all at once or not at all.
+ * request's names, all at once or not at all, with its build provenance as a referrer.
  */
 public final class Builder {
     private final LocalStore store;
     private final BaseImages bases;
     private final Path workParent;
     private final StepCache cache;
+    private final String builderVersion;
     private final PrintWriter out;
+
+    /** The image a build stored, and what it was made from. */
+    public record Built(Digest digest, BuildProvenance provenance) {
+    }
 
     /**
      * @param workParent where the build's scratch directory goes (trees, layers); removed when it ends
      * @param cacheDirectory where step results are kept for later builds
+     * @param builderVersion the berth version the provenance names as the builder's
      */
-    public Builder(LocalStore store, BaseImages bases, Path workParent, Path cacheDirectory, PrintWriter out) {
+    public Builder(LocalStore store, BaseImages bases, Path workParent, Path cacheDirectory, String builderVersion,
+                   PrintWriter out) {
         this.store = store;
         this.bases = bases;
         this.workParent = workParent;
         this.cache = new StepCache(cacheDirectory);
+        this.builderVersion = builderVersion;
         this.out = out;
     }
 
@@ -65,8 +77,9 @@ public final class Builder {
         return StepCache.shelf(cacheDirectory);
     }
 
-    /** Builds, stores and names the image; returns its manifest digest. */
-    public Digest build(BuildRequest request) throws IOException {
+    /** Builds, stores and names the image, and stores its provenance. */
+    public Built build(BuildRequest request) throws IOException {
+        Instant started = Instant.now();
         if (!Files.isRegularFile(request.recipe())) {
             throw new BerthException("BUILD_RECIPE_MISSING", "there is no recipe " + request.recipe()
                     + " (name one with -f, or put a Dockerfile or Containerfile in the context)");
@@ -77,7 +90,8 @@ public final class Builder {
         Stage.Recipe recipe = Stage.split(dockerfile);
         Files.createDirectories(workParent);
         try (ScratchDirectory work = ScratchDirectory.create(workParent, "build")) {
-            Session session = new Session(dockerfile, request, BuildContext.open(request.context()), work.path(), cache, out);
+            Session session = new Session(dockerfile, request, BuildContext.open(request.context()), new RecordingBaseImages(bases),
+                    work.path(), cache, out);
             Map<String, String> global = session.globalArguments(recipe.globalArguments());
             Stage target = target(recipe, request.target(), dockerfile.file());
             TreeSet<Integer> needed = new TreeSet<>();
@@ -108,7 +122,7 @@ public final class Builder {
                 }
                 built.put(index, build);
             }
-            return commit(session, built.get(target.index()).image(), request.tags());
+            return commit(session, built.get(target.index()).image(), request.tags(), started);
         }
     }
 
@@ -155,7 +169,7 @@ public final class Builder {
         if (base.equals("scratch")) {
             return new StageBuild(session, stage, tree, ImageState.scratch(), global, target -> { }, StepCache.key("scratch"), Map.of());
         }
-        BaseImages.BaseImage image = bases.open(base);
+        BaseImages.BaseImage image = session.bases.open(base);
         return new StageBuild(session, stage, tree, ImageState.from(image.config(), image.layers()), global,
                 target -> unpack(session, image, target), StepCache.key("image", image.manifest().toString()), Map.of());
     }
@@ -180,7 +194,7 @@ public final class Builder {
                 Path tree = session.imageTrees.get(reference);
                 if (tree == null) {
                     tree = Files.createDirectory(session.work.resolve("image-" + session.imageTrees.size()));
-                    unpack(session, bases.open(reference), tree);
+                    unpack(session, session.bases.open(reference), tree);
                     session.imageTrees.put(reference, tree);
                 }
                 return new FileCopier.SourceTree(tree, Map.of());
@@ -189,7 +203,8 @@ public final class Builder {
             @Override
             public String key(String reference) throws IOException {
                 Optional<StageBuild> stage = earlier(reference);
-                return stage.isPresent() ? stage.get().key() : StepCache.key("image", bases.open(reference).manifest().toString());
+                return stage.isPresent() ? stage.get().key()
+                        : StepCache.key("image", session.bases.open(reference).manifest().toString());
             }
 
             private Optional<StageBuild> earlier(String reference) {
@@ -199,10 +214,14 @@ public final class Builder {
         };
     }
 
-    private Digest commit(Session session, ImageState image, List<Reference> tags) throws IOException {
+    private Built commit(Session session, ImageState image, List<Reference> tags, Instant started) throws IOException {
         byte[] config = image.configBytes(session.created());
         Descriptor configDescriptor = Descriptor.of(MediaType.OCI_CONFIG, Digest.of(config), config.length);
         ManifestBytes manifest = ManifestBytes.create(ImageManifest.of(MediaType.OCI_MANIFEST, configDescriptor, image.layers()));
+        BuildProvenance provenance = provenance(session, started);
+        InTotoStatement statement = new InTotoStatement(tags.isEmpty() ? manifest.digest().toString() : tags.getFirst().toString(),
+                manifest.digest(), InTotoStatement.SLSA_PROVENANCE, provenance.predicate());
+        AttestationReferrer referrer = AttestationReferrer.unsigned(manifest.descriptor(), statement);
         try (StoreTransaction transaction = store.begin()) {
             for (LayerWriter.Written layer : session.layers) {
                 if (image.layers().contains(layer.descriptor()) && !transaction.hasBlob(layer.descriptor())) {
@@ -213,6 +232,9 @@ public final class Builder {
             }
             transaction.putBlob(configDescriptor, new ByteArrayInputStream(config));
             transaction.putManifest(manifest);
+            transaction.putBlob(referrer.configDescriptor(), new ByteArrayInputStream(referrer.config()));
+            transaction.putBlob(referrer.contentDescriptor(), new ByteArrayInputStream(referrer.content()));
+            transaction.putReferrer(referrer.manifest());
             for (Reference tag : tags) {
                 transaction.tag(tag, manifest);
             }
@@ -223,7 +245,17 @@ public final class Builder {
         }
         out.println(manifest.digest());
         out.flush();
-        return manifest.digest();
+        return new Built(manifest.digest(), provenance);
+    }
+
+    private BuildProvenance provenance(Session session, Instant started) throws IOException {
+        BuildRequest request = session.request;
+        Path context = request.context().toAbsolutePath().normalize();
+        Path recipe = request.recipe().toAbsolutePath().normalize();
+        String recipeName = recipe.startsWith(context) ? context.relativize(recipe).toString() : recipe.toString();
+        return new BuildProvenance(recipeName, Digest.of(Files.readAllBytes(recipe)), session.context.digest(),
+                request.buildArguments(), request.target(), request.network(), request.sourceDate(), session.bases.opened(),
+                builderVersion, started.truncatedTo(ChronoUnit.SECONDS), Instant.now().truncatedTo(ChronoUnit.SECONDS));
     }
 
     /** One build's shared state: its recipe, request, context and scratch space, and the layers its steps wrote. */
@@ -231,6 +263,7 @@ public final class Builder {
         private final Dockerfile dockerfile;
         private final BuildRequest request;
         private final BuildContext context;
+        private final RecordingBaseImages bases;
         private final Path work;
         private final Instant created;
         private final List<LayerWriter.Written> layers = new ArrayList<>();
@@ -239,11 +272,12 @@ public final class Builder {
         private final StepCache cache;
         private final PrintWriter out;
 
-        Session(Dockerfile dockerfile, BuildRequest request, BuildContext context, Path work, StepCache cache, PrintWriter out)
-                throws IOException {
+        Session(Dockerfile dockerfile, BuildRequest request, BuildContext context, RecordingBaseImages bases, Path work,
+                StepCache cache, PrintWriter out) throws IOException {
             this.dockerfile = dockerfile;
             this.request = request;
             this.context = context;
+            this.bases = bases;
             this.work = work;
             this.cache = cache;
             this.out = out;

@@ -3,12 +3,18 @@ package dev.berth.cli.commands;
 import dev.berth.build.BaseImages;
 import dev.berth.build.BuildRequest;
 import dev.berth.build.Builder;
+import dev.berth.build.Rebuild;
+import dev.berth.build.provenance.BuildProvenance;
+import dev.berth.build.provenance.ImageDifference;
 import dev.berth.cli.args.Syntax;
 import dev.berth.cli.args.UsageException;
 import dev.berth.cli.commands.client.RegistryFlags;
+import dev.berth.cli.commands.trust.AcceptedKeys;
+import dev.berth.cli.commands.trust.BuildAttestations;
 import dev.berth.distribution.Registries;
 import dev.berth.distribution.copy.ImageLocation;
 import dev.berth.distribution.copy.ImageTransfer;
+import dev.berth.oci.BerthException;
 import dev.berth.oci.Descriptor;
 import dev.berth.oci.Digest;
 import dev.berth.oci.Platform;
@@ -19,6 +25,7 @@ import dev.berth.oci.store.LocalStore;
 import dev.berth.oci.transfer.ImageCopier;
 import dev.berth.oci.transfer.PlatformChoice;
 import dev.berth.runtime.ImageCache;
+import dev.berth.trust.InTotoStatement;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -43,6 +50,9 @@ public final class BuildCommand extends ContainerCommand {
     private boolean noCache;
     private boolean push;
     private ImageLocation output;
+    private Path signingKey;
+    private String verify;
+    private final AcceptedKeys provenanceKeys = new AcceptedKeys();
     private final RegistryFlags registryFlags = new RegistryFlags();
     private Path context;
 
@@ -64,7 +74,13 @@ public final class BuildCommand extends ContainerCommand {
                 .option("-o, --output", "LOCATION", "Also write the image to oci:DIR[:TAG] or docker-archive:FILE[:NAME].",
                         value -> output = ImageLocation.parse(value))
                 .option("--source-date-epoch", "SECONDS", "Every time in the image is this instant or earlier (default: $"
-                        + EPOCH_VARIABLE + ", else now).", value -> sourceDateEpoch = value);
+                        + EPOCH_VARIABLE + ", else now).", value -> sourceDateEpoch = value)
+                .option("--sign-with", "KEY", "With --push: sign the build's provenance with this private key and attach it to "
+                        + "each pushed image.", value -> signingKey = Path.of(value))
+                .option("--verify", "REF", "Build REF again from its recorded provenance with CONTEXT, and say whether the "
+                        + "digest is the same (and if not, which layer differs).", value -> verify = value)
+                .option("--key", "PUB", "With --verify of an image in a registry: the key its provenance must be signed with "
+                        + "(repeatable).", value -> provenanceKeys.addFile(Path.of(value)));
         registryFlags.declare(syntax);
     }
 
@@ -86,32 +102,75 @@ public final class BuildCommand extends ContainerCommand {
         if (!network.equals("host") && !network.equals("none")) {
             throw new UsageException("--network takes host or none, not " + network);
         }
-        ImageCache cache = cache(null);
-        BaseImages bases = reference -> base(reference, store, cache);
-        BuildRequest request = new BuildRequest(context, recipe != null ? recipe : defaultRecipe(), tags, buildArguments,
-                Optional.ofNullable(target), network.equals("host"), sourceDate(), !noCache);
         if (push && tags.isEmpty()) {
             throw new UsageException("--push needs a name to push to: give -t REGISTRY/REPOSITORY:TAG");
+        }
+        if (signingKey != null && !push) {
+            throw new UsageException("--sign-with signs what --push attaches; without --push the provenance stays in the local store");
         }
         if (output instanceof ImageLocation.Store) {
             throw new UsageException("-o takes oci:DIR[:TAG] or docker-archive:FILE[:NAME]; name the image with -t instead");
         }
-        Digest digest = new Builder(store, bases, cache.userDirectory().resolve("build"), cache.userDirectory().resolve("build-cache"), out())
-                .build(request);
+        ImageCache cache = cache(null);
+        BaseImages bases = reference -> base(reference, store, cache);
+        if (verify != null) {
+            return verify(store, bases, cache);
+        }
+        BuildRequest request = new BuildRequest(context, recipe != null ? recipe : defaultRecipe(), tags, buildArguments,
+                Optional.ofNullable(target), network.equals("host"), sourceDate(), !noCache);
+        Builder.Built built = builder(store, bases, cache).build(request);
         if (push || output != null) {
             try (Registries registries = registryFlags.registries()) {
                 ImageTransfer transfer = new ImageTransfer(registries, () -> store, new ImageCopier());
                 for (Reference tag : push ? tags : List.<Reference>of()) {
-                    ImageTransfer.Result pushed = transfer.copy(new ImageLocation.Store(digest.toString()), new ImageLocation.Registry(tag),
-                            PlatformChoice.ALL);
+                    ImageTransfer.Result pushed = transfer.copy(new ImageLocation.Store(built.digest().toString()),
+                            new ImageLocation.Registry(tag), PlatformChoice.ALL);
                     out().println("Pushed " + pushed.name() + " (" + pushed.root().digest() + ")");
+                    if (signingKey != null) {
+                        InTotoStatement statement = new InTotoStatement(tag.name(), built.digest(), InTotoStatement.SLSA_PROVENANCE,
+                                built.provenance().predicate());
+                        Digest referrer = BuildAttestations.attachSigned(registries, tag, statement, signingKey);
+                        out().println("Attached its build provenance, signed with " + signingKey + " (referrer " + referrer + ")");
+                    }
                 }
                 if (output != null) {
-                    transfer.copy(new ImageLocation.Store(digest.toString()), output, PlatformChoice.ALL);
+                    transfer.copy(new ImageLocation.Store(built.digest().toString()), output, PlatformChoice.ALL);
                     out().println("Wrote " + output);
                 }
             }
         }
+        return 0;
+    }
+
+    private Builder builder(LocalStore store, BaseImages bases, ImageCache cache) {
+        return new Builder(store, bases, cache.userDirectory().resolve("build"), cache.userDirectory().resolve("build-cache"),
+                VersionCommand.version(), out());
+    }
+
+    /** {@code --verify REF}: the recorded build done again with this context, compared with the image. */
+    private int verify(LocalStore store, BaseImages bases, ImageCache cache) throws IOException {
+        if (!tags.isEmpty() || push || output != null || !buildArguments.isEmpty() || target != null || sourceDateEpoch != null) {
+            throw new UsageException("--verify takes the build arguments, target and epoch from the provenance; "
+                    + "leave out -t, --push, -o, --build-arg, --target and --source-date-epoch");
+        }
+        BuildAttestations.RecordedBuild recorded;
+        try (Registries registries = registryFlags.registries()) {
+            recorded = BuildAttestations.find(verify, store, registries, provenanceKeys);
+        }
+        BuildProvenance provenance = recorded.provenance();
+        BuildRequest request = Rebuild.request(provenance, context, Optional.ofNullable(recipe));
+        out().println("Rebuilding " + recorded.subject() + " as berth " + provenance.builderVersion() + " built it on "
+                + provenance.finishedOn() + (provenance.builderVersion().equals(VersionCommand.version()) ? ""
+                : " (this is berth " + VersionCommand.version() + ")"));
+        out().flush();
+        Builder.Built rebuilt = builder(store, provenance.pinnedBases(bases), cache).build(request);
+        BuildAttestations.RecordedBuild again = BuildAttestations.stored(store, rebuilt.digest(), rebuilt.provenance());
+        Optional<String> difference = ImageDifference.between(recorded.manifest(), recorded.config(), again.manifest(), again.config());
+        if (difference.isPresent()) {
+            throw new BerthException("REBUILD_DIFFERS", "the rebuild of " + recorded.subject() + " is " + rebuilt.digest()
+                    + ", not the same image: " + difference.get());
+        }
+        out().println("Verified: the rebuild of " + recorded.subject() + " is identical (" + rebuilt.digest() + ")");
         return 0;
     }
 

@@ -3,7 +3,18 @@ package dev.berth.cli.runtime;
 import dev.berth.cli.DebianImages;
 import dev.berth.cli.Tools;
 import dev.berth.cli.UmociImages;
+import dev.berth.distribution.Registries;
+import dev.berth.distribution.RegistrySink;
+import dev.berth.distribution.RetryPolicy;
+import dev.berth.distribution.auth.CredentialStore;
+import dev.berth.distribution.config.BerthConfig;
+import dev.berth.oci.Digest;
 import dev.berth.oci.Json;
+import dev.berth.oci.Reference;
+import dev.berth.trust.AttestationReferrer;
+import dev.berth.trust.InTotoStatement;
+import dev.berth.trust.SigningKey;
+import dev.berth.trust.SigstoreBundle;
 import dev.berth.registry.RegistryConfig;
 import dev.berth.registry.RegistryServer;
 import dev.berth.oci.layer.Compression;
@@ -14,14 +25,17 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.stream.StreamSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -100,7 +114,7 @@ class BuildTest {
         appContext("app", "b\n");
         Tools.Result built = as("berth build -t app:1 --build-arg WHO=berth --source-date-epoch 1700000000 app").assertSuccess("build");
         assertThat(built.stdout()).contains("STEP 1/16: FROM $BASE AS build").contains("Successfully tagged docker.io/library/app:1");
-        String digest = built.stdout().strip().lines().reduce((a, b) -> b).orElseThrow();
+        String digest = lastLine(built);
         assertThat(digest).matches("sha256:[0-9a-f]{64}");
 
         assertThat(as("berth run app:1").assertSuccess("run").stdout()).isEqualTo("hello berth\n");
@@ -298,6 +312,84 @@ class BuildTest {
         } finally {
             registry.close();
         }
+    }
+
+    @Test
+    void verifyRebuildsAnImageFromItsProvenanceAndNamesTheFirstLayerThatDiffers() throws Exception {
+        context("steady", "Dockerfile", "FROM base:1\nCOPY input.txt /input.txt\nRUN busybox cp /input.txt /copy.txt\n",
+                "input.txt", "same every time\n");
+        String digest = lastLine(as("berth build -t steady:1 --source-date-epoch 1700000000 steady").assertSuccess("build"));
+        Tools.Result verified = as("berth build --verify steady:1 steady");
+        assertThat(verified.exitCode()).as(verified.stdout() + verified.stderr()).isZero();
+        assertThat(verified.stdout()).contains("Verified: the rebuild of docker.io/library/steady:1 is identical (" + digest + ")");
+
+        Files.writeString(work.resolve("steady/input.txt"), "changed\n");
+        assertOneLine(as("berth build --verify steady:1 steady"), "the context steady is not the one the image was built from");
+
+        context("unsteady", "Dockerfile", "FROM base:1\nCOPY input.txt /input.txt\nRUN busybox cat /proc/sys/kernel/random/uuid > /stamp\n",
+                "input.txt", "x\n");
+        as("berth build -t unsteady:1 --source-date-epoch 1700000000 unsteady").assertSuccess("build");
+        assertOneLine(as("berth build --verify unsteady:1 unsteady"), "not the same image: layer 3 of 3 (made by RUN busybox cat /proc/sys/kernel/random/uuid > /stamp) differs");
+
+        as("berth build -t no-epoch:1 unsteady").assertSuccess("build without an epoch");
+        assertOneLine(as("berth build --verify no-epoch:1 unsteady"), "the image was built without a source date epoch");
+        assertOneLine(as("berth build --verify base:1 steady"), "the local store has no build provenance for base:1");
+    }
+
+    @Test
+    void aSignedProvenanceTravelsWithThePushAndATamperedImageFailsItsRebuild() throws Exception {
+        RegistryServer registry = RegistryServer.start(RegistryConfig.defaults(user.workspace().resolve("signed-registry"))
+                .withListen("127.0.0.1", 0).withAccessLog(false));
+        try {
+            String repository = "127.0.0.1:" + registry.port() + "/lab/app";
+            as("BERTH_KEY_PASSWORD=ci berth key generate -o ci").assertSuccess("key");
+            appContext("signed", "b\n");
+            Tools.Result pushed = as("BERTH_KEY_PASSWORD=ci berth build -t " + repository + ":1 --build-arg WHO=ci "
+                    + "--source-date-epoch 1700000000 --push --sign-with ci.key signed").assertSuccess("build, push and sign");
+            assertThat(pushed.stdout()).contains("Attached its build provenance, signed with ci.key");
+            assertThat(as("berth provenance " + repository + ":1 --key ci.pub").assertSuccess("provenance").stdout())
+                    .containsPattern("(?m)^  built\\s+by https://berth.dev/berth-build \\(https://berth.dev/build/v1\\) \\[signed by ci.pub");
+
+            String elsewhere = "export XDG_CACHE_HOME=$PWD/verify-cache BERTH_DATA_DIR=$PWD/verify-store && ";
+            assertOneLine(as(elsewhere + "berth build --verify " + repository + ":1 signed"), "name the key that signed it with --key");
+            Tools.Result verified = as(elsewhere + "berth copy oci:" + baseLayout + ":1 berth:base:1 && berth build --verify "
+                    + repository + ":1 --key ci.pub signed");
+            assertThat(verified.exitCode()).as(verified.stdout() + verified.stderr()).isZero();
+            assertThat(verified.stdout()).contains("Verified: the rebuild of " + repository + "@sha256:");
+
+            appContext("tampered", "B\n");
+            String tampered = as("berth build -t " + repository + ":2 --build-arg WHO=ci --source-date-epoch 1700000000 "
+                    + "--push tampered").assertSuccess("build the tampered image").stdout().lines()
+                    .filter(line -> line.startsWith("sha256:")).findFirst().orElseThrow();
+            JsonNode genuine = Json.tree(as("berth provenance " + repository + ":1 --key ci.pub --json").assertSuccess("json")
+                    .stdout().getBytes(StandardCharsets.UTF_8), "provenance");
+            JsonNode predicate = StreamSupport.stream(genuine.path("provenance").spliterator(), false)
+                    .filter(entry -> entry.path("kind").asText().equals("built")).findFirst().orElseThrow().path("predicate");
+            attachSigned(repository + ":2", Digest.parse(tampered), predicate, work.resolve("ci.key"));
+
+            assertOneLine(as(elsewhere + "berth build --verify " + repository + ":2 --key ci.pub signed"),
+                    "not the same image: layer 2 of 3 (made by COPY --from=build /src/ /data/) differs");
+        } finally {
+            registry.close();
+        }
+    }
+
+    /** What a holder of the signing key could do: claim that another image came from a genuine build. */
+    private static void attachSigned(String name, Digest subject, JsonNode predicate, Path keyFile) throws IOException {
+        SigningKey key = SigningKey.open(Files.readAllBytes(keyFile), "ci".toCharArray(), keyFile.toString());
+        byte[] bundle = SigstoreBundle.sign(new InTotoStatement(name, subject, InTotoStatement.SLSA_PROVENANCE, predicate), key);
+        try (Registries registries = new Registries(BerthConfig.EMPTY, new CredentialStore(List.of(), null), RetryPolicy.DEFAULT, false)) {
+            Registries.Resolved resolved = registries.resolve(Reference.parse(name));
+            AttestationReferrer referrer = AttestationReferrer.signed(resolved.root(), bundle, InTotoStatement.SLSA_PROVENANCE);
+            RegistrySink sink = new RegistrySink(resolved.source().client(), resolved.source().repository());
+            sink.putBlob(referrer.configDescriptor(), new ByteArrayInputStream(referrer.config()));
+            sink.putBlob(referrer.contentDescriptor(), new ByteArrayInputStream(referrer.content()));
+            sink.putManifest(referrer.manifest());
+        }
+    }
+
+    private static String lastLine(Tools.Result result) {
+        return result.stdout().strip().lines().reduce((a, b) -> b).orElseThrow();
     }
 
     @Test

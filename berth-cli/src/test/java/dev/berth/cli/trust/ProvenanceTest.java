@@ -12,7 +12,7 @@ import dev.berth.oci.MediaType;
 import dev.berth.registry.RegistryConfig;
 import dev.berth.registry.RegistryServer;
 import dev.berth.registry.access.AccessConfig;
-import dev.berth.trust.BundleReferrer;
+import dev.berth.trust.AttestationReferrer;
 import dev.berth.trust.InTotoStatement;
 import dev.berth.trust.SigningKey;
 import dev.berth.trust.SigstoreBundle;
@@ -127,9 +127,9 @@ class ProvenanceTest {
                 Json.mapper().createObjectNode().put("pushedAt", "2020-01-01T00:00:00Z")
                         .set("pusher", Json.mapper().createObjectNode().put("name", "someone-else").put("kind", "user"))),
                 SigningKey.generate());
-        BundleReferrer referrer = BundleReferrer.of(subject, forged, InTotoStatement.BERTH_PUSH);
+        AttestationReferrer referrer = AttestationReferrer.signed(subject, forged, InTotoStatement.BERTH_PUSH);
         upload("admin/forged", referrer.config(), token);
-        upload("admin/forged", referrer.bundle(), token);
+        upload("admin/forged", referrer.content(), token);
         HttpResponse<String> put = http.send(HttpRequest.newBuilder(URI.create("http://" + host + "/v2/admin/forged/manifests/"
                         + referrer.manifest().digest())).header("Authorization", "Bearer " + token)
                 .header("Content-Type", MediaType.OCI_MANIFEST)

@@ -5,6 +5,7 @@ import dev.berth.oci.BerthException;
 import dev.berth.oci.Descriptor;
 import dev.berth.oci.Digest;
 import dev.berth.oci.DigestAlgorithm;
+import dev.berth.oci.MediaType;
 import dev.berth.oci.NotFoundException;
 import dev.berth.oci.PrivateDirectory;
 import dev.berth.oci.Reference;
@@ -40,6 +41,7 @@ public final class LocalStore implements ImageSource {
     private final Path root;
     private final Path blobs;
     private final Path staging;
+    private final Path referrers;
     private final PartialBlobs partials;
     private final RefsFile refs;
     private final StoreLock contentLock;
@@ -49,6 +51,7 @@ public final class LocalStore implements ImageSource {
         this.root = root;
         this.blobs = root.resolve("blobs");
         this.staging = root.resolve("staging");
+        this.referrers = root.resolve("referrers");
         this.partials = new PartialBlobs(root.resolve("partial"));
         this.refs = new RefsFile(root.resolve("refs.json"));
         this.contentLock = StoreLock.forFile(root.resolve("content.lock"));
@@ -66,6 +69,7 @@ public final class LocalStore implements ImageSource {
             }
             PrivateDirectory.createOrFollow(root.resolve("staging"), "berth's image store");
             PrivateDirectory.createOrFollow(root.resolve("partial"), "berth's image store");
+            PrivateDirectory.createOrFollow(root.resolve("referrers"), "berth's image store");
         } catch (IOException e) {
             throw new BerthException("STORE_UNAVAILABLE", "cannot create the image store at " + root + ": " + describe(e)
                     + " (choose another with --data-dir or BERTH_DATA_DIR)", e);
@@ -110,6 +114,49 @@ public final class LocalStore implements ImageSource {
         } catch (NoSuchFileException e) {
             throw new NotFoundException("blob " + descriptor.digest() + " is not in the local store");
         }
+    }
+
+    /**
+     * The manifests stored as referrers of {@code subject} (OCI 1.1: manifests whose
+     * {@code subject} names it, such as a build's provenance), in the order of their digests.
+     * They live as long as their subject does.
+     */
+    public List<ManifestBytes> referrers(Digest subject) throws IOException {
+        List<ManifestBytes> found = new ArrayList<>();
+        for (Descriptor referrer : referrerDescriptors(subject)) {
+            found.add(manifest(referrer));
+        }
+        return found;
+    }
+
+    private List<Descriptor> referrerDescriptors(Digest subject) throws IOException {
+        Path marks = referrerMarks(subject);
+        if (!Files.isDirectory(marks)) {
+            return List.of();
+        }
+        List<Descriptor> found = new ArrayList<>();
+        try (Stream<Path> files = Files.list(marks)) {
+            for (Path mark : files.sorted().toList()) {
+                Digest referrer = markedReferrer(mark);
+                if (hasBlob(referrer)) {
+                    found.add(Descriptor.of(MediaType.OCI_MANIFEST, referrer, Files.size(blobPath(referrer))));
+                }
+            }
+        }
+        return found;
+    }
+
+    /** A directory per subject, an empty file per referrer in it: adding one never rewrites a shared list. */
+    Path referrerMarks(Digest subject) {
+        return referrers.resolve(subject.algorithm().id()).resolve(subject.hex());
+    }
+
+    static String referrerMarkName(Digest referrer) {
+        return referrer.algorithm().id() + "-" + referrer.hex();
+    }
+
+    private static Digest markedReferrer(Path mark) {
+        return Digest.parse(mark.getFileName().toString().replaceFirst("-", ":"));
     }
 
     /**
@@ -233,9 +280,35 @@ public final class LocalStore implements ImageSource {
                     }
                 }
             }
+            removeReferrerMarks(live);
             deleteTree(staging, false);
             bytes += partials.removeAll();
             return new PruneResult(removed, bytes);
+        }
+    }
+
+    /** The marks of referrers that are gone, and of subjects that are. */
+    private void removeReferrerMarks(Set<Digest> live) throws IOException {
+        for (DigestAlgorithm algorithm : DigestAlgorithm.values()) {
+            Path subjects = referrers.resolve(algorithm.id());
+            if (!Files.isDirectory(subjects)) {
+                continue;
+            }
+            try (DirectoryStream<Path> marked = Files.newDirectoryStream(subjects)) {
+                for (Path subject : marked) {
+                    if (!isLive(algorithm, subject, live)) {
+                        deleteTree(subject, true);
+                        continue;
+                    }
+                    try (DirectoryStream<Path> marks = Files.newDirectoryStream(subject)) {
+                        for (Path mark : marks) {
+                            if (!live.contains(markedReferrer(mark))) {
+                                Files.delete(mark);
+                            }
+                        }
+                    }
+                }
+            }
         }
     }
 
@@ -298,8 +371,9 @@ public final class LocalStore implements ImageSource {
             if (!live.add(next.digest()) || !hasBlob(next.digest())) {
                 continue;
             }
-            if (dev.berth.oci.MediaType.isManifest(next.mediaType())) {
+            if (MediaType.isManifest(next.mediaType())) {
                 pending.addAll(manifest(next).references());
+                pending.addAll(referrerDescriptors(next.digest()));
             }
         }
         return live;

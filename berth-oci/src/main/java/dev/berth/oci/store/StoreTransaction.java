@@ -37,6 +37,7 @@ public final class StoreTransaction implements ImageSink {
     private final Set<Digest> downloaded = ConcurrentHashMap.newKeySet();
     private final Map<Digest, ManifestBytes> manifests = new ConcurrentHashMap<>();
     private final Map<Reference, ManifestBytes> names = new LinkedHashMap<>();
+    private final Set<ManifestBytes> referrers = ConcurrentHashMap.newKeySet();
     private boolean committed;
 
     StoreTransaction(LocalStore store, StoreLock.Held lock, ScratchDirectory staging) {
@@ -81,6 +82,15 @@ public final class StoreTransaction implements ImageSink {
         manifests.put(manifest.digest(), manifest);
     }
 
+    /** Stores {@code referrer}, a manifest with a subject, as one of its subject's referrers (see {@link LocalStore#referrers}). */
+    public void putReferrer(ManifestBytes referrer) throws IOException {
+        if (referrer.subject().isEmpty()) {
+            throw new IllegalArgumentException("a referrer names its subject");
+        }
+        putManifest(referrer);
+        referrers.add(referrer);
+    }
+
     @Override
     public synchronized void tag(Reference name, ManifestBytes root) {
         names.put(name, root);
@@ -104,6 +114,13 @@ public final class StoreTransaction implements ImageSink {
         }
         for (Path directory : directories) {
             AtomicFiles.syncDirectory(directory);
+        }
+        for (ManifestBytes referrer : referrers) {
+            Path marks = Files.createDirectories(store.referrerMarks(referrer.subject().orElseThrow().digest()));
+            Path mark = marks.resolve(LocalStore.referrerMarkName(referrer.digest()));
+            if (!Files.exists(mark)) {
+                Files.createFile(mark);
+            }
         }
         for (Map.Entry<Reference, ManifestBytes> name : names.entrySet()) {
             store.tag(name.getKey(), name.getValue().descriptor());

@@ -4,10 +4,13 @@ import dev.berth.oci.Descriptor;
 import dev.berth.oci.Digest;
 import dev.berth.oci.DigestMismatchException;
 import dev.berth.oci.InvalidImageException;
+import dev.berth.oci.MediaType;
 import dev.berth.oci.Reference;
 import dev.berth.oci.TestImages;
 import dev.berth.oci.TestImages.Image;
 import dev.berth.oci.VerifyingSink;
+import dev.berth.oci.image.ImageManifest;
+import dev.berth.oci.image.ManifestBytes;
 import dev.berth.oci.transfer.ImageCopier;
 import dev.berth.oci.transfer.PlatformChoice;
 import org.junit.jupiter.api.BeforeEach;
@@ -16,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -168,6 +172,38 @@ class LocalStoreTest {
         assertThat(result.blobsRemoved()).isEqualTo(4);
         assertThat(blobFiles()).hasSize(4);
         new ImageCopier().copy(store, store.require("kept:alias").root(), PlatformChoice.ALL, new VerifyingSink());
+    }
+
+    @Test
+    void aReferrerIsFoundByItsSubjectAndLivesExactlyAsLongAsTheSubject() throws IOException {
+        Image image = TestImages.simple("subject");
+        add("subject", image);
+        byte[] empty = "{}".getBytes(StandardCharsets.US_ASCII);
+        byte[] note = "a note about the image".getBytes(StandardCharsets.US_ASCII);
+        Descriptor config = Descriptor.of(MediaType.OCI_EMPTY, Digest.of(empty), empty.length);
+        Descriptor layer = Descriptor.of("text/plain", Digest.of(note), note.length);
+        ManifestBytes referrer = ManifestBytes.create(new ImageManifest(
+                2, MediaType.OCI_MANIFEST, "text/plain", config, List.of(layer), image.descriptor(), null));
+        try (StoreTransaction tx = store.begin()) {
+            tx.putBlob(config, new ByteArrayInputStream(empty));
+            tx.putBlob(layer, new ByteArrayInputStream(note));
+            tx.putReferrer(referrer);
+            tx.commit();
+        }
+        assertThat(store.referrers(image.manifest().digest())).extracting(ManifestBytes::digest)
+                .containsExactly(referrer.digest());
+        assertThat(store.referrers(Digest.of(note))).isEmpty();
+
+        assertThat(store.prune().blobsRemoved()).isZero();
+        assertThat(store.readBlob(Digest.of(note))).isEqualTo(note);
+
+        store.untag(Reference.parse("subject"));
+        store.prune();
+        assertThat(blobFiles()).isEmpty();
+        assertThat(store.referrers(image.manifest().digest())).isEmpty();
+        try (Stream<Path> marks = Files.walk(store.root().resolve("referrers"))) {
+            assertThat(marks.filter(Files::isRegularFile)).isEmpty();
+        }
     }
 
     @Test

@@ -5,7 +5,7 @@ import dev.berth.oci.Json;
 import dev.berth.oci.MediaType;
 import dev.berth.registry.Registry;
 import dev.berth.registry.TagChanges;
-import dev.berth.trust.BundleReferrer;
+import dev.berth.trust.AttestationReferrer;
 import dev.berth.trust.InTotoStatement;
 import dev.berth.trust.SigningKey;
 import dev.berth.trust.SigstoreBundle;
@@ -46,9 +46,9 @@ public final class PushAttestations {
         predicate.put("client", actor.client());
         predicate.put("pushedAt", Instant.now().toString());
         byte[] bundle = SigstoreBundle.sign(new InTotoStatement(repository, pushed.digest(), InTotoStatement.BERTH_PUSH, predicate), key);
-        BundleReferrer referrer = BundleReferrer.of(pushed.descriptor(), bundle, InTotoStatement.BERTH_PUSH);
+        AttestationReferrer referrer = AttestationReferrer.signed(pushed.descriptor(), bundle, InTotoStatement.BERTH_PUSH);
         registry.putBlob(repository, referrer.config());
-        registry.putBlob(repository, referrer.bundle());
+        registry.putBlob(repository, referrer.content());
         registry.putManifest(repository, referrer.manifest().digest().toString(), MediaType.OCI_MANIFEST,
                 referrer.manifest().bytesUnsafe(), List.of(), actor);
     }

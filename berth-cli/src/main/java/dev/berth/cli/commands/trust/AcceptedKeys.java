@@ -12,23 +12,23 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The public keys {@code --key FILE} and {@code --keys DIR} name, each shown under its file name. */
-final class AcceptedKeys {
+public final class AcceptedKeys {
     private final List<Path> files = new ArrayList<>();
     private final List<Path> directories = new ArrayList<>();
 
-    void addFile(Path file) {
+    public void addFile(Path file) {
         files.add(file);
     }
 
-    void addDirectory(Path directory) {
+    public void addDirectory(Path directory) {
         directories.add(directory);
     }
 
-    boolean any() {
+    public boolean any() {
         return !files.isEmpty() || !directories.isEmpty();
     }
 
-    List<AcceptedKey> load() throws IOException {
+    public List<AcceptedKey> load() throws IOException {
         List<Path> all = new ArrayList<>(files);
         for (Path directory : directories) {
             if (!Files.isDirectory(directory)) {

@@ -8,7 +8,7 @@ import dev.berth.oci.Descriptor;
 import dev.berth.oci.Digest;
 import dev.berth.oci.image.ManifestBytes;
 import dev.berth.trust.AcceptedKey;
-import dev.berth.trust.BundleReferrer;
+import dev.berth.trust.AttestationReferrer;
 import dev.berth.trust.SigstoreBundle;
 import dev.berth.trust.VerifyingKey;
 
@@ -39,7 +39,7 @@ final class Attestations {
         List<Descriptor> candidates = source.referrers(subject).stream()
                 .filter(referrer -> SigstoreBundle.MEDIA_TYPE.equals(referrer.artifactType()))
                 .filter(referrer -> {
-                    String announced = referrer.annotations().get(BundleReferrer.PREDICATE_ANNOTATION);
+                    String announced = referrer.annotations().get(AttestationReferrer.PREDICATE_ANNOTATION);
                     return announced == null || wanted.test(announced);
                 })
                 .toList();
@@ -54,7 +54,7 @@ final class Attestations {
         }
         Descriptor layer = manifest.manifest().layers().getFirst();
         String predicateType = manifest.manifest().annotations() == null ? ""
-                : manifest.manifest().annotations().getOrDefault(BundleReferrer.PREDICATE_ANNOTATION, "");
+                : manifest.manifest().annotations().getOrDefault(AttestationReferrer.PREDICATE_ANNOTATION, "");
         return Optional.of(new Attached(manifest.digest(), predicateType, bundle(source, layer)));
     }
 

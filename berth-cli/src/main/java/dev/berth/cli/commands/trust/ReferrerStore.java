@@ -4,7 +4,7 @@ import dev.berth.distribution.RegistrySink;
 import dev.berth.distribution.RegistrySource;
 import dev.berth.oci.Descriptor;
 import dev.berth.oci.Digest;
-import dev.berth.trust.BundleReferrer;
+import dev.berth.trust.AttestationReferrer;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -19,10 +19,10 @@ final class ReferrerStore {
 
     /** Pushes {@code bundle} as a referrer of {@code subject}; returns the referrer manifest's digest. */
     Digest attach(Descriptor subject, byte[] bundle, String predicateType) throws IOException {
-        BundleReferrer referrer = BundleReferrer.of(subject, bundle, predicateType);
+        AttestationReferrer referrer = AttestationReferrer.signed(subject, bundle, predicateType);
         RegistrySink sink = new RegistrySink(source.client(), source.repository());
         sink.putBlob(referrer.configDescriptor(), new ByteArrayInputStream(referrer.config()));
-        sink.putBlob(referrer.bundleDescriptor(), new ByteArrayInputStream(referrer.bundle()));
+        sink.putBlob(referrer.contentDescriptor(), new ByteArrayInputStream(referrer.content()));
         sink.putManifest(referrer.manifest());
         return referrer.manifest().digest();
     }
