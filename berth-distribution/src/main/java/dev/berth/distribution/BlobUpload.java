@@ -1,12 +1,12 @@
 package dev.berth.distribution;
 
 import dev.berth.distribution.auth.Scope;
+import dev.berth.distribution.http.RequestBody;
 import dev.berth.distribution.http.Response;
 import dev.berth.oci.Descriptor;
 import dev.berth.oci.transfer.BlobOpener;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -129,40 +129,43 @@ final class BlobUpload {
         sent = 0;
     }
 
+    /**
+     * A blob up to the chunk size goes in the closing PUT; a larger one in one PATCH streamed
+     * from its source, so the registry keeps what arrived if the connection breaks. After a break
+     * the rest goes in small chunks.
+     */
     private void sendTheRest() throws IOException {
-        try (InputStream in = content.open()) {
-            in.skipNBytes(sent);
-            int chunk = interrupted ? Math.min(chunkSize, RESUME_CHUNK_SIZE) : chunkSize;
-            if (sent == 0 && blob.size() <= chunk) {
-                finish(in.readNBytes((int) blob.size()));
-                return;
-            }
-            while (sent < blob.size()) {
-                byte[] bytes = in.readNBytes((int) Math.min(chunk, blob.size() - sent));
-                if (bytes.length == 0) {
-                    throw new IOException("the content of " + blob.digest() + " ended after " + sent + " bytes");
-                }
-                sendChunk(bytes);
-            }
-            finish(new byte[0]);
+        if (sent == 0 && blob.size() <= chunkSize && !interrupted) {
+            finish(slice(0, blob.size()));
+            return;
         }
+        long chunk = interrupted ? RESUME_CHUNK_SIZE : blob.size();
+        while (sent < blob.size()) {
+            sendChunk(slice(sent, Math.min(chunk, blob.size() - sent)));
+        }
+        finish(RequestBody.of(new byte[0]));
     }
 
-    private void sendChunk(byte[] chunk) throws IOException {
+    /** {@code length} bytes of the blob from {@code offset}, read from its source each time they are sent. */
+    private RequestBody slice(long offset, long length) {
+        return RequestBody.streamed(length, () -> content.openFrom(offset));
+    }
+
+    private void sendChunk(RequestBody chunk) throws IOException {
         try (Response response = sendOnce(new RegistryClient.Call("PATCH", location, scope,
                 chunk, "Content-Type", OCTET_STREAM,
-                "Content-Range", sent + "-" + (sent + chunk.length - 1)))) {
+                "Content-Range", sent + "-" + (sent + chunk.length() - 1)))) {
             if (response.status() == 416) {
                 // The registry holds another amount than this client thought: begin a new session.
                 startOver();
                 throw new Interrupted("the registry refused the chunk at byte " + sent, null, null, null);
             }
             location = expectStatus(response, 202, "uploading blob " + blob.digest());
-            sent += chunk.length;
+            sent += chunk.length();
         }
     }
 
-    private void finish(byte[] lastBytes) throws IOException {
+    private void finish(RequestBody lastBytes) throws IOException {
         String separator = location.getRawQuery() == null ? "?" : "&";
         URI target = URI.create(location + separator + "digest=" + encode(blob.digest().toString()));
         try (Response response = sendOnce(new RegistryClient.Call("PUT", target, scope,

@@ -7,6 +7,7 @@ import dev.berth.distribution.config.RegistrySettings;
 import dev.berth.distribution.http.Hosts;
 import dev.berth.distribution.http.Http1Client;
 import dev.berth.distribution.http.Proxies;
+import dev.berth.distribution.http.RequestBody;
 import dev.berth.distribution.http.Response;
 
 import javax.net.ssl.SSLHandshakeException;
@@ -61,17 +62,9 @@ public final class RegistryClient implements AutoCloseable {
     public static RegistryClient connect(String registry, RegistrySettings settings, Proxies proxies,
                                          Supplier<Optional<Credentials>> credentials, RetryPolicy retry, int pingAttempts)
             throws IOException {
-        // TLS is set up only when a connection first needs it: most loopback pulls never do.
-        // A site CA bundle is read at once, so that a broken one is reported before any transfer.
-        Supplier<SSLSocketFactory> tls;
-        if (settings.caBundle() != null) {
-            SSLSocketFactory site = TrustedCertificates.withBundle(settings.caBundle()).getSocketFactory();
-            tls = () -> site;
-        } else {
-            tls = () -> (SSLSocketFactory) SSLSocketFactory.getDefault();
-        }
+        RegistryTls tls = new RegistryTls(settings);
         String host = apiHost(registry);
-        RegistryClient plain = over(registry, URI.create("http://" + host), tls, proxies, credentials, retry);
+        RegistryClient plain = over(registry, URI.create("http://" + host), tls::socketFactory, proxies, credentials, retry);
         boolean loopback = isLoopback(host);
         if (loopback) {
             // Loopback traffic never leaves the machine, so plain HTTP first spares a TLS handshake;
@@ -83,7 +76,7 @@ public final class RegistryClient implements AutoCloseable {
                 // try HTTPS below
             }
         }
-        RegistryClient secure = over(registry, URI.create("https://" + host), tls, proxies, credentials, retry);
+        RegistryClient secure = over(registry, URI.create("https://" + host), tls::socketFactory, proxies, credentials, retry);
         boolean plainAllowed = settings.insecure() || loopback;
         try {
             secure.ping(plainAllowed ? 1 : pingAttempts);
@@ -94,6 +87,11 @@ public final class RegistryClient implements AutoCloseable {
             if (isCertificateProblem(e.getCause())) {
                 plain.close();
                 throw untrustedCertificate(registry, (IOException) e.getCause());
+            }
+            Optional<String> clientCertificate = tls.clientCertificateProblem(registry);
+            if (clientCertificate.isPresent()) {
+                plain.close();
+                throw new RegistryException("TLS_CLIENT_CERTIFICATE", clientCertificate.get(), e);
             }
             // Not a TLS server (or none at all there): plain HTTP is allowed, so try it.
             if (!plainAllowed || !(e.getCause() instanceof IOException)) {
@@ -132,7 +130,8 @@ public final class RegistryClient implements AutoCloseable {
 
     private static RegistryException untrustedCertificate(String registry, IOException e) {
         return new RegistryException("TLS_UNTRUSTED", "cannot connect to " + registry + " securely: " + e.getMessage()
-                + " (trust its CA with ca = \"/path/ca.pem\" under [registries.\"" + registry + "\"] in config.toml)", e);
+                + " (trust its CA: put it in ~/.config/containers/certs.d/" + registry + "/ca.crt, or name it with ca = "
+                + "\"/path/ca.pem\" under [registries.\"" + registry + "\"] in config.toml)", e);
     }
 
     /** Docker Hub's API lives at another host than its references name. */
@@ -174,7 +173,7 @@ public final class RegistryClient implements AutoCloseable {
     }
 
     /** One request: method, target, the scope it needs, a body (null for none) that can be sent again, and headers. */
-    public record Call(String method, URI uri, Scope scope, byte[] body, String... headers) {
+    public record Call(String method, URI uri, Scope scope, RequestBody body, String... headers) {
         public Call(String method, URI uri, Scope scope) {
             this(method, uri, scope, null);
         }

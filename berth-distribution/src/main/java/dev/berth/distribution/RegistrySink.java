@@ -1,6 +1,7 @@
 package dev.berth.distribution;
 
 import dev.berth.distribution.auth.Scope;
+import dev.berth.distribution.http.RequestBody;
 import dev.berth.distribution.http.Response;
 import dev.berth.oci.Descriptor;
 import dev.berth.oci.Digest;
@@ -116,7 +117,7 @@ public final class RegistrySink implements ImageSink {
     private void putManifest(ManifestBytes manifest, String reference) throws IOException {
         try (Response response = client.send(new RegistryClient.Call("PUT",
                 client.uri("/v2/" + repository + "/manifests/" + reference), scope,
-                manifest.bytesUnsafe(), "Content-Type", manifest.mediaType()))) {
+                RequestBody.of(manifest.bytesUnsafe()), "Content-Type", manifest.mediaType()))) {
             if (response.status() != 201) {
                 throw client.failure(response, "pushing manifest " + repository + ":" + reference);
             }

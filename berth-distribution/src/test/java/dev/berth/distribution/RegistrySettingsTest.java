@@ -1,6 +1,7 @@
 package dev.berth.distribution;
 
 import dev.berth.distribution.config.BerthConfig;
+import dev.berth.distribution.config.CertificateSources;
 import dev.berth.distribution.copy.ImageTransfer;
 import dev.berth.distribution.http.Proxies;
 import dev.berth.distribution.testing.Clients;
@@ -8,6 +9,7 @@ import dev.berth.distribution.testing.ConnectProxy;
 import dev.berth.distribution.testing.CountingListener;
 import dev.berth.distribution.testing.DockerRegistry;
 import dev.berth.distribution.testing.Programs;
+import dev.berth.distribution.testing.Squid;
 import dev.berth.distribution.testing.TestImages;
 import dev.berth.distribution.testing.TlsFiles;
 import dev.berth.oci.Platform;
@@ -20,7 +22,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static dev.berth.distribution.testing.Clients.at;
@@ -34,7 +38,9 @@ class RegistrySettingsTest {
     static DockerRegistry origin;
     static DockerRegistry mirror;
     static DockerRegistry tls;
+    static DockerRegistry mutual;
     static TlsFiles tlsFiles;
+    static TlsFiles clientFiles;
     static ManifestBytes originImage;
     static ManifestBytes mirrorImage;
 
@@ -47,6 +53,9 @@ class RegistrySettingsTest {
         mirror = DockerRegistry.builder(shared.resolve("mirror")).start();
         tlsFiles = TlsFiles.forLoopback(shared.resolve("tls"));
         tls = DockerRegistry.builder(shared.resolve("tls-registry")).tls(tlsFiles.certificate(), tlsFiles.key()).start();
+        clientFiles = TlsFiles.forClient(shared.resolve("client"));
+        mutual = DockerRegistry.builder(shared.resolve("mutual-registry"))
+                .mutualTls(tlsFiles.certificate(), tlsFiles.key(), clientFiles.certificate()).start();
         Path layoutDir = shared.resolve("seed");
         OciLayoutWriter layout = OciLayoutWriter.create(layoutDir);
         originImage = TestImages.image(layout, Platform.host(), 21, 10_000);
@@ -59,6 +68,17 @@ class RegistrySettingsTest {
         // The mirror serves a different image under the same name, so a test can tell who answered.
         Programs.skopeoCopy("oci:" + layoutDir + ":mirror", "docker://" + mirror.host() + "/lib/tool:1");
         Programs.skopeoCopy("oci:" + layoutDir + ":origin", "docker://" + tls.host() + "/lib/tool:1");
+        Programs.skopeoCopy("oci:" + layoutDir + ":origin", "docker://" + mutual.host() + "/lib/tool:1",
+                "--dest-cert-dir", certsDirectory(shared.resolve("skopeo-certs")));
+    }
+
+    /** A containers-certs.d directory with the client certificate and the registry's CA, as skopeo and berth read them. */
+    private static String certsDirectory(Path directory) throws Exception {
+        Files.createDirectories(directory);
+        Files.copy(clientFiles.certificate(), directory.resolve("client.cert"));
+        Files.copy(clientFiles.key(), directory.resolve("client.key"));
+        Files.copy(tlsFiles.certificate(), directory.resolve("ca.crt"));
+        return directory.toString();
     }
 
     @AfterAll
@@ -66,6 +86,7 @@ class RegistrySettingsTest {
         origin.close();
         mirror.close();
         tls.close();
+        mutual.close();
     }
 
     private ImageTransfer transfer(String configText) throws Exception {
@@ -73,7 +94,16 @@ class RegistrySettingsTest {
     }
 
     private ImageTransfer transfer(String configText, Proxies proxies) throws Exception {
-        BerthConfig config = BerthConfig.parse(configText, "config.toml", shared.resolve("tls")).withProxies(proxies);
+        return transfer(BerthConfig.parse(configText, "config.toml", shared.resolve("tls")).withProxies(proxies));
+    }
+
+    /** With the machine's certificates as this environment finds them (the system's certs.d directories included). */
+    private ImageTransfer transferWithCertificates(String configText, Map<String, String> environment) throws Exception {
+        return transfer(BerthConfig.parse(configText, "config.toml", shared.resolve("tls"))
+                .withCertificates(CertificateSources.fromEnvironment(environment)));
+    }
+
+    private ImageTransfer transfer(BerthConfig config) throws Exception {
         return Clients.transfer(Clients.registries(config, work.resolve("auth.json"), Clients.QUICK_RETRIES),
                 LocalStore.open(work.resolve("store")), new CountingListener());
     }
@@ -114,7 +144,7 @@ class RegistrySettingsTest {
 
     @Test
     void anHttpsRegistryIsReachedThroughTheProxyInHttpsProxy() throws Exception {
-        String registry = TlsFiles.PROXIED_NAME + ":" + tls.host().substring(tls.host().lastIndexOf(':') + 1);
+        String registry = TlsFiles.PROXIED_NAME + ":" + port(tls);
         try (ConnectProxy proxy = new ConnectProxy()) {
             ImageTransfer transfer = transfer("[registries.\"" + registry + "\"]\nca = \"server.pem\"\n",
                     Proxies.fromEnvironment(Map.of("HTTPS_PROXY", proxy.url("lab:s%40cret"), "NO_PROXY", "example.org")));
@@ -127,6 +157,69 @@ class RegistrySettingsTest {
                     .startsWith("CONNECT " + registry + " HTTP/1.1\r\n")
                     .contains("Proxy-Authorization: Basic " + java.util.Base64.getEncoder().encodeToString("lab:s@cret".getBytes())));
         }
+    }
+
+    @Test
+    void theSystemBundleThatSslCertFileNamesMakesTheRegistryTrusted() throws Exception {
+        ImageTransfer transfer = transferWithCertificates("", Map.of("SSL_CERT_FILE", tlsFiles.certificate().toString(),
+                "XDG_CONFIG_HOME", work.resolve("config").toString()));
+
+        assertThat(transfer.copy(at("docker://" + tls.host() + "/lib/tool:1"), at("berth:"), PlatformChoice.host()).root().digest())
+                .isEqualTo(originImage.digest());
+    }
+
+    @Test
+    void aCaInTheUsersCertsDirectoryMakesTheRegistryTrusted() throws Exception {
+        Path directory = Files.createDirectories(work.resolve("config/containers/certs.d").resolve(tls.host()));
+        Files.copy(tlsFiles.certificate(), directory.resolve("site-ca.crt"));
+        ImageTransfer transfer = transferWithCertificates("", Map.of("SSL_CERT_FILE", clientFiles.certificate().toString(),
+                "XDG_CONFIG_HOME", work.resolve("config").toString()));
+
+        assertThat(transfer.copy(at("docker://" + tls.host() + "/lib/tool:1"), at("berth:"), PlatformChoice.host()).root().digest())
+                .isEqualTo(originImage.digest());
+    }
+
+    @Test
+    void aRegistryThatDemandsAClientCertificateGetsTheOneCertsDirectoryOrConfigNames() throws Exception {
+        Map<String, String> environment = Map.of("SSL_CERT_FILE", tlsFiles.certificate().toString(),
+                "XDG_CONFIG_HOME", work.resolve("config").toString());
+        String image = "docker://" + mutual.host() + "/lib/tool:1";
+        assertThatThrownBy(() -> transferWithCertificates("", environment).copy(at(image), at("berth:"), PlatformChoice.host()))
+                .isInstanceOf(RegistryException.class)
+                .hasMessageStartingWith(mutual.host() + " asks for a client certificate (mutual TLS): put client.cert and client.key in");
+
+        ImageTransfer configured = transferWithCertificates("[registries.\"" + mutual.host() + "\"]\nclient_certificate = \""
+                + clientFiles.certificate() + "\"\nclient_key = \"" + clientFiles.key() + "\"\n", environment);
+        assertThat(configured.copy(at(image), at("berth:"), PlatformChoice.host()).root().digest()).isEqualTo(originImage.digest());
+
+        certsDirectory(work.resolve("config/containers/certs.d").resolve(mutual.host()));
+        ImageTransfer fromDirectory = transferWithCertificates("", Map.of("SSL_CERT_FILE", clientFiles.certificate().toString(),
+                "XDG_CONFIG_HOME", work.resolve("config").toString()));
+        assertThat(fromDirectory.copy(at(image), at("berth:"), PlatformChoice.host()).root().digest()).isEqualTo(originImage.digest());
+    }
+
+    @Test
+    void registriesAreReachedThroughARealForwardProxyOverHttpsAndPlainHttp() throws Exception {
+        String httpsRegistry = TlsFiles.PROXIED_NAME + ":" + port(tls);
+        String plainRegistry = TlsFiles.PROXIED_NAME + ":" + port(origin);
+        try (Squid squid = Squid.start(List.of(TlsFiles.PROXIED_NAME))) {
+            ImageTransfer transfer = transfer("[registries.\"" + httpsRegistry + "\"]\nca = \"server.pem\"\n"
+                    + "[registries.\"" + plainRegistry + "\"]\ninsecure = true\n", Proxies.fromEnvironment(squid.environment()));
+
+            assertThat(transfer.copy(at("docker://" + httpsRegistry + "/lib/tool:1"), at("berth:"), PlatformChoice.host())
+                    .root().digest()).isEqualTo(originImage.digest());
+            assertThat(transfer.copy(at("docker://" + plainRegistry + "/lib/other:1"), at("berth:"), PlatformChoice.host())
+                    .root().digest()).isEqualTo(originImage.digest());
+
+            // registry.test resolves in squid only, so both pulls went through it; a tunnel is logged when it closes
+            assertThat(squid.requests()).as("squid's access log")
+                    .anyMatch(line -> line.contains(" CONNECT " + TlsFiles.PROXIED_NAME + ":"))
+                    .anyMatch(line -> line.contains(" GET http://" + plainRegistry + "/v2/lib/other/manifests/1 "));
+        }
+    }
+
+    private static String port(DockerRegistry registry) {
+        return registry.host().substring(registry.host().lastIndexOf(':') + 1);
     }
 
     @Test

@@ -21,28 +21,32 @@ import java.util.Optional;
  * [registries."registry.example.org"]
  * insecure = true                      # plain HTTP allowed
  * ca = "/etc/ssl/site-ca.pem"          # extra trusted certificates (PEM)
+ * client_certificate = "me.pem"        # shown to a registry that asks for one (mutual TLS)
+ * client_key = "me.key"                # its private key (PEM, PKCS#8)
  * mirrors = ["mirror.example.org"]     # tried first for pulls
  * </pre>
  *
  * With it come the proxies the environment names ({@code HTTPS_PROXY}, {@code HTTP_PROXY},
- * {@code NO_PROXY}: see {@link Proxies}).
+ * {@code NO_PROXY}: see {@link Proxies}) and the machine's certificates ({@link CertificateSources}).
  */
 public final class BerthConfig {
-    public static final BerthConfig EMPTY = new BerthConfig(Map.of(), Proxies.NONE);
+    public static final BerthConfig EMPTY = new BerthConfig(Map.of(), Proxies.NONE, CertificateSources.NONE);
     private static final long MAX_SIZE = 1 << 20;
     private static final String REGISTRIES = "registries.";
 
     private final Map<String, RegistrySettings> registries;
     private final Proxies proxies;
+    private final CertificateSources certificates;
 
-    private BerthConfig(Map<String, RegistrySettings> registries, Proxies proxies) {
+    private BerthConfig(Map<String, RegistrySettings> registries, Proxies proxies, CertificateSources certificates) {
         this.registries = Map.copyOf(registries);
         this.proxies = proxies;
+        this.certificates = certificates;
     }
 
     /**
      * The first config file that exists, for the given environment (empty when there is none),
-     * with the environment's proxies.
+     * with the environment's proxies and the machine's certificates.
      */
     public static BerthConfig load(Map<String, String> environment) throws IOException {
         BerthConfig config = EMPTY;
@@ -53,7 +57,8 @@ public final class BerthConfig {
             }
         }
         try {
-            return config.withProxies(Proxies.fromEnvironment(environment));
+            return config.withProxies(Proxies.fromEnvironment(environment))
+                    .withCertificates(CertificateSources.fromEnvironment(environment));
         } catch (IllegalArgumentException e) {
             throw new RegistryException("CONFIG_INVALID", e.getMessage());
         }
@@ -94,11 +99,15 @@ public final class BerthConfig {
             String host = table.getKey().substring(REGISTRIES.length());
             registries.put(host, settings(table.getValue(), source + " [registries.\"" + host + "\"]", baseDir));
         }
-        return new BerthConfig(registries, Proxies.NONE);
+        return new BerthConfig(registries, Proxies.NONE, CertificateSources.NONE);
     }
 
     public BerthConfig withProxies(Proxies newProxies) {
-        return new BerthConfig(registries, newProxies);
+        return new BerthConfig(registries, newProxies, certificates);
+    }
+
+    public BerthConfig withCertificates(CertificateSources newCertificates) {
+        return new BerthConfig(registries, proxies, newCertificates);
     }
 
     public Proxies proxies() {
@@ -108,18 +117,28 @@ public final class BerthConfig {
     private static RegistrySettings settings(Map<String, Object> values, String where, Path baseDir) {
         boolean insecure = false;
         Path ca = null;
+        Path clientCertificate = null;
+        Path clientKey = null;
         List<String> mirrors = List.of();
         for (Map.Entry<String, Object> entry : values.entrySet()) {
             Object value = entry.getValue();
             switch (entry.getKey()) {
                 case "insecure" -> insecure = require(value, Boolean.class, where, "insecure", "true or false");
                 case "ca" -> ca = baseDir.resolve(require(value, String.class, where, "ca", "a \"path\""));
+                case "client_certificate" -> clientCertificate = baseDir.resolve(require(value, String.class, where,
+                        "client_certificate", "a \"path\""));
+                case "client_key" -> clientKey = baseDir.resolve(require(value, String.class, where, "client_key", "a \"path\""));
                 case "mirrors" -> mirrors = requireStrings(value, where);
                 default -> throw new RegistryException("CONFIG_INVALID", where + ": unknown setting \"" + entry.getKey()
-                        + "\" (known: insecure, ca, mirrors)");
+                        + "\" (known: insecure, ca, client_certificate, client_key, mirrors)");
             }
         }
-        return new RegistrySettings(insecure, ca, mirrors);
+        if ((clientCertificate == null) != (clientKey == null)) {
+            throw new RegistryException("CONFIG_INVALID", where + ": client_certificate and client_key go together");
+        }
+        return new RegistrySettings(insecure, ca == null ? List.of() : List.of(ca),
+                clientCertificate == null ? Optional.empty()
+                        : Optional.of(new RegistrySettings.ClientCertificate(clientCertificate, clientKey)), mirrors);
     }
 
     private static <T> T require(Object value, Class<T> type, String where, String key, String expected) {
@@ -136,8 +155,8 @@ public final class BerthConfig {
         return list.stream().map(String.class::cast).toList();
     }
 
-    /** The settings for a registry host; defaults when the file does not mention it. */
+    /** The settings for a registry host: the file's (defaults when it does not mention it) and the machine's certificates. */
     public RegistrySettings registry(String host) {
-        return Optional.ofNullable(registries.get(host)).orElse(RegistrySettings.DEFAULT);
+        return certificates.addTo(host, Optional.ofNullable(registries.get(host)).orElse(RegistrySettings.DEFAULT));
     }
 }

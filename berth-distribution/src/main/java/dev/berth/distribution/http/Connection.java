@@ -67,7 +67,7 @@ final class Connection {
         try {
             out.write(request.head(plainProxy));
             if (request.body() != null) {
-                out.write(request.body());
+                request.body().writeTo(out);
             }
             out.flush();
             while (true) {

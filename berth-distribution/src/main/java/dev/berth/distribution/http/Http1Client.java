@@ -65,15 +65,15 @@ public final class Http1Client implements AutoCloseable {
      * @param headers name, value, name, value, ...
      * @param body    the request body, or null for none
      */
-    public Response send(String method, URI uri, List<String> headers, byte[] body) throws IOException {
+    public Response send(String method, URI uri, List<String> headers, RequestBody body) throws IOException {
         return send(method, uri, headers, body, hangUp -> { });
     }
 
     /**
-     * As {@link #send(String, URI, List, byte[])}, and hands {@code onConnection} a way to hang up
+     * As {@link #send(String, URI, List, RequestBody)}, and hands {@code onConnection} a way to hang up
      * the connection the request goes out on, so that another thread can end it wherever it stands.
      */
-    public Response send(String method, URI uri, List<String> headers, byte[] body, Consumer<Runnable> onConnection)
+    public Response send(String method, URI uri, List<String> headers, RequestBody body, Consumer<Runnable> onConnection)
             throws IOException {
         Request request = Request.of(method, uri, headers, body);
         Connection kept = takeIdle(request.origin());
@@ -228,10 +228,10 @@ public final class Http1Client implements AutoCloseable {
     }
 
     /** One request, its header fields already checked. */
-    record Request(String method, URI uri, Origin origin, String fields, byte[] body) {
+    record Request(String method, URI uri, Origin origin, String fields, RequestBody body) {
         private static final List<String> METHODS_WITH_BODY = List.of("POST", "PUT", "PATCH");
 
-        static Request of(String method, URI uri, List<String> headers, byte[] body) {
+        static Request of(String method, URI uri, List<String> headers, RequestBody body) {
             if (headers.size() % 2 != 0) {
                 throw new IllegalArgumentException("headers must come as name, value pairs");
             }
@@ -242,7 +242,7 @@ public final class Http1Client implements AutoCloseable {
                 fields.append(token(headers.get(i))).append(": ").append(value(headers.get(i + 1))).append("\r\n");
             }
             if (body != null || METHODS_WITH_BODY.contains(method)) {
-                fields.append("Content-Length: ").append(body == null ? 0 : body.length).append("\r\n");
+                fields.append("Content-Length: ").append(body == null ? 0 : body.length()).append("\r\n");
             }
             return new Request(token(method), uri, origin, fields.toString(), body);
         }

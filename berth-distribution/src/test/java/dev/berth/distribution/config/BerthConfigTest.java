@@ -2,7 +2,10 @@ package dev.berth.distribution.config;
 
 import dev.berth.oci.BerthException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +23,8 @@ class BerthConfigTest {
                 [registries."registry.example.org:5000"]
                 insecure = true   # plain HTTP
                 ca = "certs/site-ca.pem"
+                client_certificate = "certs/me.pem"
+                client_key = "certs/me.key"
                 mirrors = ["mirror-a.example.org", "mirror-b.example.org:5000"]
 
                 [registries."docker.io"]
@@ -28,10 +33,44 @@ class BerthConfigTest {
 
         RegistrySettings site = config.registry("registry.example.org:5000");
         assertThat(site.insecure()).isTrue();
-        assertThat(site.caBundle()).isEqualTo(Path.of("/etc/berth/certs/site-ca.pem"));
+        assertThat(site.caBundles()).containsExactly(Path.of("/etc/berth/certs/site-ca.pem"));
+        assertThat(site.client()).contains(new RegistrySettings.ClientCertificate(Path.of("/etc/berth/certs/me.pem"),
+                Path.of("/etc/berth/certs/me.key")));
         assertThat(site.mirrors()).containsExactly("mirror-a.example.org", "mirror-b.example.org:5000");
         assertThat(config.registry("docker.io").mirrors()).containsExactly("dockerhub-cache.hpc.example.edu");
         assertThat(config.registry("ghcr.io")).isEqualTo(RegistrySettings.DEFAULT);
+    }
+
+    @Test
+    void aClientCertificateWithoutItsKeyIsRefused() {
+        assertThatThrownBy(() -> BerthConfig.parse("[registries.\"a\"]\nclient_certificate = \"me.pem\"\n", "config.toml", BASE))
+                .isInstanceOf(BerthException.class)
+                .hasMessage("config.toml [registries.\"a\"]: client_certificate and client_key go together");
+    }
+
+    @Test
+    void theCertificateDirectoriesAddTheSystemBundleAndWhatTheRegistrysDirectoryHolds(@TempDir Path temp) throws IOException {
+        Path host = Files.createDirectories(temp.resolve("config/containers/certs.d/registry.example.org:5000"));
+        Files.writeString(host.resolve("ca.crt"), "");
+        Files.writeString(host.resolve("client.cert"), "");
+        Files.writeString(host.resolve("client.key"), "");
+        Files.writeString(host.resolve("notes.txt"), "");
+        Path system = Files.writeString(temp.resolve("system.pem"), "");
+        BerthConfig config = BerthConfig.parse("[registries.\"registry.example.org:5000\"]\nca = \"/site/ca.pem\"\n", "config.toml", BASE)
+                .withCertificates(CertificateSources.fromEnvironment(Map.of("SSL_CERT_FILE", system.toString(),
+                        "XDG_CONFIG_HOME", temp.resolve("config").toString())));
+
+        RegistrySettings settings = config.registry("registry.example.org:5000");
+
+        assertThat(settings.caBundles()).containsExactly(Path.of("/site/ca.pem"), system, host.resolve("ca.crt"));
+        assertThat(settings.client()).contains(new RegistrySettings.ClientCertificate(host.resolve("client.cert"),
+                host.resolve("client.key")));
+        assertThat(config.registry("other.example.org").caBundles()).containsExactly(system);
+        assertThat(config.registry("other.example.org").client()).isEmpty();
+
+        Files.delete(host.resolve("client.key"));
+        assertThatThrownBy(() -> config.registry("registry.example.org:5000")).isInstanceOf(BerthException.class)
+                .hasMessageContaining("has no key client.key beside it");
     }
 
     @Test

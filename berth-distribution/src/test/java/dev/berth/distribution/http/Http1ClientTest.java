@@ -143,7 +143,7 @@ class Http1ClientTest {
     void interimResponsesAreSkipped() throws IOException {
         server.answer("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nLocation: /x\r\nContent-Length: 0\r\n\r\n");
 
-        try (Response response = client.send("PUT", server.uri("/upload"), List.of(), new byte[] {1, 2, 3})) {
+        try (Response response = client.send("PUT", server.uri("/upload"), List.of(), RequestBody.of(new byte[] {1, 2, 3}))) {
             assertThat(response.status()).isEqualTo(201);
             assertThat(response.header("Location")).contains("/x");
         }
@@ -153,15 +153,27 @@ class Http1ClientTest {
     void requestBodiesGoWithTheirLengthAndEmptyPostsSayZero() throws IOException {
         server.answer("HTTP/1.1 202 Accepted\r\nContent-Length: 0\r\n\r\n");
         server.answer("HTTP/1.1 202 Accepted\r\nContent-Length: 0\r\n\r\n");
+        server.answer("HTTP/1.1 202 Accepted\r\nContent-Length: 0\r\n\r\n");
 
         client.send("PATCH", server.uri("/upload?state=1"), List.of("Content-Type", "application/octet-stream"),
-                "0123456789".getBytes(StandardCharsets.UTF_8)).close();
+                RequestBody.of("0123456789".getBytes(StandardCharsets.UTF_8))).close();
         client.send("POST", server.uri("/start"), List.of(), null).close();
+        client.send("PATCH", server.uri("/upload?state=2"), List.of(), RequestBody.streamed(4,
+                () -> new java.io.ByteArrayInputStream("abcdef".getBytes(StandardCharsets.UTF_8)))).close();
 
         assertThat(server.heads().get(0)).contains("PATCH /upload?state=1 HTTP/1.1", "Content-Length: 10",
                 "Content-Type: application/octet-stream", "Host: 127.0.0.1:" + server.port());
         assertThat(server.bodies().get(0)).isEqualTo("0123456789");
         assertThat(server.heads().get(1)).contains("POST /start HTTP/1.1", "Content-Length: 0");
+        assertThat(server.heads().get(2)).contains("PATCH /upload?state=2 HTTP/1.1", "Content-Length: 4");
+        assertThat(server.bodies().get(2)).as("a stream sends what its length announces").isEqualTo("abcd");
+    }
+
+    @Test
+    void aStreamedBodyThatEndsShortFailsTheRequestInsteadOfSendingLess() {
+        assertThatThrownBy(() -> client.send("PUT", server.uri("/upload"), List.of(), RequestBody.streamed(10,
+                () -> new java.io.ByteArrayInputStream(new byte[3])))).isInstanceOf(IOException.class)
+                .hasMessageContaining("ended 7 bytes short of the 10 announced");
     }
 
     @Test

@@ -1,13 +1,10 @@
 package dev.berth.distribution.testing;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -72,6 +69,13 @@ public final class DockerRegistry implements TestRegistry {
             return this;
         }
 
+        /** TLS that also demands a client certificate issued by (or being) {@code clientCa}. */
+        public Builder mutualTls(Path certificate, Path key, Path clientCa) {
+            tls(certificate, key);
+            tlsYaml += "    clientcas:\n      - " + clientCa + "\n";
+            return this;
+        }
+
         public DockerRegistry start() throws IOException, InterruptedException {
             Files.createDirectories(workDir);
             int port = freePort();
@@ -87,7 +91,7 @@ public final class DockerRegistry implements TestRegistry {
             Process process = new ProcessBuilder("docker-registry", "serve", configFile.toString())
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
             DockerRegistry registry = new DockerRegistry(process, port, log);
-            registry.awaitListening();
+            Listening.await(process, port, log, "docker-registry");
             return registry;
         }
     }
@@ -98,22 +102,6 @@ public final class DockerRegistry implements TestRegistry {
         }
     }
 
-    private void awaitListening() throws IOException, InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
-        while (Instant.now().isBefore(deadline)) {
-            if (!process.isAlive()) {
-                throw new IOException("docker-registry exited: " + Files.readString(log));
-            }
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return;
-            } catch (IOException notYet) {
-                Thread.sleep(50);
-            }
-        }
-        close();
-        throw new IOException("docker-registry did not start listening: " + Files.readString(log));
-    }
 
     @Override
     public int port() {

@@ -176,7 +176,7 @@ public abstract class RegistryTransferScenarios {
     }
 
     @Test
-    public void aLayerOf256MiBGoesUpInChunksAndComesBackVerified() throws Exception {
+    public void aLayerOf256MiBGoesUpStreamedFromItsFileAndComesBackVerified() throws Exception {
         Path layoutDir = work.resolve("large");
         OciLayoutWriter layout = OciLayoutWriter.create(layoutDir);
         ManifestBytes large = TestImages.image(layout, Platform.host(), 99, 256L << 20);

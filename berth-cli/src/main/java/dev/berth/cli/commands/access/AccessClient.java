@@ -6,6 +6,7 @@ import dev.berth.distribution.RegistryClient;
 import dev.berth.cli.commands.client.RegistryFlags;
 import dev.berth.distribution.auth.Credentials;
 import dev.berth.distribution.auth.Scope;
+import dev.berth.distribution.http.RequestBody;
 import dev.berth.distribution.http.Response;
 import dev.berth.oci.BerthException;
 import dev.berth.oci.Json;
@@ -62,9 +63,9 @@ final class AccessClient implements AutoCloseable {
     JsonNode send(String method, String path, Object body) throws IOException {
         List<String> headers = new ArrayList<>(List.of("Accept", "application/json"));
         login.ifPresent(credentials -> headers.addAll(List.of("Authorization", "Basic " + credentials.basicToken())));
-        byte[] bytes = null;
+        RequestBody bytes = null;
         if (body != null) {
-            bytes = Json.write(body);
+            bytes = RequestBody.of(Json.write(body));
             headers.addAll(List.of("Content-Type", "application/json"));
         }
         try (Response response = client.send(new RegistryClient.Call(method, client.uri("/berth/v1/" + path), Scope.REGISTRY,

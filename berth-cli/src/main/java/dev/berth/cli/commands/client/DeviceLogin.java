@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.distribution.RegistryClient;
 import dev.berth.distribution.auth.Credentials;
 import dev.berth.distribution.auth.Scope;
+import dev.berth.distribution.http.RequestBody;
 import dev.berth.distribution.http.Response;
 import dev.berth.oci.BerthException;
 import dev.berth.oci.Json;
@@ -72,7 +73,7 @@ final class DeviceLogin {
 
     private JsonNode post(String step, byte[] body) throws IOException {
         Response response = registry.send(new RegistryClient.Call("POST", registry.uri("/auth/oidc/device/" + step),
-                Scope.REGISTRY, body, "Content-Type", "application/json"));
+                Scope.REGISTRY, RequestBody.of(body), "Content-Type", "application/json"));
         if (response.status() == 404) {
             response.close();
             throw new BerthException("UNSUPPORTED", host + " offers no device sign-in (its config has no [auth.oidc]):"

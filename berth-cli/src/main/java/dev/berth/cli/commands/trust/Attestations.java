@@ -75,7 +75,7 @@ final class Attestations {
     static Optional<AcceptedKey> registryKey(RegistrySource source) throws IOException {
         RegistryClient client = source.client();
         try (Response response = client.send(new RegistryClient.Call("GET", client.uri("/berth/v1/attestation-key"),
-                Scope.REGISTRY, null))) {
+                Scope.REGISTRY))) {
             if (response.status() != 200) {
                 return Optional.empty();
             }
