@@ -80,6 +80,29 @@ class CommandsTest {
     }
 
     @Test
+    void importNamesTheImagesOfALayoutAsCopyDoesAndGivesOneNameToOneImageOnly() {
+        Berth berth = new Berth(temp.resolve("data"));
+        Path two = temp.resolve("Two Tools");
+        berth.ok("copy", "oci:" + layout + ":latest", "oci:" + two + ":a");
+        berth.ok("copy", "oci:" + layout + ":latest", "oci:" + two + ":b");
+
+        assertThat(berth.ok("import", two.toString()).stdout().lines()).as("the names the layout records")
+                .hasSize(2).anyMatch(line -> line.startsWith("Loaded image: layout:a (sha256:"))
+                .anyMatch(line -> line.startsWith("Loaded image: layout:b (sha256:"));
+        Path bare = temp.resolve("Bare Tags");
+        Tools.ok(temp, "cp", "-r", layout.toString(), bare.toString()); // umoci records bare tags: "latest"
+        assertThat(berth.ok("import", bare.toString()).stdout()).as("a bare tag: named after the directory")
+                .startsWith("Loaded image: bare-tags:latest (sha256:");
+        assertThat(berth.ok("copy", "oci:" + bare + ":latest", "berth:").stdout()).as("as copy names it").contains("bare-tags:latest");
+
+        Tools.Result named = berth.run("import", two.toString(), "--name", "one:1");
+        assertThat(named.exitCode()).isEqualTo(1);
+        assertThat(named.stderr()).isEqualTo("berth: oci:" + two + " holds 2 images; only one can be given a name "
+                + "(leave the name out to keep their own)\n");
+        assertThat(berth.ok("images", "-q", "--filter", "reference=one").stdout()).isEmpty();
+    }
+
+    @Test
     void inspectFormatReadsBerthsAndDockersFieldNames() {
         Berth berth = new Berth(temp.resolve("data"));
         berth.ok("import", layout.toString(), "--name", "tool");

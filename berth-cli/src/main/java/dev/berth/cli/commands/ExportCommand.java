@@ -2,14 +2,11 @@ package dev.berth.cli.commands;
 
 import dev.berth.cli.args.Syntax;
 import dev.berth.cli.args.UsageException;
+import dev.berth.distribution.copy.ImageLocation;
+import dev.berth.distribution.copy.ImageTransfer;
 import dev.berth.oci.Platform;
 import dev.berth.oci.WriteTarget;
-import dev.berth.oci.archive.DockerArchiveWriter;
-import dev.berth.oci.image.ManifestBytes;
-import dev.berth.oci.layout.OciLayoutWriter;
-import dev.berth.oci.store.ImageRecord;
 import dev.berth.oci.store.LocalStore;
-import dev.berth.oci.transfer.ImageSink;
 import dev.berth.oci.transfer.PlatformChoice;
 
 import java.io.IOException;
@@ -42,8 +39,7 @@ public final class ExportCommand extends StoreCommand {
 
     @Override
     protected int run(LocalStore store) throws IOException {
-        ImageRecord image = store.require(reference);
-        boolean toStandardOutput = path.toString().equals(StoreExport.STANDARD_OUTPUT);
+        boolean toStandardOutput = path.toString().equals(ImageLocation.DockerArchiveFile.STANDARD_OUTPUT);
         if (toStandardOutput && format == Format.oci) {
             throw new UsageException("an OCI layout is a directory and cannot go to standard output; use --format docker-archive");
         }
@@ -51,14 +47,14 @@ public final class ExportCommand extends StoreCommand {
         boolean streamed = toStandardOutput || WriteTarget.of(path).kind() == WriteTarget.Kind.STREAM;
         Format chosen = format != null ? format
                 : path.getFileName().toString().endsWith(".tar") || streamed ? Format.docker_archive : Format.oci;
-        PlatformChoice platforms = platform != null ? PlatformChoice.only(Platform.parse(platform))
-                : chosen == Format.docker_archive ? PlatformChoice.host() : PlatformChoice.ALL;
-        try (ImageSink sink = chosen == Format.oci ? OciLayoutWriter.create(path)
-                : toStandardOutput ? DockerArchiveWriter.toStandardOutput() : DockerArchiveWriter.create(path)) {
-            ManifestBytes root = StoreExport.write(store, List.of(image), platforms, sink).getFirst();
-            // the archive may be going to standard output; the note must not land inside it
-            (streamed ? err() : out()).println("Exported " + image.name().familiarString() + " (" + root.digest() + ") to " + path);
-        }
+        ImageLocation target = chosen == Format.oci ? new ImageLocation.OciDirectory(path, null)
+                : new ImageLocation.DockerArchiveFile(path, null);
+        PlatformChoice platforms = platform != null ? PlatformChoice.only(Platform.parse(platform)) : PlatformChoice.ALL;
+        ImageTransfer.Result exported = ImageTransfer.onThisMachine(() -> store).exportAll(List.of(reference), target, platforms)
+                .getFirst();
+        // the archive may be going to standard output; the note must not land inside it
+        (streamed ? err() : out()).println("Exported " + exported.name().familiarString() + " (" + exported.root().digest()
+                + ") to " + path);
         return 0;
     }
 

@@ -3,9 +3,9 @@ package dev.berth.cli.commands;
 import dev.berth.cli.args.Syntax;
 import dev.berth.cli.args.UsageException;
 import dev.berth.cli.output.Terminals;
+import dev.berth.distribution.copy.ImageLocation;
+import dev.berth.distribution.copy.ImageTransfer;
 import dev.berth.oci.Platform;
-import dev.berth.oci.archive.DockerArchiveWriter;
-import dev.berth.oci.store.ImageRecord;
 import dev.berth.oci.store.LocalStore;
 import dev.berth.oci.transfer.PlatformChoice;
 
@@ -33,19 +33,13 @@ public final class SaveCommand extends StoreCommand {
 
     @Override
     protected int run(LocalStore store) throws IOException {
-        boolean toStandardOutput = output == null || output.equals(StoreExport.STANDARD_OUTPUT);
-        if (toStandardOutput && Terminals.isTerminal(Terminals.STANDARD_OUTPUT)) {
+        String file = output == null ? ImageLocation.DockerArchiveFile.STANDARD_OUTPUT : output;
+        ImageLocation.DockerArchiveFile target = new ImageLocation.DockerArchiveFile(Path.of(file), null);
+        if (target.toStandardOutput() && Terminals.isTerminal(Terminals.STANDARD_OUTPUT)) {
             throw new UsageException("refusing to write an archive to a terminal: give -o FILE, or redirect standard output");
         }
-        List<ImageRecord> images = new ArrayList<>();
-        for (String reference : references) {
-            images.add(store.require(reference));
-        }
-        PlatformChoice platforms = platform == null ? PlatformChoice.host() : PlatformChoice.only(Platform.parse(platform));
-        try (DockerArchiveWriter sink = toStandardOutput ? DockerArchiveWriter.toStandardOutput()
-                : DockerArchiveWriter.create(Path.of(output))) {
-            StoreExport.write(store, images, platforms, sink);
-        }
+        PlatformChoice platforms = platform == null ? PlatformChoice.ALL : PlatformChoice.only(Platform.parse(platform));
+        ImageTransfer.onThisMachine(() -> store).exportAll(references, target, platforms);
         return 0;
     }
 }

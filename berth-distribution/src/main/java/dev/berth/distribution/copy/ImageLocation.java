@@ -28,8 +28,14 @@ public sealed interface ImageLocation {
         }
     }
 
-    /** A {@code docker save} tar; {@code name} may be null. */
+    /** A {@code docker save} tar; {@code name} may be null; the file {@code -} is standard output. */
     record DockerArchiveFile(Path file, Reference name) implements ImageLocation {
+        public static final String STANDARD_OUTPUT = "-";
+
+        public boolean toStandardOutput() {
+            return file.toString().equals(STANDARD_OUTPUT);
+        }
+
         @Override
         public String toString() {
             return "docker-archive:" + file + (name == null ? "" : ":" + name);

@@ -23,6 +23,7 @@ import dev.berth.oci.transfer.PlatformChoice;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
@@ -53,41 +54,95 @@ public final class ImageTransfer {
         this.copier = copier;
     }
 
+    /** Between the locations on this machine only (layouts, archives, the store), which need no registry settings. */
+    public static ImageTransfer onThisMachine(StoreOpener store) {
+        return new ImageTransfer(null, store, new ImageCopier());
+    }
+
+    private Registries registries(ImageLocation location) {
+        if (registries == null) {
+            throw new BerthException("LOCATION_INVALID", location + " is in a registry; this command reads and writes files and the local store");
+        }
+        return registries;
+    }
+
     /** What was copied: the root as written, and the name it got at the destination. */
     public record Result(ManifestBytes root, Reference name) {
     }
 
-    private record Opened(ImageSource source, Descriptor root, Reference name) {
+    /** An image of a source: its root, and its name there (null for none). */
+    private record Named(Descriptor root, Reference name) {
+    }
+
+    /** A source and the images of it to copy. */
+    private record Opened(ImageSource source, List<Named> images) {
     }
 
     public Result copy(ImageLocation from, ImageLocation to, PlatformChoice platforms) throws IOException {
+        return transfer(open(from), to, platforms).getFirst();
+    }
+
+    /**
+     * Every image an OCI layout or docker archive holds into the local store, all at once or none
+     * ({@code berth import}, {@code berth load}): each under its own name (an unnamed layout's
+     * after its directory, as {@code copy} names it), or the one image under {@code name}.
+     */
+    public List<Result> importAll(ImageLocation from, Reference name, PlatformChoice platforms) throws IOException {
+        Opened all = openAll(from);
+        if (all.images().isEmpty()) {
+            all.source().close();
+            throw new BerthException("IMAGE_INVALID", from + " holds no images");
+        }
+        if (name != null && all.images().size() > 1) {
+            all.source().close();
+            throw new BerthException("NAME_AMBIGUOUS", from + " holds " + all.images().size()
+                    + " images; only one can be given a name (leave the name out to keep their own)");
+        }
+        return transfer(all, new ImageLocation.Store(name == null ? "" : name.toString()), platforms);
+    }
+
+    /** Images of the local store, under their names, into one layout or archive ({@code berth save}, {@code berth export}). */
+    public List<Result> exportAll(List<String> references, ImageLocation to, PlatformChoice platforms) throws IOException {
+        LocalStore local = store.open();
+        List<Named> images = new ArrayList<>();
+        for (String reference : references) {
+            ImageRecord record = local.require(reference);
+            images.add(new Named(record.root(), record.name()));
+        }
+        return transfer(new Opened(local, images), to, platforms);
+    }
+
+    private List<Result> transfer(Opened source, ImageLocation to, PlatformChoice platforms) throws IOException {
         WarmUp.startOnce();
-        Opened source = open(from);
         try (ImageSource ignored = source.source()) {
-            Reference name = destinationName(to, source.name());
             PlatformChoice choice = to instanceof ImageLocation.DockerArchiveFile && platforms.all()
                     ? PlatformChoice.host() // a docker-archive holds one image per name
                     : platforms;
+            List<Result> results = new ArrayList<>();
             try (ImageSink sink = openSink(to, source)) {
-                ManifestBytes root = copier.copy(source.source(), source.root(), choice, sink);
-                sink.tag(name, root);
+                for (Named image : source.images()) {
+                    Reference name = destinationName(to, image.name());
+                    ManifestBytes root = copier.copy(source.source(), image.root(), choice, sink);
+                    sink.tag(name, root);
+                    results.add(new Result(root, name));
+                }
                 sink.commit();
-                return new Result(root, name);
             }
+            return results;
         }
     }
 
-    // The three methods below test the location's kind with instanceof rather than a pattern
+    // The methods below test the location's kind with instanceof rather than a pattern
     // switch, whose bootstrap spins classes on first use that the AOT cache does not keep.
     private Opened open(ImageLocation location) throws IOException {
         if (location instanceof ImageLocation.Registry registry) {
-            Registries.Resolved resolved = registries.resolve(registry.reference());
-            return new Opened(resolved.source(), resolved.root(), registry.reference());
+            Registries.Resolved resolved = registries(location).resolve(registry.reference());
+            return new Opened(resolved.source(), List.of(new Named(resolved.root(), registry.reference())));
         }
         if (location instanceof ImageLocation.OciDirectory oci) {
             OciLayout layout = OciLayout.open(oci.dir());
             Descriptor entry = layout.entry(oci.tag());
-            return new Opened(layout, entry, OciLayout.nameOf(entry, nameFromPath(oci.dir())));
+            return new Opened(layout, List.of(new Named(entry, OciLayout.nameOf(entry, nameFromPath(oci.dir())))));
         }
         if (location instanceof ImageLocation.DockerArchiveFile archive) {
             return openArchive(archive);
@@ -95,7 +150,32 @@ public final class ImageTransfer {
         ImageLocation.Store stored = (ImageLocation.Store) location;
         LocalStore local = store.open();
         ImageRecord record = local.require(stored.reference());
-        return new Opened(local, record.root(), record.name());
+        return new Opened(local, List.of(new Named(record.root(), record.name())));
+    }
+
+    /** Every image of a layout or archive, each name of an archive's image as one image. */
+    private static Opened openAll(ImageLocation location) throws IOException {
+        List<Named> images = new ArrayList<>();
+        if (location instanceof ImageLocation.OciDirectory oci && oci.tag() == null) {
+            OciLayout layout = OciLayout.open(oci.dir());
+            for (Descriptor entry : layout.entries()) {
+                images.add(new Named(entry, OciLayout.nameOf(entry, nameFromPath(oci.dir()))));
+            }
+            return new Opened(layout, images);
+        }
+        if (location instanceof ImageLocation.DockerArchiveFile file && file.name() == null) {
+            DockerArchive archive = DockerArchive.open(file.file());
+            for (DockerArchive.ArchivedImage image : archive.images()) {
+                Descriptor root = image.manifest().descriptor();
+                if (image.repoTags().isEmpty()) {
+                    images.add(new Named(root, null));
+                }
+                image.repoTags().forEach(tag -> images.add(new Named(root, Reference.parse(tag))));
+            }
+            return new Opened(archive, images);
+        }
+        throw new BerthException("LOCATION_INVALID", "cannot take every image of " + location
+                + ": give an OCI layout directory or a docker-archive file, without a tag or name");
     }
 
     private static Opened openArchive(ImageLocation.DockerArchiveFile location) throws IOException {
@@ -105,11 +185,11 @@ public final class ImageTransfer {
             for (String tag : image.repoTags()) {
                 Reference name = Reference.parse(tag);
                 if (location.name() == null ? images.size() == 1 : name.equals(location.name())) {
-                    return new Opened(archive, image.manifest().descriptor(), name);
+                    return new Opened(archive, List.of(new Named(image.manifest().descriptor(), name)));
                 }
             }
             if (location.name() == null && images.size() == 1) {
-                return new Opened(archive, image.manifest().descriptor(), null);
+                return new Opened(archive, List.of(new Named(image.manifest().descriptor(), null)));
             }
         }
         archive.close();
@@ -131,7 +211,7 @@ public final class ImageTransfer {
         }
         ImageLocation.Store stored = (ImageLocation.Store) to;
         return !stored.reference().isEmpty() ? Reference.parse(stored.reference())
-                : requireName(sourceName, "give one as berth:NAME");
+                : requireName(sourceName, "give it one (berth:NAME for copy, --name for import)");
     }
 
     private static Reference requireName(Reference name, String hint) {
@@ -144,14 +224,14 @@ public final class ImageTransfer {
     private ImageSink openSink(ImageLocation to, Opened source) throws IOException {
         if (to instanceof ImageLocation.Registry registry) {
             Reference target = registry.reference();
-            return new RegistrySink(registries.client(target.registry()), target.repository(),
+            return new RegistrySink(registries(to).client(target.registry()), target.repository(),
                     mountSources(source, target), RegistrySink.DEFAULT_CHUNK_SIZE);
         }
         if (to instanceof ImageLocation.OciDirectory oci) {
             return OciLayoutWriter.create(oci.dir());
         }
         if (to instanceof ImageLocation.DockerArchiveFile archive) {
-            return DockerArchiveWriter.create(archive.file());
+            return archive.toStandardOutput() ? DockerArchiveWriter.toStandardOutput() : DockerArchiveWriter.create(archive.file());
         }
         return store.open().begin();
     }
