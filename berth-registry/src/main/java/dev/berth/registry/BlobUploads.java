@@ -42,7 +42,7 @@ public final class BlobUploads {
     }
 
     public UploadState start(String repository, DigestAlgorithm algorithm) throws IOException {
-        Registry.requireRepositoryName(repository);
+        Names.requireRepository(repository);
         UploadState state = new UploadState(UUID.randomUUID().toString(), repository, algorithm, 0, Instant.now());
         storage.createUpload(state);
         hashers.put(state.id(), new UploadHasher(algorithm));
@@ -50,7 +50,7 @@ public final class BlobUploads {
     }
 
     public UploadState status(String repository, String id) throws IOException {
-        Registry.requireRepositoryName(repository);
+        Names.requireRepository(repository);
         return storage.upload(id)
                 .filter(state -> state.repository().equals(repository))
                 .orElseThrow(() -> new RegistryException(ErrorCode.BLOB_UPLOAD_UNKNOWN,

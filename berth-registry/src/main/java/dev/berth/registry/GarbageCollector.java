@@ -72,7 +72,7 @@ public final class GarbageCollector {
                     if (touched.isPresent() && touched.get().isBefore(cutoff)) {
                         freed += storage.blobSize(digest).orElse(0L);
                         storage.deleteBlob(digest);
-                        registry.forgetManifest(digest);
+                        registry.manifests().forget(digest);
                         deleted.add(digest);
                     } else {
                         kept[0]++;
@@ -98,14 +98,14 @@ public final class GarbageCollector {
         Instant keptSince = start.minus(retention.compareTo(grace) > 0 ? retention : grace);
         int removed = 0;
         for (String repository : storage.repositories()) {
-            removed += registry.removeUntagged(repository, keptSince);
+            removed += registry.manifests().removeUntagged(repository, keptSince);
         }
         return removed;
     }
 
     private Set<Digest> mark() throws IOException {
         Set<Digest> marked = new HashSet<>();
-        registry.forEachManifest((digest, manifest) -> {
+        registry.manifests().forEachManifest((digest, manifest) -> {
             marked.add(digest);
             if (manifest != null) {
                 for (Descriptor reference : manifest.references()) {

@@ -68,6 +68,13 @@ public record RegistryConfig(
     }
 
     /** True when both halves of a TLS key pair are configured; {@link RegistryServer} refuses just one. */
+    /** UNSUPPORTED unless the registry allows deletion. */
+    void requireDeletes() {
+        if (!deleteEnabled) {
+            throw new RegistryException(ErrorCode.UNSUPPORTED, "deletion is disabled on this registry (delete-enabled = false)");
+        }
+    }
+
     public boolean tls() {
         return tlsCertificate != null && tlsKey != null;
     }

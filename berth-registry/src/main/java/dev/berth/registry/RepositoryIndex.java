@@ -43,6 +43,14 @@ final class RepositoryIndex {
         return names.contains(name);
     }
 
+    /** A valid name of a repository that exists; NAME_UNKNOWN otherwise. */
+    void requireExisting(String name) {
+        Names.requireRepository(name);
+        if (!exists(name)) {
+            throw new RegistryException(ErrorCode.NAME_UNKNOWN, "repository " + name + " does not exist");
+        }
+    }
+
     void created(String name) {
         names.add(name);
     }

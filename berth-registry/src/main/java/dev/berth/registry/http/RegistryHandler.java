@@ -20,6 +20,7 @@ import dev.berth.oci.image.ImageIndex;
 import dev.berth.oci.image.ManifestBytes;
 import dev.berth.registry.ErrorCode;
 import dev.berth.registry.Registry;
+import dev.berth.registry.RepositoryManifests;
 import dev.berth.registry.RegistryException;
 import dev.berth.registry.TagChanges;
 import dev.berth.registry.access.Access;
@@ -122,7 +123,7 @@ public final class RegistryHandler extends Handler.Abstract.NonBlocking {
         Route route = Route.of(path == null ? "" : path);
         String method = request.getMethod();
         if (route.kind() == Route.Kind.MANIFEST && (method.equals("GET") || method.equals("HEAD"))) {
-            ManifestBytes cached = registry.cachedManifest(route.repository(), route.reference());
+            ManifestBytes cached = registry.manifests().cachedManifest(route.repository(), route.reference());
             List<String> accept = request.getHeaders().getCSV(HttpHeader.ACCEPT, false);
             // Deciding needs no I/O (a verified token is a cache hit), so the fast path stays on this thread.
             if (cached != null && accepts(accept, cached.mediaType())
@@ -285,7 +286,7 @@ public final class RegistryHandler extends Handler.Abstract.NonBlocking {
                         audit(request, grant, "push", route.repository() + ":" + route.reference());
                     }
                     case "DELETE" -> {
-                        registry.deleteManifest(route.repository(), route.reference(), actor(request, grant));
+                        registry.manifests().deleteManifest(route.repository(), route.reference(), actor(request, grant));
                         audit(request, grant, "delete", route.repository() + ":" + route.reference());
                         accepted(response, callback);
                     }
@@ -296,7 +297,7 @@ public final class RegistryHandler extends Handler.Abstract.NonBlocking {
                 switch (method) {
                     case "GET", "HEAD" -> getBlob(request, response, callback, route, method.equals("HEAD"));
                     case "DELETE" -> {
-                        registry.deleteBlob(route.repository(), digest(route.reference()));
+                        registry.blobs().deleteBlob(route.repository(), digest(route.reference()));
                         audit(request, grant, "delete", route.repository() + "@" + route.reference());
                         accepted(response, callback);
                     }
@@ -323,7 +324,7 @@ public final class RegistryHandler extends Handler.Abstract.NonBlocking {
     // ------------------------------------------------------------------ manifests
 
     private void getManifest(Request request, Response response, Callback callback, Route route, boolean head) throws IOException {
-        ManifestBytes manifest = registry.manifest(route.repository(), route.reference());
+        ManifestBytes manifest = registry.manifests().manifest(route.repository(), route.reference());
         // Go clients send one Accept header per type: read them all.
         List<String> accept = request.getHeaders().getCSV(HttpHeader.ACCEPT, false);
         if (!accepts(accept, manifest.mediaType())) {
@@ -368,7 +369,7 @@ public final class RegistryHandler extends Handler.Abstract.NonBlocking {
             for (Descriptor entry : manifest.index().manifests()) {
                 if (entry.platform() != null && "linux".equals(entry.platform().os())
                         && "amd64".equals(entry.platform().architecture()) && accepts(accept, entry.mediaType())) {
-                    return registry.manifest(route.repository(), entry.digest().toString());
+                    return registry.manifests().manifest(route.repository(), entry.digest().toString());
                 }
             }
         }
@@ -423,7 +424,7 @@ public final class RegistryHandler extends Handler.Abstract.NonBlocking {
                 extraTags = tags;
             }
         }
-        Registry.PushedManifest pushed = registry.putManifest(route.repository(), route.reference(), contentType, body,
+        RepositoryManifests.PushedManifest pushed = registry.manifests().putManifest(route.repository(), route.reference(), contentType, body,
                 extraTags, actor);
         if (pushAttestations != null) {
             try {
@@ -468,7 +469,7 @@ public final class RegistryHandler extends Handler.Abstract.NonBlocking {
 
     private void getBlob(Request request, Response response, Callback callback, Route route, boolean head) throws IOException {
         Digest digest = digest(route.reference());
-        long size = head ? registry.blobSizeForPush(route.repository(), digest) : registry.blobSize(route.repository(), digest);
+        long size = head ? registry.blobs().blobSizeForPush(route.repository(), digest) : registry.blobs().blobSize(route.repository(), digest);
         HttpFields.Mutable headers = response.getHeaders();
         headers.put(OCTET_STREAM);
         headers.put("Docker-Content-Digest", digest.toString());
@@ -498,7 +499,7 @@ public final class RegistryHandler extends Handler.Abstract.NonBlocking {
             response.write(true, null, callback);
             return;
         }
-        try (SeekableByteChannel channel = registry.openBlob(digest)) {
+        try (SeekableByteChannel channel = registry.blobs().openBlob(digest)) {
             BlobStreams.send(request, response, channel, start, length);
         } catch (NoSuchFileException e) {
             // collected between the size check and the open; nothing was sent yet
@@ -511,7 +512,7 @@ public final class RegistryHandler extends Handler.Abstract.NonBlocking {
     // ------------------------------------------------------------------ listings
 
     private void tags(Request request, Response response, Callback callback, Route route) {
-        NavigableSet<String> all = registry.tags(route.repository());
+        NavigableSet<String> all = registry.manifests().tags(route.repository());
         Page page = Page.ofTags(request, all, "/v2/" + route.repository() + "/tags/list");
         ObjectNode body = Json.mapper().createObjectNode();
         body.put("name", route.repository());
@@ -523,7 +524,7 @@ public final class RegistryHandler extends Handler.Abstract.NonBlocking {
     }
 
     private void catalog(Request request, Response response, Callback callback, Grant grant) {
-        NavigableSet<String> repositories = registry.repositories();
+        NavigableSet<String> repositories = registry.manifests().repositories();
         if (grant.token() != null) {
             repositories = access.policy().visible(access.principalOf(grant.token()), Request.getRemoteAddr(request),
                     repositories);
@@ -559,7 +560,7 @@ public final class RegistryHandler extends Handler.Abstract.NonBlocking {
         Digest subject = digest(route.reference());
         String artifactType = request.getHttpURI().getQuery() == null ? null
                 : Request.extractQueryParameters(request).getValue("artifactType");
-        List<Descriptor> referrers = registry.referrers(route.repository(), subject, artifactType);
+        List<Descriptor> referrers = registry.manifests().referrers(route.repository(), subject, artifactType);
         if (artifactType != null) {
             response.getHeaders().put("OCI-Filters-Applied", "artifactType");
         }

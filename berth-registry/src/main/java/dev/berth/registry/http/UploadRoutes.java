@@ -56,7 +56,7 @@ final class UploadRoutes {
             Digest digest = digest(mount);
             String from = query.getValue("from");
             boolean readable = from == null ? grant.unrestricted() : grant.mayPull(from);
-            if (readable && registry.mount(repository, digest, from)) {
+            if (readable && registry.blobs().mount(repository, digest, from)) {
                 blobCreated(response, callback, repository, digest);
                 return;
             }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.oci.Json;
 import dev.berth.oci.MediaType;
 import dev.berth.registry.Registry;
+import dev.berth.registry.RepositoryManifests;
 import dev.berth.registry.TagChanges;
 import dev.berth.trust.AttestationReferrer;
 import dev.berth.trust.InTotoStatement;
@@ -33,7 +34,7 @@ public final class PushAttestations {
         this.key = key;
     }
 
-    public void record(String repository, Registry.PushedManifest pushed, TagChanges.Actor actor) throws IOException {
+    public void record(String repository, RepositoryManifests.PushedManifest pushed, TagChanges.Actor actor) throws IOException {
         if (pushed.subject() != null || (!pushed.tags().isEmpty()
                 && pushed.tags().stream().allMatch(tag -> COSIGN_ATTACHMENT.matcher(tag).matches()))) {
             return;
@@ -47,9 +48,9 @@ public final class PushAttestations {
         predicate.put("pushedAt", Instant.now().toString());
         byte[] bundle = SigstoreBundle.sign(new InTotoStatement(repository, pushed.digest(), InTotoStatement.BERTH_PUSH, predicate), key);
         AttestationReferrer referrer = AttestationReferrer.signed(pushed.descriptor(), bundle, InTotoStatement.BERTH_PUSH);
-        registry.putBlob(repository, referrer.config());
-        registry.putBlob(repository, referrer.content());
-        registry.putManifest(repository, referrer.manifest().digest().toString(), MediaType.OCI_MANIFEST,
+        registry.blobs().putBlob(repository, referrer.config());
+        registry.blobs().putBlob(repository, referrer.content());
+        registry.manifests().putManifest(repository, referrer.manifest().digest().toString(), MediaType.OCI_MANIFEST,
                 referrer.manifest().bytesUnsafe(), List.of(), actor);
     }
 }

@@ -27,7 +27,7 @@ final class StoredSignatures implements SignatureStore {
     @Override
     public Optional<ManifestBytes> signatureImage(Digest digest) throws IOException {
         try {
-            return Optional.of(registry.manifest(repository, CosignSignatures.tagFor(digest)));
+            return Optional.of(registry.manifests().manifest(repository, CosignSignatures.tagFor(digest)));
         } catch (RegistryException notThere) {
             return Optional.empty();
         }
@@ -36,11 +36,11 @@ final class StoredSignatures implements SignatureStore {
     @Override
     public Optional<byte[]> blob(Descriptor descriptor, int limit) throws IOException {
         try {
-            registry.blobSize(repository, descriptor.digest());
+            registry.blobs().blobSize(repository, descriptor.digest());
         } catch (RegistryException notInRepository) {
             return Optional.empty();
         }
-        try (SeekableByteChannel channel = registry.openBlob(descriptor.digest());
+        try (SeekableByteChannel channel = registry.blobs().openBlob(descriptor.digest());
              InputStream in = Channels.newInputStream(channel)) {
             return Optional.of(in.readNBytes(limit + 1));
         } catch (IOException gone) {

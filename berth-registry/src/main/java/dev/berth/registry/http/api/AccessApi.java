@@ -41,7 +41,7 @@ public final class AccessApi {
     public AccessApi(Access access, Registry registry) {
         this.access = access;
         this.users = new UsersResource(access);
-        this.projects = new ProjectsResource(access, registry::repositories);
+        this.projects = new ProjectsResource(access, registry.manifests()::repositories);
         this.repositories = new RepositoriesResource(access, registry);
         this.tokens = new TokensResource(access);
         this.audit = new AuditResource(access);

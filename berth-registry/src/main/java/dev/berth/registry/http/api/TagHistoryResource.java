@@ -61,8 +61,8 @@ final class TagHistoryResource {
     private ObjectNode tags(String repository) throws IOException {
         ObjectNode json = Json.mapper().createObjectNode().put("repository", repository);
         ArrayNode tags = json.putArray("tags");
-        for (String tag : registry.tags(repository)) {
-            Digest digest = registry.taggedNow(repository, tag);
+        for (String tag : registry.manifests().tags(repository)) {
+            Digest digest = registry.manifests().taggedNow(repository, tag);
             if (digest != null) {
                 ObjectNode entry = tags.addObject().put("tag", tag);
                 entry.setAll(TrustResource.json(trust.of(repository, digest)));
@@ -102,8 +102,8 @@ final class TagHistoryResource {
                     ErrorCode.MANIFEST_UNKNOWN, "tag " + tag + " of " + repository + " pointed at nothing at " + at
                     + " that berth recorded: see berth tags --history"));
         }
-        Digest before = registry.taggedNow(repository, tag);
-        boolean moved = registry.restoreTag(repository, tag, digest,
+        Digest before = registry.manifests().taggedNow(repository, tag);
+        boolean moved = registry.manifests().restoreTag(repository, tag, digest,
                 new TagChanges.Actor(call.caller().name(), call.caller().robot() ? "robot" : "user", call.address(),
                         call.request().getHeaders().get("User-Agent")));
         if (moved) {
@@ -121,7 +121,7 @@ final class TagHistoryResource {
                     + " does not exist or you may not pull from it")
                     : new RegistryException(ErrorCode.DENIED, "moving a tag of " + repository + " needs the right to push to it");
         }
-        if (!registry.repositories().contains(repository)) {
+        if (!registry.manifests().repositories().contains(repository)) {
             throw new RegistryException(ErrorCode.NAME_UNKNOWN, "repository " + repository + " does not exist");
         }
     }

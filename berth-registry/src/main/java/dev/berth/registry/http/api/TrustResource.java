@@ -42,7 +42,7 @@ final class TrustResource {
         if (reference == null) {
             throw new RegistryException(ErrorCode.UNSUPPORTED, 400, "say which image: ?reference=TAG or ?reference=DIGEST");
         }
-        Digest digest = registry.manifest(repository, reference).digest();
+        Digest digest = registry.manifests().manifest(repository, reference).digest();
         ObjectNode json = json(trust.of(repository, digest));
         json.put("repository", repository).put("reference", reference);
         call.ok(200, json);
