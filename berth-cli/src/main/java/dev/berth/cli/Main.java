@@ -14,13 +14,6 @@ import java.util.List;
 
 /** Entry point: parses the command line, runs the command, turns errors into one line and an exit code. */
 public final class Main {
-    /** Exit code for errors berth reports (usage errors are 2, run/exec pass the container's code). */
-    public static final int EXIT_ERROR = 1;
-    public static final int EXIT_USAGE = 2;
-    /** A container's command that cannot be executed, and one that is not there, as POSIX shells and Docker exit. */
-    public static final int EXIT_NOT_EXECUTABLE = 126;
-    public static final int EXIT_NOT_FOUND = 127;
-
     private Main() {
     }
 
@@ -36,7 +29,7 @@ public final class Main {
         } catch (UsageException e) {
             err.println("berth: " + e.getMessage());
             err.println("Try '" + dispatch.commandPath() + " --help' for more information.");
-            return EXIT_USAGE;
+            return ExitCodes.USAGE;
         } catch (Exception e) {
             err.println("berth: " + describe(e));
             if (invocation.debug()) {
@@ -52,9 +45,9 @@ public final class Main {
     private static int exitCodeOf(Exception e) {
         String code = e instanceof BerthException berth ? berth.code() : "";
         return switch (code) {
-            case CommandLookup.NOT_FOUND -> EXIT_NOT_FOUND;
-            case CommandLookup.NOT_EXECUTABLE -> EXIT_NOT_EXECUTABLE;
-            default -> EXIT_ERROR;
+            case CommandLookup.NOT_FOUND -> ExitCodes.NOT_FOUND;
+            case CommandLookup.NOT_EXECUTABLE -> ExitCodes.NOT_EXECUTABLE;
+            default -> ExitCodes.ERROR;
         };
     }
 

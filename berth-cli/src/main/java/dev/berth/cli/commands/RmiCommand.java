@@ -1,5 +1,6 @@
 package dev.berth.cli.commands;
 
+import dev.berth.cli.ExitCodes;
 import dev.berth.cli.args.Syntax;
 import dev.berth.oci.store.ImageRecord;
 import dev.berth.oci.store.LocalStore;
@@ -44,7 +45,7 @@ public final class RmiCommand extends StoreCommand {
                 }
             }
         }
-        return failures == 0 ? 0 : dev.berth.cli.Main.EXIT_ERROR;
+        return failures == 0 ? 0 : ExitCodes.ERROR;
     }
 
     /** A name removes itself; a bare digest removes every name pointing at it. */

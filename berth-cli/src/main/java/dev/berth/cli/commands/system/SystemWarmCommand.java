@@ -3,6 +3,7 @@ package dev.berth.cli.commands.system;
 import dev.berth.cli.Invocation;
 import dev.berth.cli.Subcommand;
 import dev.berth.cli.args.Syntax;
+import dev.berth.oci.BerthException;
 
 /**
  * {@code berth system warm}: the launcher (bin/berth) trains the JDK's start-up caches before a
@@ -17,8 +18,7 @@ public final class SystemWarmCommand implements Subcommand {
 
     @Override
     public int run(Invocation invocation) {
-        invocation.err().println("berth system warm: the berth launcher (bin/berth) builds the start-up caches, and this"
-                + " JVM was started without it; run berth through bin/berth");
-        return 1;
+        throw new BerthException("LAUNCHER_NEEDED", "the berth launcher (bin/berth) builds the start-up caches, and this"
+                + " JVM was started without it; run berth system warm through bin/berth");
     }
 }
