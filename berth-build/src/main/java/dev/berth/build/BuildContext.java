@@ -76,6 +76,11 @@ final class BuildContext {
         return root;
     }
 
+    /** Whether the host path {@code path}, in the context, is one .dockerignore excludes. */
+    boolean excludes(Path path) {
+        return path.startsWith(root) && excluded(root.relativize(path));
+    }
+
     /** Whether {@code relative} (or a directory above it) is excluded by .dockerignore. */
     boolean excluded(Path relative) {
         boolean excluded = false;

@@ -18,6 +18,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * Puts COPY and ADD sources into a build tree as Docker does: a file to a file or into a
@@ -33,6 +34,7 @@ final class FileCopier {
     private final Optional<Integer> mode;
 
     private final SourceTree sources;
+    private final Predicate<Path> excluded;
 
     /** Where sources come from when they come from a tree of this build (COPY --from), and who owns them there. */
     record SourceTree(Path tree, Map<String, LayerWriter.Owner> owners) {
@@ -43,23 +45,34 @@ final class FileCopier {
         }
     }
 
-    /** {@code owner} and {@code mode}: from --chown and --chmod; otherwise the source's. */
+    /**
+     * {@code owner} and {@code mode}: from --chown and --chmod; otherwise the source's.
+     * {@code excluded}: the paths under a source directory that are not copied (what .dockerignore leaves out of the context).
+     */
     FileCopier(Path tree, Map<String, LayerWriter.Owner> owners, SourceTree sources, Optional<LayerWriter.Owner> owner,
-               Optional<Integer> mode) {
+               Optional<Integer> mode, Predicate<Path> excluded) {
         this.tree = tree;
         this.owners = owners;
         this.sources = sources;
         this.owner = owner;
         this.mode = mode;
+        this.excluded = excluded;
     }
 
-    /** Copies {@code source} to {@code destination} (a host path in the tree, already resolved). */
+    /**
+     * Copies {@code source} to {@code destination} (a host path in the tree, already resolved). An
+     * excluded directory's walk goes on, since a later .dockerignore line may bring back some of
+     * what is under it; its directory is made only for what is copied into it.
+     */
     void copy(Path source, Path destination) throws IOException {
         if (Files.isDirectory(source)) {
             Files.walkFileTree(source, new SimpleFileVisitor<>() {
                 @Override
                 public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) throws IOException {
                     Path target = destination.resolve(source.relativize(dir).toString());
+                    if (!dir.equals(source) && excluded.test(dir)) {
+                        return FileVisitResult.CONTINUE;
+                    }
                     if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
                         Files.deleteIfExists(target);
                         TreePaths.createDirectories(target);
@@ -73,14 +86,19 @@ final class FileCopier {
 
                 @Override
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
-                    copyOne(file, destination.resolve(source.relativize(file).toString()));
+                    if (!excluded.test(file)) {
+                        Path target = destination.resolve(source.relativize(file).toString());
+                        TreePaths.createDirectories(target.getParent());
+                        copyOne(file, target);
+                    }
                     return FileVisitResult.CONTINUE;
                 }
 
                 @Override
                 public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-                    if (!dir.equals(source)) {
-                        Files.setLastModifiedTime(destination.resolve(source.relativize(dir).toString()), Files.getLastModifiedTime(dir));
+                    Path target = destination.resolve(source.relativize(dir).toString());
+                    if (!dir.equals(source) && Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+                        Files.setLastModifiedTime(target, Files.getLastModifiedTime(dir));
                     }
                     return FileVisitResult.CONTINUE;
                 }

@@ -327,7 +327,8 @@ final class StageBuild {
         });
         Optional<String> from = flags.value("from");
         FileCopier.SourceTree sourceTree = from.isPresent() ? stages.tree(words().expand(from.get())) : FileCopier.SourceTree.NONE;
-        FileCopier copier = new FileCopier(tree, owners, sourceTree, owner, mode);
+        FileCopier copier = new FileCopier(tree, owners, sourceTree, owner, mode,
+                from.isPresent() ? path -> false : session.context()::excludes);
         List<Path> hostSources = new ArrayList<>();
         for (String source : sources) {
             if (source.startsWith("<<")) {

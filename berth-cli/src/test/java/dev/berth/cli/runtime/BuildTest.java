@@ -217,7 +217,9 @@ class BuildTest {
                 "ENTRYPOINT [\"/bin/busybox\"]",
                 "CMD [\"cat\", \"/data/made.txt\"]", ""),
                 "a.txt", "a\n", "b.txt", "b\n", "skipped.txt", "skip\n", "sub/s", "s\n", "tool.sh", "#!/bin/busybox sh\necho tool\n",
-                ".dockerignore", "skipped.txt\n");
+                // a directory copy leaves out what .dockerignore excludes, and keeps what a later ! line brings back
+                "sub/secret.txt", "secret\n", "sub/deep/x.log", "log\n", "sub/deep/keep.log", "kept\n",
+                ".dockerignore", "skipped.txt\nsub/secret*\n**/*.log\n!sub/deep/keep.log\n");
         Tools.ok(work, "chmod", "0755", work.resolve("compared/tool.sh").toString());
         as("berth build -t compared:1 --build-arg WHO=berth compared && berth copy berth:compared:1 oci:berth-compared:1")
                 .assertSuccess("berth build");
@@ -233,7 +235,8 @@ class BuildTest {
         push.addAll(List.of("push", "compared:1", "oci:" + work.resolve("buildah-compared") + ":1"));
         Tools.ok(work, push.toArray(String[]::new));
 
-        assertThat(files(work.resolve("berth-compared"))).isEqualTo(files(work.resolve("buildah-compared")));
+        assertThat(files(work.resolve("berth-compared"))).isEqualTo(files(work.resolve("buildah-compared")))
+                .contains("./data/sub/deep/keep.log ").doesNotContain("secret").doesNotContain("x.log");
         JsonNode ours = config(work.resolve("berth-compared")).path("config");
         JsonNode theirs = config(work.resolve("buildah-compared")).path("config");
         for (String field : List.of("Env", "Entrypoint", "Cmd", "WorkingDir", "User", "ExposedPorts", "Volumes", "StopSignal")) {
