@@ -39,6 +39,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Builds an image from a Dockerfile (or an Apptainer definition file, as the same steps): the stages the target needs, in order, each in its own
@@ -46,10 +48,14 @@ import java.util.TreeSet;
  * request's names, all at once or not at all, with its build provenance as a referrer.
  */
 public final class Builder {
+    /** What makes a step read another stage: COPY --from=STAGE, RUN --mount=...,from=STAGE. */
+    private static final Pattern COPY_FROM = Pattern.compile("--from=(\\S+)");
+    private static final Pattern MOUNT_FROM = Pattern.compile("--mount=\\S*?\\bfrom=([^,\\s]+)");
     private final LocalStore store;
     private final BaseImages bases;
     private final Path workParent;
     private final StepCache cache;
+    private final Path cacheMounts;
     private final String builderVersion;
     private final PrintWriter out;
 
@@ -68,6 +74,7 @@ public final class Builder {
         this.bases = bases;
         this.workParent = workParent;
         this.cache = new StepCache(cacheDirectory);
+        this.cacheMounts = cacheMountsDirectory(cacheDirectory);
         this.builderVersion = builderVersion;
         this.out = out;
     }
@@ -75,6 +82,15 @@ public final class Builder {
     /** The step cache kept in {@code cacheDirectory}, for listing and pruning. */
     public static CacheShelf stepCache(Path cacheDirectory) {
         return StepCache.shelf(cacheDirectory);
+    }
+
+    /** The RUN --mount=type=cache directories that go with the step cache in {@code cacheDirectory}. */
+    public static CacheShelf cacheMounts(Path cacheDirectory) {
+        return RunMounts.shelf(cacheMountsDirectory(cacheDirectory));
+    }
+
+    private static Path cacheMountsDirectory(Path cacheDirectory) {
+        return cacheDirectory.resolveSibling(cacheDirectory.getFileName() + "-mounts");
     }
 
     /** Builds, stores and names the image, and stores its provenance. */
@@ -91,7 +107,7 @@ public final class Builder {
         Files.createDirectories(workParent);
         try (ScratchDirectory work = ScratchDirectory.create(workParent, "build")) {
             Session session = new Session(dockerfile, request, BuildContext.open(request.context()), new RecordingBaseImages(bases),
-                    work.path(), cache, out);
+                    work.path(), cache, cacheMounts, out);
             Map<String, String> global = session.globalArguments(recipe.globalArguments());
             Stage target = target(recipe, request.target(), dockerfile.file());
             TreeSet<Integer> needed = new TreeSet<>();
@@ -142,9 +158,10 @@ public final class Builder {
         List<String> references = new ArrayList<>();
         references.add(Words.of(file.escape(), global).expand(stage.baseText()));
         for (Instruction step : stage.steps()) {
-            if (step.keyword().equals("COPY")) {
-                java.util.regex.Matcher from = java.util.regex.Pattern.compile("--from=(\\S+)").matcher(step.arguments());
-                if (from.find()) {
+            Pattern reads = step.keyword().equals("COPY") ? COPY_FROM : step.keyword().equals("RUN") ? MOUNT_FROM : null;
+            if (reads != null) {
+                Matcher from = reads.matcher(step.arguments());
+                while (from.find()) {
                     references.add(from.group(1));
                 }
             }
@@ -270,16 +287,18 @@ public final class Builder {
         private final Map<String, Path> imageTrees = new LinkedHashMap<>();
 
         private final StepCache cache;
+        private final Path cacheMounts;
         private final PrintWriter out;
 
         Session(Dockerfile dockerfile, BuildRequest request, BuildContext context, RecordingBaseImages bases, Path work,
-                StepCache cache, PrintWriter out) throws IOException {
+                StepCache cache, Path cacheMounts, PrintWriter out) throws IOException {
             this.dockerfile = dockerfile;
             this.request = request;
             this.context = context;
             this.bases = bases;
             this.work = work;
             this.cache = cache;
+            this.cacheMounts = cacheMounts;
             this.out = out;
             this.created = request.sourceDate().orElseGet(() -> Instant.now().truncatedTo(ChronoUnit.SECONDS));
             Files.createDirectory(work.resolve("private"));
@@ -316,6 +335,11 @@ public final class Builder {
 
         Path privateDirectory() {
             return work.resolve("private");
+        }
+
+        /** Where RUN --mount=type=cache directories live between builds. */
+        Path cacheMounts() {
+            return cacheMounts;
         }
 
         Path layerFile(int stage, int layer) {

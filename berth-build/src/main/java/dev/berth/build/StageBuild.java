@@ -13,6 +13,7 @@ import dev.berth.build.tree.TreeSnapshot;
 import dev.berth.oci.BerthException;
 import dev.berth.oci.Json;
 import dev.berth.oci.layer.LayerWriter;
+import dev.berth.runtime.cache.CacheShelf;
 import dev.berth.runtime.sandbox.BuildStepSandbox;
 
 import java.io.IOException;
@@ -151,7 +152,7 @@ final class StageBuild {
                         new DockerfileSyntaxException(session.file(), step.line(), "SHELL takes a JSON array, e.g. SHELL [\"/bin/bash\", \"-c\"]")));
                 case "HEALTHCHECK" -> image.setHealthcheck(healthcheck(step));
                 case "ONBUILD" -> image.addOnBuild(trigger(step));
-                case "RUN" -> run(step, where);
+                case "RUN" -> run(step, stages, where);
                 case "COPY", "ADD" -> copy(step, stages, where);
                 default -> throw new DockerfileSyntaxException(session.file(), step.line(), step.keyword() + " cannot appear here");
             }
@@ -203,7 +204,8 @@ final class StageBuild {
     /** What a step reads besides its text: RUN the network; COPY and ADD their sources' content, or the other stage's key. */
     private String inputs(Instruction step, Stages stages, String where) throws IOException {
         if (step.keyword().equals("RUN")) {
-            return "network=" + session.network() + " user=" + image.user() + " workdir=" + image.workingDirectory();
+            return "network=" + session.network() + " user=" + image.user() + " workdir=" + image.workingDirectory()
+                    + " mounts=" + RunMounts.key(mountSpecs(step, runFlags(step)), session.context(), stages, where);
         }
         if (step.keyword().equals("WORKDIR")) {
             return "";
@@ -275,13 +277,13 @@ final class StageBuild {
         commitChanges(step);
     }
 
-    private void run(Instruction step, String where) throws IOException {
+    private void run(Instruction step, Stages stages, String where) throws IOException {
+        Flags flags = runFlags(step);
         List<String> command;
-        if (!step.heredocs().isEmpty() && step.arguments().strip().startsWith("<<")) {
+        if (!step.heredocs().isEmpty() && flags.rest().strip().startsWith("<<")) {
             command = new ArrayList<>(image.shell());
             command.add(step.heredocs().getFirst().body());
         } else {
-            Flags flags = Flags.parse(step, Set.of("network"), session.file());
             command = CommandForm.command(flags.rest(), image.shell());
         }
         Map<String, String> environment = new LinkedHashMap<>(arguments);
@@ -291,8 +293,18 @@ final class StageBuild {
         environment.putIfAbsent("HOSTNAME", "berth-build");
         Path workingDirectory = TreePaths.resolveFollowing(tree, image.workingDirectory());
         TreePaths.createDirectories(workingDirectory);
-        int exit = BuildStepSandbox.run(new BuildStepSandbox.Step(tree, image.workingDirectory(), user.uid(), user.gid(), environment,
-                command, session.network()), session.privateDirectory());
+        List<CacheShelf.Use> held = new ArrayList<>();
+        int exit;
+        try {
+            List<BuildStepSandbox.Mount> mounts = RunMounts.prepare(mountSpecs(step, flags), session.context(), stages,
+                    session.privateDirectory(), session.cacheMounts(), held, where);
+            exit = BuildStepSandbox.run(new BuildStepSandbox.Step(tree, image.workingDirectory(), user.uid(), user.gid(), environment,
+                    command, session.network(), mounts), session.privateDirectory());
+        } finally {
+            for (CacheShelf.Use use : held) {
+                use.close();
+            }
+        }
         if (exit != 0) {
             throw new BerthException("BUILD_STEP_FAILED", where + ": " + step + " failed with exit code " + exit);
         }
@@ -369,6 +381,15 @@ final class StageBuild {
             }
         }
         commitChanges(step);
+    }
+
+    private Flags runFlags(Instruction step) {
+        return Flags.parse(step, Set.of("network", "mount"), session.file());
+    }
+
+    private List<RunMounts.Spec> mountSpecs(Instruction step, Flags flags) {
+        List<String> values = flags.flags().stream().filter(flag -> flag.name().equals("mount")).map(Flags.Flag::value).toList();
+        return RunMounts.parse(values, words(), step, session.file());
     }
 
     private Flags copyFlags(Instruction step) {

@@ -396,6 +396,36 @@ class BuildTest {
     }
 
     @Test
+    void runMountsShowFilesForTheStepOnlyAndCacheMountsLastBetweenBuilds() throws Exception {
+        context("mounts", "Dockerfile", String.join("\n",
+                "FROM base:1 AS build",
+                "RUN mkdir -p /out && echo built > /out/artifact",
+                "FROM base:1",
+                "RUN --mount=type=bind,source=data,target=/mnt/data --mount=from=build,source=/out,target=/in \\",
+                "    --mount=type=cache,id=runs,target=/var/cache/runs --mount=type=tmpfs,target=/scratch \\",
+                "    busybox ls /mnt/data > /listing && busybox cat /in/artifact >> /listing && echo x > /scratch/x \\",
+                "    && echo run >> /var/cache/runs/count && busybox wc -l < /var/cache/runs/count > /runs", ""),
+                "data/in.txt", "in\n", "data/secret.txt", "secret\n", ".dockerignore", "data/secret.txt\n");
+        as("berth build -t mounts:1 mounts").assertSuccess("build with mounts");
+        assertThat(as("berth exec mounts:1 busybox cat /listing /runs").assertSuccess("exec").stdout())
+                .as("the context bind as .dockerignore leaves it, the stage's files, the cache's first use")
+                .isEqualTo("in.txt\nbuilt\n1\n");
+        assertThat(as("berth exec mounts:1 busybox ls /").assertSuccess("ls").stdout().lines())
+                .as("no mount point (nor /var, made for the cache's) and nothing of a mount is in the image")
+                .doesNotContain("mnt", "in", "scratch", "var");
+
+        Files.writeString(work.resolve("mounts/data/in.txt"), "changed\n");
+        Tools.Result rebuilt = as("berth build -t mounts:1 mounts").assertSuccess("rebuild after the bound file changed");
+        assertThat(rebuilt.stdout()).as("a bind's content is part of the step's key").containsOnlyOnce("--> Using cache");
+        assertThat(as("berth exec mounts:1 busybox cat /runs").assertSuccess("exec").stdout())
+                .as("the cache mount kept what the first build wrote").isEqualTo("2\n");
+        assertThat(as("berth system df").assertSuccess("df").stdout()).containsPattern("build cache mounts\\s+1 ");
+
+        context("secret-mount", "Dockerfile", "FROM base:1\nRUN --mount=type=secret,id=token cat /run/secrets/token\n");
+        assertOneLine(as("berth build secret-mount"), "Dockerfile:2: RUN --mount=type=secret is not supported");
+    }
+
+    @Test
     void onbuildTriggersRunInTheChildsBuildWithTheChildsContextAndAreNotInherited() throws Exception {
         context("onbuild-base", "Dockerfile", String.join("\n", "FROM base:1",
                 "ONBUILD COPY greeting.txt /greeting.txt",

@@ -18,12 +18,20 @@ import java.util.Map;
  * APT, {@link AptFakeRoot}'s setting bound into its configuration for the step only.
  */
 public final class BuildStepSandbox {
-    /** What a step runs, where and as whom. */
+    /** What a step runs, where and as whom, and what is mounted into its tree for the step only (RUN --mount). */
     public record Step(Path tree, String workingDirectory, long uid, long gid, Map<String, String> environment,
-                       List<String> command, boolean network) {
+                       List<String> command, boolean network, List<Mount> mounts) {
         public Step {
             environment = Map.copyOf(environment);
             command = List.copyOf(command);
+            mounts = List.copyOf(mounts);
+        }
+    }
+
+    /** A host file or directory bound at {@code target} (an absolute path inside), or, without a source, an empty tmpfs there. */
+    public record Mount(Path source, String target, boolean writable) {
+        public static Mount tmpfs(String target) {
+            return new Mount(null, target, true);
         }
     }
 
@@ -54,6 +62,11 @@ public final class BuildStepSandbox {
             mountPoint(step.tree(), destination.substring(1), created);
             options.addAll(List.of("--ro-bind", aptFakeRoot.toString(), destination));
         }
+        for (Mount mount : step.mounts()) {
+            mountPoint(step.tree(), mount.target().replaceFirst("^/+", ""), created);
+            options.addAll(mount.source() == null ? List.of("--tmpfs", mount.target())
+                    : List.of(mount.writable() ? "--bind" : "--ro-bind", mount.source().toString(), mount.target()));
+        }
         options.addAll(List.of("--chdir", step.workingDirectory()));
         try {
             return Launcher.run(privateDirectory.resolve("bwrap.args"), options, step.environment(), step.command(),
@@ -65,10 +78,14 @@ public final class BuildStepSandbox {
         }
     }
 
+    /** Notes each component of {@code relative} that bwrap will have to create, outermost first. */
     private static void mountPoint(Path tree, String relative, List<Path> created) {
-        Path path = tree.resolve(relative);
-        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-            created.add(path);
+        Path path = tree;
+        for (Path name : Path.of(relative)) {
+            path = path.resolve(name.toString());
+            if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS) && !created.contains(path)) {
+                created.add(path);
+            }
         }
     }
 

@@ -13,7 +13,7 @@ import java.util.Set;
 
 /**
  * The user's caches that {@code berth system df} counts and {@code berth system prune} empties:
- * converted image files, prepared trees and the build step cache. Each can always be made again
+ * converted image files, prepared trees, the build step cache and RUN --mount=type=cache directories. Each can always be made again
  * from the store, so removing any of it loses nothing but time.
  */
 record Caches(ImageCache images) {
@@ -21,7 +21,8 @@ record Caches(ImageCache images) {
     enum Kind {
         CONVERTED("converted images"),
         PREPARED("prepared trees"),
-        BUILD("build cache");
+        BUILD("build cache"),
+        BUILD_MOUNTS("build cache mounts");
 
         final String title;
 
@@ -36,7 +37,7 @@ record Caches(ImageCache images) {
 
     Map<Kind, CacheShelf> shelves() {
         return Map.of(Kind.CONVERTED, images.conversions(), Kind.PREPARED, images.preparedTrees(),
-                Kind.BUILD, Builder.stepCache(buildCacheDirectory()));
+                Kind.BUILD, Builder.stepCache(buildCacheDirectory()), Kind.BUILD_MOUNTS, Builder.cacheMounts(buildCacheDirectory()));
     }
 
     Path buildCacheDirectory() {
@@ -53,7 +54,7 @@ record Caches(ImageCache images) {
      * as in use until {@code --all}.
      */
     static boolean isDangling(Kind kind, CachedEntry entry, Set<Digest> referenced) {
-        if (kind == Kind.BUILD) {
+        if (kind == Kind.BUILD || kind == Kind.BUILD_MOUNTS) {
             return false;
         }
         return ImageCache.manifestOf(entry.name()).map(digest -> !referenced.contains(digest)).orElse(false);
