@@ -27,30 +27,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class StartUpCacheTest {
-    private static final Path ROOT = Path.of(System.getProperty("user.dir")).getParent();
-
     @TempDir
     Path temp;
     private Path launcher;
 
     @BeforeAll
     void layOutADistribution(@TempDir Path dist) throws IOException {
-        Path lib = Files.createDirectories(dist.resolve("lib"));
-        Path jarTool = Path.of(System.getProperty("java.home"), "bin", "jar");
-        int index = 0;
-        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
-            Path element = Path.of(entry);
-            if (Files.isRegularFile(element)) {
-                Files.createSymbolicLink(lib.resolve(element.getFileName()), element);
-            } else if (Files.isDirectory(element) && !element.endsWith("test-classes")) {
-                // the JDK keeps an AOT cache only for a class path of jars
-                String name = Files.exists(element.resolve("dev/berth/cli/Main.class")) ? "berth-cli.jar" : "classes-" + index++ + ".jar";
-                Tools.ok(dist, jarTool.toString(), "--create", "--file", lib.resolve(name).toString(), "-C", element.toString(), ".");
-            }
-        }
-        launcher = Files.createDirectories(dist.resolve("bin")).resolve("berth");
-        Files.copy(ROOT.resolve("bin/berth"), launcher);
-        Tools.ok(dist, "chmod", "0755", launcher.toString());
+        launcher = LaidOutDistribution.in(dist);
     }
 
     @Test

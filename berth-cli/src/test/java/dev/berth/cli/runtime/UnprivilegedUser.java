@@ -48,7 +48,9 @@ final class UnprivilegedUser implements AutoCloseable {
         }
         Path launcher = workspace.resolve("bin/berth");
         Files.createDirectories(launcher.getParent());
-        Files.writeString(launcher, "#!/bin/sh\nexec " + Path.of(System.getProperty("java.home"), "bin", "java")
+        // the JVM's locale as bin/berth sets it for a caller whose locale is not UTF-8 (LauncherLocaleTest tests bin/berth)
+        Files.writeString(launcher, "#!/bin/sh\nexport BERTH_CALLER_LC_ALL=\"${LC_ALL-(unset)}\" LC_ALL=C.UTF-8\nexec "
+                + Path.of(System.getProperty("java.home"), "bin", "java")
                 + " -XX:+UseSerialGC -XX:TieredStopAtLevel=1 --enable-native-access=ALL-UNNAMED -cp '"
                 + JavaCommand.worldReadableClassPath() + "' dev.berth.cli.Main \"$@\"\n");
         Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));

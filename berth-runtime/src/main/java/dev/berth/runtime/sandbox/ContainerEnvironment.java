@@ -23,13 +23,20 @@ public final class ContainerEnvironment {
 
     public static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
+    /**
+     * Set by the launcher (bin/berth) when it ran the JVM under {@code LC_ALL=C.UTF-8} because the
+     * caller's locale is not UTF-8: the caller's own LC_ALL, or {@code (unset)}.
+     */
+    static final String CALLER_LC_ALL = "BERTH_CALLER_LC_ALL";
+    private static final String UNSET = "(unset)";
+
     private ContainerEnvironment() {
     }
 
     public static Map<String, String> build(Map<String, String> host, List<String> imageEnv, ContainerOptions options,
                                             InjectionPlan devices, Caller caller, String imageName) {
         Map<String, String> result = new LinkedHashMap<>();
-        host.forEach((key, value) -> {
+        callersOwn(host).forEach((key, value) -> {
             boolean keep = options.cleanEnvironment() ? KEEP_LIST.contains(key) : !HOST_ONLY.contains(key);
             if (keep) {
                 result.put(key, value);
@@ -58,5 +65,21 @@ public final class ContainerEnvironment {
         }
         result.putAll(options.environment());
         return result;
+    }
+
+    /** The host environment as the caller had it, before the launcher changed the JVM's locale. */
+    private static Map<String, String> callersOwn(Map<String, String> host) {
+        String lcAll = host.get(CALLER_LC_ALL);
+        if (lcAll == null) {
+            return host;
+        }
+        Map<String, String> own = new LinkedHashMap<>(host);
+        own.remove(CALLER_LC_ALL);
+        if (lcAll.equals(UNSET)) {
+            own.remove("LC_ALL");
+        } else {
+            own.put("LC_ALL", lcAll);
+        }
+        return own;
     }
 }

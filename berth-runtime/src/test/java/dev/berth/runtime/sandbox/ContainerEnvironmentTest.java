@@ -48,4 +48,17 @@ class ContainerEnvironmentTest {
         assertThat(ContainerEnvironment.build(HOST, List.of(), options(false, Map.of()), devices, CALLER, "tools:1"))
                 .containsEntry("LD_LIBRARY_PATH", "/.berth.d/libs");
     }
+
+    @Test
+    void theContainerGetsTheCallersLocaleBackWhereTheLauncherChangedTheJvms() {
+        Map<String, String> unset = new java.util.HashMap<>(HOST);
+        unset.putAll(Map.of("LC_ALL", "C.UTF-8", "LANG", "C", ContainerEnvironment.CALLER_LC_ALL, "(unset)"));
+        assertThat(ContainerEnvironment.build(unset, List.of(), options(false, Map.of()), InjectionPlan.NONE, CALLER, "tools:1"))
+                .containsEntry("LANG", "C").doesNotContainKeys("LC_ALL", ContainerEnvironment.CALLER_LC_ALL);
+
+        Map<String, String> posix = new java.util.HashMap<>(HOST);
+        posix.putAll(Map.of("LC_ALL", "C.UTF-8", ContainerEnvironment.CALLER_LC_ALL, "POSIX"));
+        assertThat(ContainerEnvironment.build(posix, List.of(), options(true, Map.of()), InjectionPlan.NONE, CALLER, "tools:1"))
+                .containsEntry("LC_ALL", "POSIX").doesNotContainKey(ContainerEnvironment.CALLER_LC_ALL);
+    }
 }
