@@ -33,9 +33,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.StreamSupport;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -224,16 +229,7 @@ class BuildTest {
         as("berth build -t compared:1 --build-arg WHO=berth compared && berth copy berth:compared:1 oci:berth-compared:1")
                 .assertSuccess("berth build");
 
-        Path storage = work.resolve("buildah");
-        List<String> buildah = List.of("buildah", "--storage-driver", "vfs", "--root", storage.resolve("root").toString(),
-                "--runroot", storage.resolve("run").toString());
-        List<String> bud = new ArrayList<>(buildah);
-        bud.addAll(List.of("bud", "--isolation", "chroot", "--build-arg", "BASE=oci:" + baseLayout + ":1", "--build-arg", "WHO=berth",
-                "-t", "compared:1", work.resolve("compared").toString()));
-        Tools.ok(work, bud.toArray(String[]::new));
-        List<String> push = new ArrayList<>(buildah);
-        push.addAll(List.of("push", "compared:1", "oci:" + work.resolve("buildah-compared") + ":1"));
-        Tools.ok(work, push.toArray(String[]::new));
+        buildahBud("compared", "buildah-compared", "--build-arg", "BASE=oci:" + baseLayout + ":1", "--build-arg", "WHO=berth");
 
         assertThat(files(work.resolve("berth-compared"))).isEqualTo(files(work.resolve("buildah-compared")))
                 .contains("./data/sub/deep/keep.log ").doesNotContain("secret").doesNotContain("x.log");
@@ -377,6 +373,21 @@ class BuildTest {
         }
     }
 
+    /** The context {@code name} built by buildah (rootful, vfs, chroot isolation) into the OCI layout {@code layout}, tag 1. */
+    private static void buildahBud(String name, String layout, String... arguments) {
+        Path storage = work.resolve("buildah");
+        List<String> buildah = List.of("buildah", "--storage-driver", "vfs", "--root", storage.resolve("root").toString(),
+                "--runroot", storage.resolve("run").toString());
+        List<String> bud = new ArrayList<>(buildah);
+        bud.addAll(List.of("bud", "--isolation", "chroot"));
+        bud.addAll(List.of(arguments));
+        bud.addAll(List.of("-t", name + ":1", work.resolve(name).toString()));
+        Tools.ok(work, bud.toArray(String[]::new));
+        List<String> push = new ArrayList<>(buildah);
+        push.addAll(List.of("push", name + ":1", "oci:" + work.resolve(layout) + ":1"));
+        Tools.ok(work, push.toArray(String[]::new));
+    }
+
     /** What a holder of the signing key could do: claim that another image came from a genuine build. */
     private static void attachSigned(String name, Digest subject, JsonNode predicate, Path keyFile) throws IOException {
         SigningKey key = SigningKey.open(Files.readAllBytes(keyFile), "ci".toCharArray(), keyFile.toString());
@@ -485,6 +496,64 @@ class BuildTest {
                 + " >/dev/null && berth-hello";
         assertThat(as("berth exec --fakeroot --writable-tmpfs --bind " + context.resolve("repo") + ":/srv/repo debian:12 sh -c \""
                 + install + "\"").assertSuccess("exec --fakeroot apt-get install").stdout()).endsWith("hello from a package\n");
+    }
+
+    /**
+     * The builds researchers write first, on a real Debian base: gcc and pip installed from
+     * Debian's mirror in one stage, a static C program and a local wheel built and installed
+     * there, and only the program and its output copied into a scratch image. buildah builds the
+     * same recipe to the same files.
+     */
+    @Test
+    void aMultiStageCBuildWithPipOnDebianGivesTheFilesBuildahGives() throws Exception {
+        Path debian = DebianImages.bookwormMinbase();
+        Path context = context("c-build", "Dockerfile", String.join("\n",
+                "ARG BASE=debian:12",
+                "FROM $BASE AS build",
+                "RUN apt-get update && apt-get install -y --no-install-recommends gcc libc6-dev python3-pip && rm -rf /var/lib/apt/lists/*",
+                "COPY hello.c berth_hello-1.0-py3-none-any.whl /src/",
+                "RUN gcc -static -O2 -o /src/hello /src/hello.c \\",
+                "    && pip install --break-system-packages --no-index /src/berth_hello-1.0-py3-none-any.whl \\",
+                "    && python3 -c 'import berth_hello; print(berth_hello.greet())' > /src/greeting && grep -qx 'hello from a wheel' /src/greeting",
+                "FROM scratch",
+                "COPY --from=build /src/hello /hello",
+                "COPY --from=build /src/greeting /greeting",
+                "ENTRYPOINT [\"/hello\"]", ""),
+                "hello.c", "#include <stdio.h>\nint main(void) { puts(\"hello from C\"); return 0; }\n");
+        wheel(context.resolve("berth_hello-1.0-py3-none-any.whl"));
+        as("berth copy oci:" + debian + ":" + DebianImages.TAG + " berth:debian:12").assertSuccess("store debian");
+
+        as("berth build -t c-build:1 c-build && berth copy berth:c-build:1 oci:berth-c-build:1").assertSuccess("berth build");
+        assertThat(as("berth run c-build:1").assertSuccess("run").stdout()).isEqualTo("hello from C\n");
+
+        buildahBud("c-build", "buildah-c-build", "--build-arg", "BASE=oci:" + debian + ":" + DebianImages.TAG);
+        assertThat(files(work.resolve("berth-c-build"))).isEqualTo(files(work.resolve("buildah-c-build")))
+                .contains("./hello f 755").contains("./greeting f 644");
+    }
+
+    /** A pure-Python wheel, as pip builds them: the module, METADATA, WHEEL and a RECORD of the files' hashes. */
+    private static void wheel(Path file) throws Exception {
+        Map<String, String> entries = new LinkedHashMap<>();
+        entries.put("berth_hello/__init__.py", "def greet():\n    return 'hello from a wheel'\n");
+        entries.put("berth_hello-1.0.dist-info/METADATA", "Metadata-Version: 2.1\nName: berth-hello\nVersion: 1.0\n");
+        entries.put("berth_hello-1.0.dist-info/WHEEL", "Wheel-Version: 1.0\nGenerator: berth-tests\nRoot-Is-Purelib: true\nTag: py3-none-any\n");
+        StringBuilder record = new StringBuilder();
+        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(file))) {
+            for (Map.Entry<String, String> entry : entries.entrySet()) {
+                byte[] bytes = entry.getValue().getBytes(StandardCharsets.UTF_8);
+                zip.putNextEntry(new ZipEntry(entry.getKey()));
+                zip.write(bytes);
+                zip.closeEntry();
+                String hash = Base64.getUrlEncoder().withoutPadding()
+                        .encodeToString(MessageDigest.getInstance("SHA-256").digest(bytes));
+                record.append(entry.getKey()).append(",sha256=").append(hash).append(',').append(bytes.length).append('\n');
+            }
+            record.append("berth_hello-1.0.dist-info/RECORD,,\n");
+            zip.putNextEntry(new ZipEntry("berth_hello-1.0.dist-info/RECORD"));
+            zip.write(record.toString().getBytes(StandardCharsets.UTF_8));
+            zip.closeEntry();
+        }
+        Tools.ok(work, "chmod", "a+r", file.toString());
     }
 
     /** A trusted APT repository with one package whose maintainer script gives a file to another user. */
