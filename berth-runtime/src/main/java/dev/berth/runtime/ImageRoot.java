@@ -133,7 +133,8 @@ public final class ImageRoot {
 
     /**
      * Writes the image's tree into the empty directory {@code tree}, owned by the caller, with the
-     * image's permissions; {@code scratch} holds a copy of the squashfs when the file has a header.
+     * image's permissions and modification times (Python checks its .pyc files against their
+     * sources' times, make its targets against their inputs'); {@code scratch} holds a copy of the squashfs when the file has a header.
      */
     public static void unpack(ImageFile image, Path tree, Path scratch) throws IOException {
         Path payload = image.offset() == 0 ? image.path() : scratch.resolve("image.sqfs");
@@ -144,7 +145,7 @@ public final class ImageRoot {
             }
         }
         try {
-            ToolRunner.run(List.of(Tools.RDSQUASHFS.require(), "--quiet", "--chmod", "--unpack-path", "/",
+            ToolRunner.run(List.of(Tools.RDSQUASHFS.require(), "--quiet", "--chmod", "--set-times", "--unpack-path", "/",
                     "--unpack-root", tree.toString(), payload.toString()), "extracting " + image.path());
         } finally {
             if (image.offset() != 0) {
