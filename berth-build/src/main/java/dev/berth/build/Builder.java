@@ -285,6 +285,7 @@ public final class Builder {
         private final Instant created;
         private final List<LayerWriter.Written> layers = new ArrayList<>();
         private final Map<String, Path> imageTrees = new LinkedHashMap<>();
+        private final Downloads downloads;
 
         private final StepCache cache;
         private final Path cacheMounts;
@@ -299,6 +300,7 @@ public final class Builder {
             this.work = work;
             this.cache = cache;
             this.cacheMounts = cacheMounts;
+            this.downloads = new Downloads(work.resolve("downloads"));
             this.out = out;
             this.created = request.sourceDate().orElseGet(() -> Instant.now().truncatedTo(ChronoUnit.SECONDS));
             Files.createDirectory(work.resolve("private"));
@@ -335,6 +337,11 @@ public final class Builder {
 
         Path privateDirectory() {
             return work.resolve("private");
+        }
+
+        /** What ADD downloaded in this build. */
+        Downloads downloads() {
+            return downloads;
         }
 
         /** Where RUN --mount=type=cache directories live between builds. */

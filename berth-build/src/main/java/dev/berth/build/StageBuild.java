@@ -218,7 +218,9 @@ final class StageBuild {
         List<String> words = copyWords(step, flags);
         StringBuilder inputs = new StringBuilder();
         for (String source : words.subList(0, words.size() - 1)) {
-            if (!source.startsWith("<<") && !source.contains("://")) {
+            if (step.keyword().equals("ADD") && Downloads.isUrl(source)) {
+                inputs.append(session.downloads().fetch(words().expand(source), flags.value("checksum"), where).digest()).append('\0');
+            } else if (!source.startsWith("<<") && !source.contains("://")) {
                 inputs.append(session.context().contentKey(session.context().sources(words().expand(source), where))).append('\0');
             }
         }
@@ -342,6 +344,7 @@ final class StageBuild {
         FileCopier copier = new FileCopier(tree, owners, sourceTree, owner, mode,
                 from.isPresent() ? path -> false : session.context()::excludes);
         List<Path> hostSources = new ArrayList<>();
+        List<Path> remote = new ArrayList<>();
         for (String source : sources) {
             if (source.startsWith("<<")) {
                 String delimiter = source.replaceAll("^<<-?[\"']?|[\"']$", "");
@@ -350,9 +353,13 @@ final class StageBuild {
                 Path file = session.privateDirectory().resolve(delimiter);
                 Files.writeString(file, heredoc.body());
                 hostSources.add(file);
+            } else if (add && Downloads.isUrl(source)) {
+                Path downloaded = session.downloads().fetch(words().expand(source), flags.value("checksum"), where).file();
+                hostSources.add(downloaded);
+                remote.add(downloaded);
             } else if (source.contains("://")) {
-                throw new BerthException("BUILD_SOURCE_UNSUPPORTED", where + ": " + step.keyword() + " of a URL (" + source
-                        + ") is not supported: download it into the build context and copy it from there");
+                throw new BerthException("BUILD_SOURCE_UNSUPPORTED", where + ": " + step.keyword() + " of " + source
+                        + " is not supported: " + (add ? "ADD downloads http and https URLs only" : "COPY takes no URLs; use ADD"));
             } else if (from.isPresent()) {
                 Path path = TreePaths.resolve(sourceTree.tree(), words().expand(source));
                 if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
@@ -368,7 +375,7 @@ final class StageBuild {
         boolean intoDirectory = destination.endsWith("/") || hostSources.size() > 1
                 || Files.isDirectory(TreePaths.resolveFollowing(tree, absolute));
         for (Path source : hostSources) {
-            if (add && from.isEmpty() && FileCopier.isArchive(source)) {
+            if (add && from.isEmpty() && !remote.contains(source) && FileCopier.isArchive(source)) {
                 copier.unpack(source, TreePaths.resolveFollowing(tree, absolute));
             } else if (Files.isDirectory(source)) {
                 copier.copy(source, TreePaths.resolveFollowing(tree, absolute));

@@ -19,6 +19,7 @@ import dev.berth.registry.RegistryConfig;
 import dev.berth.registry.RegistryServer;
 import dev.berth.oci.layer.Compression;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.junit.jupiter.api.AfterAll;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.Test;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -434,6 +436,39 @@ class BuildTest {
 
         context("secret-mount", "Dockerfile", "FROM base:1\nRUN --mount=type=secret,id=token cat /run/secrets/token\n");
         assertOneLine(as("berth build secret-mount"), "Dockerfile:2: RUN --mount=type=secret is not supported");
+    }
+
+    /** ADD of a URL as Docker does it: downloaded (never unpacked), mode 0600, checked against --checksum, keyed on its content. */
+    @Test
+    void addDownloadsAUrlWithItsModificationTimeAndChecksIt() throws Exception {
+        byte[][] served = {"remote data\n".getBytes(StandardCharsets.UTF_8)};
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/data.txt", exchange -> {
+            exchange.getResponseHeaders().add("Last-Modified", "Tue, 14 Nov 2023 22:13:20 GMT");
+            exchange.sendResponseHeaders(200, served[0].length);
+            exchange.getResponseBody().write(served[0]);
+            exchange.close();
+        });
+        server.start();
+        try {
+            String url = "http://127.0.0.1:" + server.getAddress().getPort();
+            String digest = "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(served[0]));
+            context("add-url", "Dockerfile", "FROM base:1\nADD " + url + "/data.txt /remote/\nADD --checksum=" + digest + " " + url
+                    + "/data.txt /checked.txt\n");
+            as("berth build -t add-url:1 add-url").assertSuccess("build");
+            assertThat(as("berth exec add-url:1 busybox stat -c '%a %Y %n' /remote/data.txt /checked.txt").assertSuccess("stat").stdout())
+                    .isEqualTo("600 1700000000 /remote/data.txt\n600 1700000000 /checked.txt\n");
+            assertThat(as("berth build -t add-url:1 add-url").assertSuccess("again").stdout()).contains("--> Using cache");
+
+            served[0] = "changed\n".getBytes(StandardCharsets.UTF_8);
+            assertOneLine(as("berth build add-url"), "Dockerfile:3: " + url + "/data.txt has the digest sha256:");
+            context("add-missing", "Dockerfile", "FROM base:1\nADD " + url + "/missing.txt /x\n");
+            assertOneLine(as("berth build add-missing"), "Dockerfile:2: cannot download " + url + "/missing.txt: the server answered 404");
+            context("copy-url", "Dockerfile", "FROM base:1\nCOPY " + url + "/data.txt /x\n");
+            assertOneLine(as("berth build copy-url"), "COPY takes no URLs; use ADD");
+        } finally {
+            server.stop(0);
+        }
     }
 
     @Test
