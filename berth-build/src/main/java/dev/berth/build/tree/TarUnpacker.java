@@ -12,7 +12,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.util.Map;
 import java.util.Optional;
@@ -77,7 +76,7 @@ public final class TarUnpacker {
                         + " to " + entry.getLinkName() + ", which it does not contain");
             }
             delete(target);
-            Files.copy(linked, target, StandardCopyOption.COPY_ATTRIBUTES);
+            Files.createLink(target, linked);
         } else if (entry.isFile()) {
             delete(target);
             Files.copy(tar, target);

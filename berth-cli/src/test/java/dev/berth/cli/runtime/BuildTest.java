@@ -503,6 +503,21 @@ class BuildTest {
         assertThat(layers.getLast()).containsExactly("bin/ 755 0:0", "bin/.wh.sh 644 0:0", "etc/ 755 0:0", "etc/x 644 0:0");
     }
 
+    @Test
+    void hardLinksGoIntoALayerOnceAndComeBackAsLinks() throws Exception {
+        String linking = "FROM base:1\nRUN busybox head -c 100000 /bin/busybox > /big && busybox ln /big /big2 && busybox ln /big /zz\n";
+        context("linking", "Dockerfile", linking);
+        as("berth build -t linking:1 linking && berth copy berth:linking:1 oci:linking-layout:1").assertSuccess("build");
+        assertThat(layers(work.resolve("linking-layout")).getLast()).containsExactly("big 644 0:0", "big2 644 0:0 -> big",
+                "zz 644 0:0 -> big");
+
+        Files.writeString(work.resolve("linking/Dockerfile"), linking + "RUN busybox stat -c %h /big > /links\n");
+        Tools.Result extended = as("berth build -t linking:2 linking").assertSuccess("build on the cached step");
+        assertThat(extended.stdout()).contains("--> Using cache");
+        assertThat(as("berth run linking:2 busybox cat /links").assertSuccess("run").stdout())
+                .as("the cached layer, laid out again, has one file with three names").isEqualTo("3\n");
+    }
+
     /**
      * apt-get and dpkg as a fake root: the package's maintainer script chowns to another user, and
      * APT drops privileges to _apt; both only work with the seccomp filter and APT's setting, and
@@ -668,7 +683,7 @@ class BuildTest {
                 TarArchiveEntry entry;
                 while ((entry = tar.getNextEntry()) != null) {
                     entries.add(entry.getName() + " " + Integer.toOctalString(entry.getMode()) + " " + entry.getLongUserId() + ":"
-                            + entry.getLongGroupId());
+                            + entry.getLongGroupId() + (entry.isLink() ? " -> " + entry.getLinkName() : ""));
                 }
             }
             layers.add(entries);

@@ -19,6 +19,7 @@ import java.nio.file.attribute.FileTime;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
@@ -45,6 +46,8 @@ public final class LayerWriter implements AutoCloseable {
     private final MessageDigest tarDigest = DigestAlgorithm.SHA256.newMessageDigest();
     private final CountingOutputStream counted;
     private final TarArchiveOutputStream tar;
+    /** The first path written of each file with several names (device and inode), which later names link to. */
+    private final Map<String, String> firstNames = new HashMap<>();
 
     private LayerWriter(Path file, Optional<Instant> clamp) throws IOException {
         this.file = file;
@@ -68,12 +71,17 @@ public final class LayerWriter implements AutoCloseable {
      */
     public void add(Path tree, String path, Owner owner) throws IOException {
         Path source = tree.resolve(path);
-        Map<String, Object> attributes = Files.readAttributes(source, "unix:mode,size,lastModifiedTime", LinkOption.NOFOLLOW_LINKS);
+        Map<String, Object> attributes = Files.readAttributes(source, "unix:mode,size,lastModifiedTime,nlink,dev,ino",
+                LinkOption.NOFOLLOW_LINKS);
         int mode = (Integer) attributes.get("mode");
         int type = mode & 0170000;
+        Optional<String> hardLink = type == 0100000 ? linkedTo(attributes, path) : Optional.empty();
         TarArchiveEntry entry;
         if (type == 0040000) {
             entry = new TarArchiveEntry(path + "/", TarConstants.LF_DIR);
+        } else if (hardLink.isPresent()) {
+            entry = new TarArchiveEntry(path, TarConstants.LF_LINK);
+            entry.setLinkName(hardLink.get());
         } else if (type == 0100000) {
             entry = new TarArchiveEntry(path, TarConstants.LF_NORMAL);
             entry.setSize((Long) attributes.get("size"));
@@ -90,10 +98,24 @@ public final class LayerWriter implements AutoCloseable {
         entry.setGroupName("");
         entry.setModTime(FileTime.from(clampedSeconds(((FileTime) attributes.get("lastModifiedTime")).toInstant())));
         tar.putArchiveEntry(entry);
-        if (type == 0100000) {
+        if (type == 0100000 && hardLink.isEmpty()) {
             Files.copy(source, tar);
         }
         tar.closeArchiveEntry();
+    }
+
+    /**
+     * For a file with several names, the name this layer wrote it under first, which {@code path}
+     * is then a hard link to (as in Docker's layers: the content goes in once); else empty, and
+     * {@code path} becomes that first name.
+     */
+    private Optional<String> linkedTo(Map<String, Object> attributes, String path) {
+        if ((Integer) attributes.get("nlink") < 2) {
+            return Optional.empty();
+        }
+        String inode = attributes.get("dev") + ":" + attributes.get("ino");
+        String first = firstNames.putIfAbsent(inode, path);
+        return first == null || first.equals(path) ? Optional.empty() : Optional.of(first);
     }
 
     /** Adds a whiteout deleting {@code path} from the layers below. */
