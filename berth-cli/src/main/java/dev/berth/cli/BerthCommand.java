@@ -12,6 +12,10 @@ import dev.berth.cli.commands.InspectCommand;
 import dev.berth.cli.commands.LoadCommand;
 import dev.berth.cli.commands.ManualCommand;
 import dev.berth.cli.commands.PruneCommand;
+import dev.berth.cli.commands.InstanceListCommand;
+import dev.berth.cli.commands.InstanceLogsCommand;
+import dev.berth.cli.commands.InstanceStartCommand;
+import dev.berth.cli.commands.InstanceStopCommand;
 import dev.berth.cli.commands.PsCommand;
 import dev.berth.cli.commands.RmiCommand;
 import dev.berth.cli.commands.RunCommand;
@@ -152,6 +156,11 @@ final class BerthCommand {
             command("exec", ExecCommand::new),
             command("shell", ShellCommand::new),
             command("ps", PsCommand::new),
+            new Group("instance", List.of("Run images in the background under a name: servers, notebooks, databases."), List.of(
+                    command("start", InstanceStartCommand::new),
+                    command("list", InstanceListCommand::new),
+                    command("stop", InstanceStopCommand::new),
+                    command("logs", InstanceLogsCommand::new))),
             command("convert", ConvertCommand::new),
             command("build", BuildCommand::new),
             command("sign", SignCommand::new),

@@ -46,6 +46,6 @@ public final class CommandCatalog {
     /** The options every command accepts, declared as the parser declares them. */
     private static void globalOptions(Syntax syntax) {
         PrintWriter nowhere = new PrintWriter(OutputStream.nullOutputStream());
-        new Invocation(nowhere, nowhere).declareGlobalOptions(syntax);
+        new Invocation(List.of(), nowhere, nowhere).declareGlobalOptions(syntax);
     }
 }

@@ -6,15 +6,18 @@ import dev.berth.oci.store.LocalStore;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 
 /** What a command runs with: the options every berth command accepts, and where to print. */
 public final class Invocation {
+    private final List<String> arguments;
     private final PrintWriter out;
     private final PrintWriter err;
     private Path dataDir;
     private boolean debug;
 
-    Invocation(PrintWriter out, PrintWriter err) {
+    Invocation(List<String> arguments, PrintWriter out, PrintWriter err) {
+        this.arguments = List.copyOf(arguments);
         this.out = out;
         this.err = err;
     }
@@ -25,6 +28,11 @@ public final class Invocation {
                         "Where berth keeps its data (default: $BERTH_DATA_DIR, else $XDG_DATA_HOME/berth, else ~/.local/share/berth).",
                         value -> dataDir = Path.of(value))
                 .flag("--debug", "Print stack traces with errors.", () -> debug = true);
+    }
+
+    /** berth's command line as it was given, for a command that starts berth again with it. */
+    public List<String> arguments() {
+        return arguments;
     }
 
     public PrintWriter out() {

@@ -22,7 +22,7 @@ public final class Main {
     }
 
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        Invocation invocation = new Invocation(out, err);
+        Invocation invocation = new Invocation(List.of(args), out, err);
         Dispatch dispatch = new Dispatch(invocation);
         try {
             return dispatch.run(List.of(args));

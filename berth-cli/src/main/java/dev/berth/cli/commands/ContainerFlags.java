@@ -70,6 +70,11 @@ final class ContainerFlags {
         devices.declare(syntax);
     }
 
+    /** The container gets its own PID namespace whatever the command line said (an instance always does). */
+    void ownPidNamespace() {
+        ownPids = true;
+    }
+
     ContainerOptions toOptions() throws IOException {
         if (fuse && sandbox) {
             throw new UsageException("--fuse and --sandbox exclude each other");

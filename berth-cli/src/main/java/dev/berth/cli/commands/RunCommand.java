@@ -2,6 +2,7 @@ package dev.berth.cli.commands;
 
 import dev.berth.cli.args.Syntax;
 import dev.berth.oci.store.LocalStore;
+import dev.berth.runtime.ImageMetadata;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -28,21 +29,24 @@ public final class RunCommand extends ContainerCommand {
 
     @Override
     protected int run(LocalStore store) throws IOException {
-        return runContainer(reference, store, flags, config -> {
-            List<String> command = new ArrayList<>();
-            if (entrypoint != null) {
-                if (!entrypoint.isEmpty()) {
-                    command.add(entrypoint);
-                }
-            } else if (config.entrypoint() != null) {
-                command.addAll(config.entrypoint());
+        return runContainer(reference, store, flags, config -> command(config, entrypoint, arguments));
+    }
+
+    /** What Docker runs: the entrypoint ({@code entrypoint} replacing the image's; "" clears it), then ARGS or else the CMD. */
+    static List<String> command(ImageMetadata config, String entrypoint, List<String> arguments) {
+        List<String> command = new ArrayList<>();
+        if (entrypoint != null) {
+            if (!entrypoint.isEmpty()) {
+                command.add(entrypoint);
             }
-            if (!arguments.isEmpty()) {
-                command.addAll(arguments);
-            } else if (entrypoint == null && config.cmd() != null) {
-                command.addAll(config.cmd());
-            }
-            return command;
-        });
+        } else if (config.entrypoint() != null) {
+            command.addAll(config.entrypoint());
+        }
+        if (!arguments.isEmpty()) {
+            command.addAll(arguments);
+        } else if (entrypoint == null && config.cmd() != null) {
+            command.addAll(config.cmd());
+        }
+        return command;
     }
 }

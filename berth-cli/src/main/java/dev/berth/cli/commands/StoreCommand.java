@@ -19,6 +19,10 @@ abstract class StoreCommand implements Subcommand {
 
     protected abstract int run(LocalStore store) throws IOException;
 
+    protected Invocation invocation() {
+        return invocation;
+    }
+
     protected PrintWriter out() {
         return invocation.out();
     }
