@@ -32,12 +32,17 @@ public final class ContainerRunner {
     private final ImageCache cache;
     private final Map<String, String> hostEnvironment;
     private final List<Path> berthState;
+    private final InjectionPlan site;
 
-    /** @param berthState berth's own files (store, config, installation), which no container may change */
-    public ContainerRunner(ImageCache cache, Map<String, String> hostEnvironment, List<Path> berthState) {
+    /**
+     * @param berthState berth's own files (store, config, installation), which no container may change
+     * @param site       what the site's configuration adds (default binds, modules); devices and the user's own win over it
+     */
+    public ContainerRunner(ImageCache cache, Map<String, String> hostEnvironment, List<Path> berthState, InjectionPlan site) {
         this.cache = cache;
         this.hostEnvironment = hostEnvironment;
         this.berthState = List.copyOf(berthState);
+        this.site = site;
     }
 
     public int run(ImageFile image, ContainerOptions requested, CommandChoice choice) throws IOException {
@@ -48,8 +53,8 @@ public final class ContainerRunner {
                 requested.fakeroot(), requested.network(), requested.ownPids(), ImageRoot.effectiveMode(requested.rootMode()),
                 requested.devices());
         // before anything is prepared: a device that cannot be had stops the run while that is cheap
-        InjectionPlan devices = DevicePlanner.plan(options.devices(), HostDevices.of(hostEnvironment));
-        devices.warnings().forEach(warning -> System.err.println("berth: " + warning));
+        InjectionPlan injected = site.plus(DevicePlanner.plan(options.devices(), HostDevices.of(hostEnvironment)));
+        injected.warnings().forEach(warning -> System.err.println("berth: " + warning));
         Path hostWorkingDirectory = Path.of("").toAbsolutePath();
         Path runs = RunDirectory.base(hostEnvironment, caller);
         List<Path> state = new ArrayList<>(berthState);
@@ -73,9 +78,9 @@ public final class ContainerRunner {
                 AptFakeRoot.writeInto(root.directory());
             }
             String workingDirectory = workingDirectory(options, caller, metadata, hostWorkingDirectory);
-            BwrapCommand.Plan plan = BwrapCommand.build(root, options, devices, caller, etc, hostWorkingDirectory,
+            BwrapCommand.Plan plan = BwrapCommand.build(root, options, injected, caller, etc, hostWorkingDirectory,
                     workingDirectory, state);
-            Map<String, String> environment = ContainerEnvironment.build(hostEnvironment, metadata.env(), options, devices,
+            Map<String, String> environment = ContainerEnvironment.build(hostEnvironment, metadata.env(), options, injected,
                     caller, metadata.name());
             CommandLookup.check(plan.paths(), command.getFirst(), environment.get("PATH"), workingDirectory, metadata.name());
             RunningContainers.describe(run, metadata.name(), command);

@@ -1,6 +1,7 @@
 package dev.berth.runtime;
 
 import com.sun.security.auth.module.UnixSystem;
+import dev.berth.oci.BerthException;
 import dev.berth.oci.Digest;
 import dev.berth.oci.PrivateDirectory;
 import dev.berth.runtime.cache.CacheShelf;
@@ -8,6 +9,7 @@ import dev.berth.runtime.flatten.SquashfsWriter;
 import dev.berth.runtime.integrity.ContentRecord;
 import dev.berth.runtime.integrity.SharedCacheTrust;
 import dev.berth.runtime.integrity.VerifiedFiles;
+import dev.berth.runtime.site.SiteConfig;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -49,20 +51,41 @@ public final class ImageCache {
         this.notices = notices;
     }
 
-    /** $BERTH_CACHE_DIR, else $XDG_CACHE_HOME/berth, else ~/.cache/berth; the shared one from $BERTH_SHARED_CACHE. */
-    public static ImageCache fromEnvironment(Map<String, String> environment, Path home, Path sharedOverride,
+    /**
+     * The user's cache: $BERTH_CACHE_DIR, else a directory of the user's own (named by uid) in the
+     * site's node-local directory for prepared images, else $XDG_CACHE_HOME/berth, else
+     * ~/.cache/berth. The site's directory wins over XDG_CACHE_HOME, which is set for every
+     * program and often lies in a home directory on a shared file system, where every start would
+     * read the extracted tree over the network; BERTH_CACHE_DIR is a choice about berth alone.
+     * The shared cache: {@code sharedOverride} (--shared-cache), else $BERTH_SHARED_CACHE, else the site's.
+     */
+    public static ImageCache fromEnvironment(Map<String, String> environment, Path home, Path sharedOverride, SiteConfig site,
                                              Consumer<String> notices) {
         Path user;
         if (isSet(environment.get(CACHE_VARIABLE))) {
             user = Path.of(environment.get(CACHE_VARIABLE));
+        } else if (site.preparedDirectory().isPresent()) {
+            user = siteDirectory(site).resolve(Long.toString(new UnixSystem().getUid()));
         } else if (isSet(environment.get("XDG_CACHE_HOME")) && Path.of(environment.get("XDG_CACHE_HOME")).isAbsolute()) {
             user = Path.of(environment.get("XDG_CACHE_HOME"), "berth");
         } else {
             user = home.resolve(".cache").resolve("berth");
         }
         Optional<Path> shared = Optional.ofNullable(sharedOverride)
-                .or(() -> Optional.ofNullable(environment.get(SHARED_CACHE_VARIABLE)).filter(ImageCache::isSet).map(Path::of));
+                .or(() -> Optional.ofNullable(environment.get(SHARED_CACHE_VARIABLE)).filter(ImageCache::isSet).map(Path::of))
+                .or(site::sharedCache);
         return new ImageCache(user, shared, notices);
+    }
+
+    /** The site's node-local directory, which the admin makes (berth could not: it is outside the user's own). */
+    private static Path siteDirectory(SiteConfig site) {
+        Path directory = site.preparedDirectory().orElseThrow();
+        if (!Files.isDirectory(directory)) {
+            throw new BerthException("CACHE_MISSING", "the node-local directory for prepared images " + directory
+                    + " ([cache] prepared in the site configuration " + site.file() + ") is not on this node;"
+                    + " ask the admins, or name another with BERTH_CACHE_DIR");
+        }
+        return directory;
     }
 
     private static boolean isSet(String value) {
@@ -71,6 +94,10 @@ public final class ImageCache {
 
     public Path userDirectory() {
         return userDirectory;
+    }
+
+    public Optional<Path> sharedDirectory() {
+        return sharedDirectory;
     }
 
     /** Says in one line why something cached was not used. */

@@ -15,6 +15,8 @@ import dev.berth.runtime.ContainerRunner;
 import dev.berth.runtime.ImageCache;
 import dev.berth.runtime.ImageConverter;
 import dev.berth.runtime.ImageFile;
+import dev.berth.runtime.devices.InjectionPlan;
+import dev.berth.runtime.site.SiteInjection;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -33,14 +35,17 @@ abstract class ContainerCommand extends StoreCommand {
     /** Starts REF's container as {@code flags} say; {@code choice} takes the command from the image's config. */
     protected static int runContainer(String reference, LocalStore store, ContainerFlags flags,
                                       ContainerRunner.CommandChoice choice) throws IOException {
+        // before the image is pulled or prepared: an unknown module or a missing module file stops the run while that is cheap
+        InjectionPlan site = SiteInjection.plan(SiteSettings.get(), flags.siteChoice());
         ImageCache cache = cache(flags.sharedCache);
         ImageFile image = resolve(reference, store, cache, RunPolicy.load(System.getenv()));
-        return new ContainerRunner(cache, System.getenv(), BerthState.of(store, System.getenv())).run(image, flags.toOptions(), choice);
+        return new ContainerRunner(cache, System.getenv(), BerthState.of(store, System.getenv()), site)
+                .run(image, flags.toOptions(), choice);
     }
 
-    protected static ImageCache cache(Path sharedCache) {
+    protected static ImageCache cache(Path sharedCache) throws IOException {
         return ImageCache.fromEnvironment(System.getenv(), Path.of(System.getProperty("user.home")), sharedCache,
-                notice -> System.err.println("berth: " + notice));
+                SiteSettings.get(), notice -> System.err.println("berth: " + notice));
     }
 
     /**

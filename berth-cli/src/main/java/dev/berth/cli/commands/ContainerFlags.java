@@ -7,6 +7,7 @@ import dev.berth.runtime.sandbox.Bind;
 import dev.berth.runtime.sandbox.Caller;
 import dev.berth.runtime.sandbox.ContainerOptions.RootMode;
 import dev.berth.runtime.sandbox.ContainerOptions;
+import dev.berth.runtime.site.SiteChoice;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -35,6 +36,10 @@ final class ContainerFlags {
     private boolean fuse;
     private String user;
     Path sharedCache;
+    private final List<String> modules = new ArrayList<>();
+    private final List<String> leftOutModules = new ArrayList<>();
+    private boolean noDefaultModules;
+    private boolean noDefaultBinds;
     private final DeviceFlags devices = new DeviceFlags();
 
     void declare(Syntax syntax) {
@@ -65,14 +70,29 @@ final class ContainerFlags {
                         () -> sandbox = true)
                 .flag("--fuse", "Mount the image file with squashfuse_ll for this run instead of extracting it.", () -> fuse = true)
                 .option("--shared-cache", "DIR",
-                        "A read-only cache of converted images to use before your own (default: $BERTH_SHARED_CACHE).",
-                        value -> sharedCache = Path.of(value));
+                        "A read-only cache of converted images to use before your own (default: $BERTH_SHARED_CACHE, "
+                                + "else the site's [cache] shared).",
+                        value -> sharedCache = Path.of(value))
+                .option("--module", "NAME[,...]", "Add the site's module NAME: the files and variables it defines in "
+                        + "/etc/berth/berth.toml, e.g. the site's MPI (repeatable, or a comma-separated list).",
+                        value -> modules.addAll(List.of(value.split(","))))
+                .option("--no-module", "NAME[,...]", "Leave out a module the site adds by default (repeatable, or a list).",
+                        value -> leftOutModules.addAll(List.of(value.split(","))))
+                .flag("--no-modules", "Leave out every module the site adds by default (--module still adds one).",
+                        () -> noDefaultModules = true)
+                .flag("--no-default-binds", "Leave out the paths the site binds into every container ([binds] default).",
+                        () -> noDefaultBinds = true);
         devices.declare(syntax);
     }
 
     /** The container gets its own PID namespace whatever the command line said (an instance always does). */
     void ownPidNamespace() {
         ownPids = true;
+    }
+
+    /** What the user took from, or left out of, the site's configuration. */
+    SiteChoice siteChoice() {
+        return new SiteChoice(modules, leftOutModules, noDefaultModules, noDefaultBinds);
     }
 
     ContainerOptions toOptions() throws IOException {

@@ -13,6 +13,7 @@ import dev.berth.runtime.ImageRoot;
 import dev.berth.runtime.RunDirectory;
 import dev.berth.runtime.Tools;
 import dev.berth.runtime.sandbox.Caller;
+import dev.berth.runtime.site.SiteConfig;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -36,13 +37,15 @@ public final class InfoCommand implements Subcommand {
     public int run(Invocation invocation) throws IOException {
         Map<String, String> environment = System.getenv();
         ImageCache cache = ContainerCommand.cache(null);
+        SiteConfig site = SiteSettings.get();
         Map<String, String> paths = new LinkedHashMap<>();
         paths.put("data", invocation.dataDir().toString());
         paths.put("cache", cache.userDirectory().toString());
-        paths.put("shared cache", environment.getOrDefault(ImageCache.SHARED_CACHE_VARIABLE, "(none)"));
+        paths.put("shared cache", cache.sharedDirectory().map(Path::toString).orElse("(none)"));
         paths.put("runs", RunDirectory.base(environment, Caller.current(environment)).toString());
         BerthConfig.candidates(environment).forEach(file -> paths.put("config " + file, present(file)));
         RunPolicy.files(environment).forEach(file -> paths.put("policy " + file, present(file)));
+        paths.put("site config " + site.file(), site.inUse() ? "in use" : Files.exists(site.file()) ? "ignored" : "absent");
         Map<String, String> tools = new LinkedHashMap<>();
         for (Tools tool : Tools.values()) {
             tools.put(tool.command(), tool.find().map(Path::toString).orElse("missing (apt-get install " + tool.debianPackage() + ")"));
@@ -59,6 +62,7 @@ public final class InfoCommand implements Subcommand {
             report.set("paths", Json.mapper().valueToTree(paths));
             report.set("tools", Json.mapper().valueToTree(tools));
             report.set("features", Json.mapper().valueToTree(features));
+            report.set("site", Json.mapper().valueToTree(siteSettings(site)));
             invocation.out().println(Json.writePretty(report));
             return 0;
         }
@@ -67,7 +71,22 @@ public final class InfoCommand implements Subcommand {
         section(out, "paths", paths);
         section(out, "tools", tools);
         section(out, "features", features);
+        if (site.inUse()) {
+            section(out, "site (" + site.file() + ")", siteSettings(site));
+        }
         return 0;
+    }
+
+    /** What the site adds to containers and which modules a run can ask for, as 'berth exec --module' users need to know. */
+    private static Map<String, String> siteSettings(SiteConfig site) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("default binds", site.defaultBinds().isEmpty() ? "(none)" : String.join(", ", site.defaultBinds().stream()
+                .map(bind -> bind.source() + (Files.exists(bind.source()) ? "" : " (not on this node)")).toList()));
+        settings.put("allowed registries", site.allowedRegistries().isEmpty() ? "(all)" : String.join(", ", site.allowedRegistries()));
+        site.modules().values().forEach(module -> settings.put("module " + module.name(),
+                (module.enabledByDefault() ? "default" : "with --module " + module.name())
+                        + (module.description().isEmpty() ? "" : ": " + module.description())));
+        return settings;
     }
 
     private static void section(PrintWriter out, String title, Map<String, String> values) {

@@ -9,9 +9,14 @@ import java.nio.file.Path;
 /** A host path made visible inside the container: {@code SRC[:DST[:ro|rw]]}. */
 public record Bind(Path source, Path destination, boolean readOnly) {
     public static Bind parse(String text) {
+        return parse(text, "--bind");
+    }
+
+    /** @param origin where the text comes from, for the error ("--bind", a site file's setting) */
+    public static Bind parse(String text, String origin) {
         String[] parts = text.split(":", -1);
         if (parts.length > 3 || parts[0].isEmpty()) {
-            throw invalid(text, "expected SRC[:DST[:ro|rw]]");
+            throw invalid(origin, text, "expected SRC[:DST[:ro|rw]]");
         }
         Path source = Path.of(parts[0]);
         Path destination = parts.length > 1 && !parts[1].isEmpty() ? Path.of(parts[1]) : source;
@@ -20,12 +25,12 @@ public record Bind(Path source, Path destination, boolean readOnly) {
             readOnly = switch (parts[2]) {
                 case "ro" -> true;
                 case "rw" -> false;
-                default -> throw invalid(text, "the mode must be ro or rw, not \"" + parts[2] + "\"");
+                default -> throw invalid(origin, text, "the mode must be ro or rw, not \"" + parts[2] + "\"");
             };
         }
         if (!destination.isAbsolute()) {
             if (parts.length > 1 && !parts[1].isEmpty()) {
-                throw invalid(text, "the destination must be an absolute path");
+                throw invalid(origin, text, "the destination must be an absolute path");
             }
             destination = source.toAbsolutePath();
         }
@@ -42,7 +47,7 @@ public record Bind(Path source, Path destination, boolean readOnly) {
         }
     }
 
-    private static BerthException invalid(String text, String why) {
-        return new BerthException("BIND_INVALID", "invalid --bind \"" + text + "\": " + why);
+    private static BerthException invalid(String origin, String text, String why) {
+        return new BerthException("BIND_INVALID", "invalid " + origin + " \"" + text + "\": " + why);
     }
 }

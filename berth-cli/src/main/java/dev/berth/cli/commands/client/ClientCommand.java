@@ -5,6 +5,7 @@ import dev.berth.cli.Invocation;
 import dev.berth.cli.Subcommand;
 import dev.berth.cli.args.Syntax;
 import dev.berth.cli.args.UsageException;
+import dev.berth.cli.commands.SiteSettings;
 import dev.berth.oci.Json;
 import dev.berth.distribution.Registries;
 import dev.berth.distribution.copy.ImageLocation;
@@ -47,6 +48,9 @@ abstract class ClientCommand implements Subcommand {
                            String activeVerb, String doneVerb, String summary) throws IOException {
         if (transferFlags.json && transferFlags.quiet) {
             throw new UsageException("--json and --quiet exclude each other");
+        }
+        if (from instanceof ImageLocation.Registry registry) {
+            SiteSettings.get().requirePullAllowed(registry.reference().registry());
         }
         ProgressDisplay progress = new ProgressDisplay(out(), ProgressDisplay.modeFor(transferFlags.quiet || transferFlags.json),
                 activeVerb, doneVerb);

@@ -1,5 +1,6 @@
 package dev.berth.cli.commands.client;
 
+import dev.berth.cli.commands.SiteSettings;
 import dev.berth.distribution.Registries;
 import dev.berth.distribution.copy.ImageLocation;
 import dev.berth.distribution.copy.ImageTransfer;
@@ -25,6 +26,7 @@ public final class PullOnFirstUse {
         Reference image = Reference.parse(reference);
         ProgressDisplay display = new ProgressDisplay(progress, ProgressDisplay.modeFor(false), "Downloading", "Downloaded");
         try (Registries registries = new RegistryFlags().registries()) {
+            SiteSettings.get().requirePullAllowed(image.registry());
             ImageTransfer transfer = new ImageTransfer(registries, () -> store,
                     new ImageCopier(ImageCopier.DEFAULT_PARALLELISM, display));
             transfer.copy(new ImageLocation.Registry(image), new ImageLocation.Store(image.toString()), PlatformChoice.host());

@@ -1,11 +1,13 @@
 package dev.berth.cli.commands.system;
 
 import dev.berth.build.Builder;
+import dev.berth.cli.commands.SiteSettings;
 import dev.berth.oci.Digest;
 import dev.berth.runtime.ImageCache;
 import dev.berth.runtime.cache.CacheShelf;
 import dev.berth.runtime.cache.CachedEntry;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -31,8 +33,8 @@ record Caches(ImageCache images) {
         }
     }
 
-    static Caches of(Path home) {
-        return new Caches(ImageCache.fromEnvironment(System.getenv(), home, null, notice -> { }));
+    static Caches of(Path home) throws IOException {
+        return new Caches(ImageCache.fromEnvironment(System.getenv(), home, null, SiteSettings.get(), notice -> { }));
     }
 
     Map<Kind, CacheShelf> shelves() {
