@@ -57,6 +57,7 @@ public final class Builder {
     private final StepCache cache;
     private final Path cacheMounts;
     private final String builderVersion;
+    private final Downloads.Fetcher fetcher;
     private final PrintWriter out;
 
     /** The image a build stored, and what it was made from. */
@@ -67,15 +68,17 @@ public final class Builder {
      * @param workParent where the build's scratch directory goes (trees, layers); removed when it ends
      * @param cacheDirectory where step results are kept for later builds
      * @param builderVersion the berth version the provenance names as the builder's
+     * @param fetcher        how ADD downloads a URL
      */
     public Builder(LocalStore store, BaseImages bases, Path workParent, Path cacheDirectory, String builderVersion,
-                   PrintWriter out) {
+                   Downloads.Fetcher fetcher, PrintWriter out) {
         this.store = store;
         this.bases = bases;
         this.workParent = workParent;
         this.cache = new StepCache(cacheDirectory);
         this.cacheMounts = cacheMountsDirectory(cacheDirectory);
         this.builderVersion = builderVersion;
+        this.fetcher = fetcher;
         this.out = out;
     }
 
@@ -107,7 +110,7 @@ public final class Builder {
         Files.createDirectories(workParent);
         try (ScratchDirectory work = ScratchDirectory.create(workParent, "build")) {
             Session session = new Session(dockerfile, request, BuildContext.open(request.context()), new RecordingBaseImages(bases),
-                    work.path(), cache, cacheMounts, out);
+                    work.path(), cache, cacheMounts, fetcher, out);
             Map<String, String> global = session.globalArguments(recipe.globalArguments());
             Stage target = target(recipe, request.target(), dockerfile.file());
             TreeSet<Integer> needed = new TreeSet<>();
@@ -292,7 +295,7 @@ public final class Builder {
         private final PrintWriter out;
 
         Session(Dockerfile dockerfile, BuildRequest request, BuildContext context, RecordingBaseImages bases, Path work,
-                StepCache cache, Path cacheMounts, PrintWriter out) throws IOException {
+                StepCache cache, Path cacheMounts, Downloads.Fetcher fetcher, PrintWriter out) throws IOException {
             this.dockerfile = dockerfile;
             this.request = request;
             this.context = context;
@@ -300,7 +303,7 @@ public final class Builder {
             this.work = work;
             this.cache = cache;
             this.cacheMounts = cacheMounts;
-            this.downloads = new Downloads(work.resolve("downloads"));
+            this.downloads = new Downloads(work.resolve("downloads"), fetcher);
             this.out = out;
             this.created = request.sourceDate().orElseGet(() -> Instant.now().truncatedTo(ChronoUnit.SECONDS));
             Files.createDirectory(work.resolve("private"));

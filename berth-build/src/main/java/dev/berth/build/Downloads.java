@@ -9,15 +9,11 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -28,23 +24,34 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The files {@code ADD URL} downloads, once per build: each is fetched (following redirects),
+ * The files {@code ADD URL} downloads, once per build: each is fetched through the
+ * {@link Fetcher} the caller gives (berth's own HTTP client, with its proxies and certificates),
  * checked against {@code --checksum} when given, and kept with mode 0600 and the server's
  * Last-Modified time (the Unix epoch without one), as Docker keeps them; it is not unpacked.
  * Its content digest is what the step's cache key holds, so the step runs again when the
  * content behind the URL changed.
  */
-final class Downloads {
+public final class Downloads {
     /** A downloaded file and its content digest. */
     record Download(Path file, Digest digest) {
     }
 
-    private final Path directory;
-    private final Map<String, Download> done = new HashMap<>();
-    private HttpClient client;
+    /** A GET that follows redirects: the final status, the Last-Modified header, and the body to read and close. */
+    @FunctionalInterface
+    public interface Fetcher {
+        record Fetched(int status, Optional<String> lastModified, InputStream body) {
+        }
 
-    Downloads(Path directory) {
+        Fetched get(URI uri) throws IOException;
+    }
+
+    private final Path directory;
+    private final Fetcher fetcher;
+    private final Map<String, Download> done = new HashMap<>();
+
+    Downloads(Path directory, Fetcher fetcher) {
         this.directory = directory;
+        this.fetcher = fetcher;
     }
 
     static boolean isUrl(String source) {
@@ -70,21 +77,19 @@ final class Downloads {
                 .filter(last -> !last.isEmpty()).orElse("download");
         Files.createDirectories(directory);
         Path file = Files.createTempDirectory(directory, "download-").resolve(name);
-        HttpResponse<InputStream> response;
+        Fetcher.Fetched response;
         try {
-            response = client().send(HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(5)).GET().build(),
-                    HttpResponse.BodyHandlers.ofInputStream());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while downloading " + url);
+            response = fetcher.get(uri);
+        } catch (InterruptedIOException e) {
+            throw e;
         } catch (IOException e) {
             throw new BerthException("BUILD_DOWNLOAD_FAILED", where + ": cannot download " + url + ": " + e.getMessage(), e);
         }
         MessageDigest digest = DigestAlgorithm.SHA256.newMessageDigest();
         try (InputStream in = response.body()) {
-            if (response.statusCode() != 200) {
+            if (response.status() != 200) {
                 throw new BerthException("BUILD_DOWNLOAD_FAILED", where + ": cannot download " + url + ": the server answered "
-                        + response.statusCode());
+                        + response.status());
             }
             try (OutputStream out = Files.newOutputStream(file)) {
                 byte[] buffer = new byte[1 << 16];
@@ -95,24 +100,15 @@ final class Downloads {
             }
         }
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        Files.setLastModifiedTime(file, FileTime.from(lastModified(response).orElse(Instant.EPOCH)));
+        Files.setLastModifiedTime(file, FileTime.from(response.lastModified().flatMap(Downloads::httpDate).orElse(Instant.EPOCH)));
         return new Download(file, new Digest(DigestAlgorithm.SHA256, HexFormat.of().formatHex(digest.digest())));
     }
 
-    private static Optional<Instant> lastModified(HttpResponse<?> response) {
-        return response.headers().firstValue("Last-Modified").flatMap(text -> {
-            try {
-                return Optional.of(ZonedDateTime.parse(text, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
-            } catch (DateTimeParseException e) {
-                return Optional.empty();
-            }
-        });
-    }
-
-    private HttpClient client() {
-        if (client == null) {
-            client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).connectTimeout(Duration.ofSeconds(30)).build();
+    private static Optional<Instant> httpDate(String text) {
+        try {
+            return Optional.of(ZonedDateTime.parse(text, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
         }
-        return client;
     }
 }

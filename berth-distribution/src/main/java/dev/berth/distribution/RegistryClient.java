@@ -27,9 +27,9 @@ import java.util.function.Supplier;
 public final class RegistryClient implements AutoCloseable {
     private static final int MAX_REDIRECTS = 5;
     private static final int MAX_ERROR_BODY = 1 << 16;
-    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
     /** How long a server may keep a request waiting without sending a byte. */
-    private static final Duration READ_TIMEOUT = Duration.ofMinutes(5);
+    static final Duration READ_TIMEOUT = Duration.ofMinutes(5);
 
     private final String registry;
     private final URI base;

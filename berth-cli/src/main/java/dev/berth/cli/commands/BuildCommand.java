@@ -3,6 +3,7 @@ package dev.berth.cli.commands;
 import dev.berth.build.BaseImages;
 import dev.berth.build.BuildRequest;
 import dev.berth.build.Builder;
+import dev.berth.build.Downloads;
 import dev.berth.build.Rebuild;
 import dev.berth.build.provenance.BuildProvenance;
 import dev.berth.build.provenance.ImageDifference;
@@ -12,6 +13,9 @@ import dev.berth.cli.commands.client.RegistryFlags;
 import dev.berth.cli.commands.trust.AcceptedKeys;
 import dev.berth.cli.commands.trust.BuildAttestations;
 import dev.berth.distribution.Registries;
+import dev.berth.distribution.WebDownload;
+import dev.berth.distribution.config.BerthConfig;
+import dev.berth.distribution.http.Response;
 import dev.berth.distribution.copy.ImageLocation;
 import dev.berth.distribution.copy.ImageTransfer;
 import dev.berth.oci.BerthException;
@@ -28,6 +32,7 @@ import dev.berth.runtime.ImageCache;
 import dev.berth.trust.InTotoStatement;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -144,7 +149,13 @@ public final class BuildCommand extends ContainerCommand {
 
     private Builder builder(LocalStore store, BaseImages bases, ImageCache cache) {
         return new Builder(store, bases, cache.userDirectory().resolve("build"), cache.userDirectory().resolve("build-cache"),
-                VersionCommand.version(), out());
+                VersionCommand.version(), BuildCommand::download, out());
+    }
+
+    /** ADD's downloads go as berth reaches registries: the environment's proxies, the system's and the site's CAs. */
+    private static Downloads.Fetcher.Fetched download(URI uri) throws IOException {
+        Response response = WebDownload.get(BerthConfig.load(System.getenv()), uri);
+        return new Downloads.Fetcher.Fetched(response.status(), response.header("Last-Modified"), response.body());
     }
 
     /** {@code --verify REF}: the recorded build done again with this context, compared with the image. */

@@ -296,13 +296,12 @@ class BuildTest {
 
     @Test
     void pushAndOutputSendTheBuiltImageOnAsItWasStored() throws Exception {
-        RegistryServer registry = RegistryServer.start(RegistryConfig.defaults(user.workspace().resolve("registry"))
-                .withListen("127.0.0.1", 0).withAccessLog(false));
+        RegistryServer registry = registry("registry");
         try {
             String name = "127.0.0.1:" + registry.port() + "/lab/pushed:1";
             context("pushed", "Dockerfile", "FROM base:1\nRUN echo pushed > /pushed.txt\n");
             Tools.Result built = as("berth build -t " + name + " --push -o oci:pushed-layout:1 pushed").assertSuccess("build and push");
-            String digest = built.stdout().lines().filter(line -> line.startsWith("sha256:")).findFirst().orElseThrow();
+            String digest = digestLine(built);
             assertThat(built.stdout()).contains("Pushed " + name + " (" + digest + ")").contains("Wrote oci:pushed-layout:1");
             assertThat(Tools.ok(work, "skopeo", "inspect", "--tls-verify=false", "--format", "{{.Digest}}", "docker://" + name).stdout().strip())
                     .isEqualTo(digest);
@@ -339,8 +338,7 @@ class BuildTest {
 
     @Test
     void aSignedProvenanceTravelsWithThePushAndATamperedImageFailsItsRebuild() throws Exception {
-        RegistryServer registry = RegistryServer.start(RegistryConfig.defaults(user.workspace().resolve("signed-registry"))
-                .withListen("127.0.0.1", 0).withAccessLog(false));
+        RegistryServer registry = registry("signed-registry");
         try {
             String repository = "127.0.0.1:" + registry.port() + "/lab/app";
             as("BERTH_KEY_PASSWORD=ci berth key generate -o ci").assertSuccess("key");
@@ -359,9 +357,8 @@ class BuildTest {
             assertThat(verified.stdout()).contains("Verified: the rebuild of " + repository + "@sha256:");
 
             appContext("tampered", "B\n");
-            String tampered = as("berth build -t " + repository + ":2 --build-arg WHO=ci --source-date-epoch 1700000000 "
-                    + "--push tampered").assertSuccess("build the tampered image").stdout().lines()
-                    .filter(line -> line.startsWith("sha256:")).findFirst().orElseThrow();
+            String tampered = digestLine(as("berth build -t " + repository + ":2 --build-arg WHO=ci --source-date-epoch 1700000000 "
+                    + "--push tampered").assertSuccess("build the tampered image"));
             JsonNode genuine = Json.tree(as("berth provenance " + repository + ":1 --key ci.pub --json").assertSuccess("json")
                     .stdout().getBytes(StandardCharsets.UTF_8), "provenance");
             JsonNode predicate = StreamSupport.stream(genuine.path("provenance").spliterator(), false)
@@ -402,6 +399,16 @@ class BuildTest {
             sink.putBlob(referrer.contentDescriptor(), new ByteArrayInputStream(referrer.content()));
             sink.putManifest(referrer.manifest());
         }
+    }
+
+    /** A berth registry on 127.0.0.1, storing under the workspace's {@code name}. */
+    private static RegistryServer registry(String name) throws Exception {
+        return RegistryServer.start(RegistryConfig.defaults(user.workspace().resolve(name)).withListen("127.0.0.1", 0).withAccessLog(false));
+    }
+
+    /** The manifest digest a build printed, where pushes print more after it. */
+    private static String digestLine(Tools.Result build) {
+        return build.stdout().lines().filter(line -> line.startsWith("sha256:")).findFirst().orElseThrow();
     }
 
     private static String lastLine(Tools.Result result) {
