@@ -67,6 +67,24 @@ ch_start=$(median as_user "ch-run $work/ch/rootfs -- /bin/true")
 echo "start latency (median of $runs): berth exec ${berth_start}s (--fuse ${berth_fuse_start}s, image file ${berth_file_start}s), podman run (runc) ${podman_start}s, ch-run ${ch_start}s"
 echo "  berth/podman = $(ratio "$berth_start" "$podman_start") (goal <= 0.5); berth/ch-run = $(ratio "$berth_start" "$ch_start")"
 
+# the same prepared tree (the last one a run used) under a bare bwrap, as berth's own sandbox starts it
+tree=$(ls -t /home/$user/.cache/berth/sandboxes/*.used | head -1); tree=${tree%.used}/root
+bwrap_start=$(median as_user "bwrap --unshare-user --unshare-ipc --unshare-uts --ro-bind $tree / --proc /proc --dev /dev -- /bin/true")
+echo "  bare bwrap of the prepared tree ${bwrap_start}s: berth/bwrap = $(ratio "$berth_start" "$bwrap_start") (goal <= 3)"
+
+# berth's own processes while the container runs (it reads from a pipe that stays open 30 s):
+# the launcher that owns the run and bwrap's monitor, their resident memory summed
+as_user "sleep 30 | $berth exec bench/small:1 /bin/cat" &
+runner=$!
+for _ in $(seq 100); do pgrep -u "$user" -x bwrap >/dev/null && break; sleep 0.1; done
+sleep 1
+own=$( (pgrep -u "$user" -f "bin/berth exec bench/small:1 /bin/cat"; pgrep -u "$user" -x bwrap) | sort -u)
+kib=0; for pid in $own; do kib=$((kib + $(awk '/^VmRSS/ {print $2}' "/proc/$pid/status"))); done
+jvms=$(pgrep -u "$user" -c java || true)
+echo "resident memory of berth's processes beside a running container: $((kib / 1024)).$(( (kib % 1024) * 10 / 1024 )) MiB in $(echo $own | wc -w) processes, JVMs of the user: $jvms (goal <= 10 MiB)"
+pkill -u "$user" -x sleep || true
+wait "$runner" || true
+
 fi
 
 # ---- 2. pull and convert ----

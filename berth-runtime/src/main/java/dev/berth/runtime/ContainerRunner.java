@@ -12,6 +12,7 @@ import dev.berth.runtime.sandbox.Caller;
 import dev.berth.runtime.sandbox.CommandLookup;
 import dev.berth.runtime.sandbox.ContainerEnvironment;
 import dev.berth.runtime.sandbox.ContainerOptions;
+import dev.berth.runtime.sandbox.Handoff;
 import dev.berth.runtime.sandbox.Launcher;
 import dev.berth.runtime.sandbox.UserDatabase;
 
@@ -20,8 +21,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
-/** Runs a command from an image file in a bwrap sandbox as the caller, and returns its exit code. */
+/**
+ * Runs a command from an image file in a bwrap sandbox as the caller, and returns its exit code;
+ * or, when the launcher offers a {@link Handoff}, prepares the run and hands it over to the launcher.
+ */
 public final class ContainerRunner {
     /** Chooses the command from the image's entrypoint and cmd (Docker run semantics, exec, shell). */
     @FunctionalInterface
@@ -33,18 +38,23 @@ public final class ContainerRunner {
     private final Map<String, String> hostEnvironment;
     private final List<Path> berthState;
     private final InjectionPlan site;
+    private final Optional<Handoff> handoff;
 
     /**
      * @param berthState berth's own files (store, config, installation), which no container may change
      * @param site       what the site's configuration adds (default binds, modules); devices and the user's own win over it
+     * @param handoff    the launcher's offer to start the sandbox itself; without one, this JVM runs it and waits
      */
-    public ContainerRunner(ImageCache cache, Map<String, String> hostEnvironment, List<Path> berthState, InjectionPlan site) {
+    public ContainerRunner(ImageCache cache, Map<String, String> hostEnvironment, List<Path> berthState, InjectionPlan site,
+                           Optional<Handoff> handoff) {
         this.cache = cache;
         this.hostEnvironment = hostEnvironment;
         this.berthState = List.copyOf(berthState);
         this.site = site;
+        this.handoff = handoff;
     }
 
+    /** The container's exit code; 0 when the run was handed over, and the launcher then exits with the container's. */
     public int run(ImageFile image, ContainerOptions requested, CommandChoice choice) throws IOException {
         Caller caller = Caller.current(hostEnvironment);
         List<Bind> binds = requested.binds().stream().map(Bind::resolved).toList();
@@ -59,7 +69,8 @@ public final class ContainerRunner {
         Path runs = RunDirectory.base(hostEnvironment, caller);
         List<Path> state = new ArrayList<>(berthState);
         state.addAll(List.of(cache.userDirectory(), runs.getParent()));
-        try (RunDirectory run = RunDirectory.create(runs, caller)) {
+        long owner = handoff.map(Handoff::launcherPid).orElse(ProcessHandle.current().pid());
+        try (RunDirectory run = RunDirectory.create(runs, caller, owner)) {
             Path imageTree = ImageRoot.provide(image, options.rootMode(), run, cache);
             ImageMetadata metadata = ImageMetadata.readFrom(imageTree);
             requireRunnableHere(metadata.platform(), metadata.name());
@@ -84,8 +95,13 @@ public final class ContainerRunner {
                     caller, metadata.name());
             CommandLookup.check(plan.paths(), command.getFirst(), environment.get("PATH"), workingDirectory, metadata.name());
             RunningContainers.describe(run, metadata.name(), command);
-            return Launcher.run(run.path().resolve("bwrap.args"), plan.arguments(), environment, command,
-                    new Launcher.Start(false, options.fakeroot()));
+            Path arguments = run.path().resolve("bwrap.args");
+            Launcher.Start start = new Launcher.Start(false, options.fakeroot());
+            if (handoff.isPresent()) {
+                handoff.get().write(Launcher.prepare(arguments, plan.arguments(), environment, command, start), run.handOver(owner));
+                return 0;
+            }
+            return Launcher.run(arguments, plan.arguments(), environment, command, start);
         }
     }
 

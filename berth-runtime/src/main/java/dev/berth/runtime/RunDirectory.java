@@ -29,6 +29,7 @@ public final class RunDirectory implements AutoCloseable {
     private final Path directory;
     private final Deque<Path> mounts = new ArrayDeque<>();
     private final Deque<CacheShelf.Use> cacheUses = new ArrayDeque<>();
+    private boolean handedOver;
 
     private RunDirectory(Path directory) {
         this.directory = directory;
@@ -44,15 +45,16 @@ public final class RunDirectory implements AutoCloseable {
     }
 
     /**
-     * A new run directory in {@code base}, after removing what killed runs left there. Every
+     * A new run directory in {@code base} for the process {@code owner} (this one, or the
+     * launcher the run is handed over to), after removing what killed runs left there. Every
      * component berth creates is checked with lstat, since /tmp/berth-UID lies in a directory
      * where any user may create names.
      */
-    public static RunDirectory create(Path base, Caller caller) throws IOException {
+    public static RunDirectory create(Path base, Caller caller, long owner) throws IOException {
         PrivateDirectory.create(base.getParent(), caller.uid());
         PrivateDirectory.create(base, caller.uid());
         cleanStale(base);
-        Path directory = base.resolve(ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8));
+        Path directory = base.resolve(owner + "-" + UUID.randomUUID().toString().substring(0, 8));
         PrivateDirectory.create(directory, caller.uid());
         return new RunDirectory(directory);
     }
@@ -81,8 +83,33 @@ public final class RunDirectory implements AutoCloseable {
         cacheUses.push(use);
     }
 
+    /**
+     * Gives the run's clean-up to its owner, which outlives this JVM: the returned commands
+     * unmount and delete what {@link #close} would have, and the cache entries the run holds are
+     * held for the owner from now on. Closing this object then leaves everything in place.
+     */
+    public List<List<String>> handOver(long owner) throws IOException {
+        List<List<String>> cleanUp = new ArrayList<>();
+        while (!mounts.isEmpty()) {
+            cleanUp.add(unmountCommand(mounts.pop()));
+        }
+        List<String> delete = new ArrayList<>(List.of("rm", "-rf", "--"));
+        while (!cacheUses.isEmpty()) {
+            delete.add(cacheUses.pop().handOver(owner).toString());
+        }
+        delete.add(directory.toString());
+        // an overlay's upper layer may hold directories the container made unwritable
+        cleanUp.add(List.of("chmod", "-R", "u+w", "--", directory.toString()));
+        cleanUp.add(delete);
+        handedOver = true;
+        return cleanUp;
+    }
+
     @Override
     public void close() throws IOException {
+        if (handedOver) {
+            return;
+        }
         while (!mounts.isEmpty()) {
             unmount(mounts.pop());
         }
@@ -159,8 +186,12 @@ public final class RunDirectory implements AutoCloseable {
     }
 
     private static void unmount(Path mountPoint) throws IOException {
+        ToolRunner.run(unmountCommand(mountPoint), "unmounting " + mountPoint);
+    }
+
+    private static List<String> unmountCommand(Path mountPoint) {
         // -z: a process that still holds the mount (a killed run's orphan) must not keep the directory alive
-        ToolRunner.run(List.of(Tools.FUSERMOUNT.require(), "-u", "-z", mountPoint.toString()), "unmounting " + mountPoint);
+        return List.of(Tools.FUSERMOUNT.require(), "-u", "-z", mountPoint.toString());
     }
 
     static void deleteTree(Path dir) throws IOException {

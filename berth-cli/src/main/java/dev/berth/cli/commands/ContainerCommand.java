@@ -16,6 +16,7 @@ import dev.berth.runtime.ImageCache;
 import dev.berth.runtime.ImageConverter;
 import dev.berth.runtime.ImageFile;
 import dev.berth.runtime.devices.InjectionPlan;
+import dev.berth.runtime.sandbox.Handoff;
 import dev.berth.runtime.site.SiteInjection;
 
 import java.io.IOException;
@@ -39,8 +40,16 @@ abstract class ContainerCommand extends StoreCommand {
         InjectionPlan site = SiteInjection.plan(SiteSettings.get(), flags.siteChoice());
         ImageCache cache = cache(flags.sharedCache);
         ImageFile image = resolve(reference, store, cache, RunPolicy.load(System.getenv()));
-        return new ContainerRunner(cache, System.getenv(), BerthState.of(store, System.getenv()), site)
+        return new ContainerRunner(cache, System.getenv(), BerthState.of(store, System.getenv()), site, launcherHandoff())
                 .run(image, flags.toOptions(), choice);
+    }
+
+    /** bin/berth's offer to start the sandbox itself once this JVM has ended (see {@link Handoff}). */
+    private static Optional<Handoff> launcherHandoff() {
+        String file = System.getProperty("berth.handoff");
+        String launcherPid = System.getProperty("berth.handoff.pid");
+        return file == null || launcherPid == null ? Optional.empty()
+                : Optional.of(new Handoff(Path.of(file), Long.parseLong(launcherPid)));
     }
 
     protected static ImageCache cache(Path sharedCache) throws IOException {

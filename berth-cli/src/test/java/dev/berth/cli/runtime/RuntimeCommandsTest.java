@@ -146,8 +146,7 @@ class RuntimeCommandsTest {
                     + "; exit 42\" " + signal + "; echo ready; while :; do busybox sleep 0.1; done'");
             try (BufferedReader out = new BufferedReader(new InputStreamReader(berth.getInputStream(), StandardCharsets.UTF_8))) {
                 assertThat(out.readLine()).isEqualTo("ready");
-                String java = Tools.ok(user.workspace(), "pgrep", "-u", user.uid(), "-f", "dev.berth.cli.Main").stdout().strip();
-                Tools.ok(user.workspace(), "kill", "-" + signal, java);
+                Tools.ok(user.workspace(), "kill", "-" + signal, berthProcess());
                 List<String> after = out.lines().toList();
                 assertThat(after).as("output after SIG" + signal).contains("got " + signal);
                 assertThat(berth.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -156,6 +155,32 @@ class RuntimeCommandsTest {
                 berth.destroyForcibly();
             }
         }
+    }
+
+    @Test
+    void noJvmStaysBesideARunningContainer() throws Exception {
+        Process berth = user.start(home, "exec berth exec " + IMAGE + " sh -c 'echo ready; exec busybox sleep 60'");
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(berth.getInputStream(), StandardCharsets.UTF_8))) {
+            assertThat(out.readLine()).isEqualTo("ready");
+            String launcher = berthProcess();
+            List<String> processes = Tools.ok(user.workspace(), "ps", "-u", user.uid(), "-o", "pid=,ppid=,args=").stdout().lines()
+                    .map(String::strip).toList();
+            assertThat(processes).as("the user's processes").noneMatch(line -> line.contains("java"))
+                    .anyMatch(line -> line.matches("\\d+ +" + launcher + " +\\S*bwrap .*"));
+            Tools.ok(user.workspace(), "kill", "-TERM", launcher);
+            assertThat(berth.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(berth.exitValue()).as("exit code of a container ended by SIGTERM").isEqualTo(143);
+        } finally {
+            berth.destroyForcibly();
+        }
+        assertThat(ok(home, "ls /tmp/berth-" + user.uid() + "/runs/").stdout()).as("run directories after the run").isEmpty();
+    }
+
+    /** The pid of the user's one running berth: the launcher, which owns the run once the JVM has handed it over. */
+    private static String berthProcess() {
+        String pids = Tools.ok(user.workspace(), "pgrep", "-u", user.uid(), "-f", "/bin/berth exec ").stdout().strip();
+        assertThat(pids.lines()).as("berth processes").hasSize(1);
+        return pids;
     }
 
     @Test
@@ -324,8 +349,7 @@ class RuntimeCommandsTest {
         Process berth = user.start(home, "exec berth exec --fuse " + IMAGE + " sh -c 'echo ready; while :; do busybox sleep 1; done'");
         try (BufferedReader out = new BufferedReader(new InputStreamReader(berth.getInputStream(), StandardCharsets.UTF_8))) {
             assertThat(out.readLine()).isEqualTo("ready");
-            String java = Tools.ok(user.workspace(), "pgrep", "-u", user.uid(), "-f", "dev.berth.cli.Main").stdout().strip();
-            Tools.ok(user.workspace(), "kill", "-KILL", java);
+            Tools.ok(user.workspace(), "kill", "-KILL", berthProcess());
             assertThat(berth.waitFor(30, TimeUnit.SECONDS)).isTrue();
         }
         String runs = "/tmp/berth-" + user.uid() + "/runs/";

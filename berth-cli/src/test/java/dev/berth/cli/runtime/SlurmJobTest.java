@@ -149,10 +149,11 @@ class SlurmJobTest {
         assertThat(job.stdout().lines().sorted()).as("each task's /bin/busybox").containsExactly("0 " + inode, "1 " + inode);
     }
 
-    /** The user's processes that a job of this class could have left: bwrap, berth's JVM, the container's sleep. */
+    /** The user's processes that a job of this class could have left: bwrap, berth's launcher or JVM, the container's sleep. */
     private static List<String> leftovers() {
         return Tools.ok(user.workspace(), "ps", "-u", user.uid(), "-o", "pid=,args=").stdout().lines().map(String::strip)
-                .filter(process -> process.contains("bwrap") || process.contains("dev.berth.cli.Main") || process.endsWith(" sleep 271"))
+                .filter(process -> process.contains("bwrap") || process.contains("/bin/berth ") || process.contains("dev.berth.cli.Main")
+                        || process.endsWith(" sleep 271"))
                 .toList();
     }
 

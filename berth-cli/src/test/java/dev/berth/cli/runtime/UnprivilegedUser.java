@@ -1,6 +1,7 @@
 package dev.berth.cli.runtime;
 
 import dev.berth.cli.JavaCommand;
+import dev.berth.cli.LaidOutDistribution;
 import dev.berth.cli.Tools;
 
 import java.io.IOException;
@@ -46,14 +47,8 @@ final class UnprivilegedUser implements AutoCloseable {
             // cache (an image per run, as each build of the test image differs) is not kept.
             Tools.ok(workspace, "rm", "-rf", "/home/" + NAME + "/.cache/berth", "/home/" + NAME + "/.local/share/berth");
         }
-        Path launcher = workspace.resolve("bin/berth");
-        Files.createDirectories(launcher.getParent());
-        // the JVM's locale as bin/berth sets it for a caller whose locale is not UTF-8 (LauncherLocaleTest tests bin/berth)
-        Files.writeString(launcher, "#!/bin/sh\nexport BERTH_CALLER_LC_ALL=\"${LC_ALL-(unset)}\" LC_ALL=C.UTF-8\nexec "
-                + Path.of(System.getProperty("java.home"), "bin", "java")
-                + " -XX:+UseSerialGC -XX:TieredStopAtLevel=1 --enable-native-access=ALL-UNNAMED -cp '"
-                + JavaCommand.worldReadableClassPath() + "' dev.berth.cli.Main \"$@\"\n");
-        Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
+        // the real launcher, as users run it: it hands containers over from the JVM to itself
+        Path launcher = LaidOutDistribution.in(workspace, JavaCommand.worldReadableClassPath());
         Tools.ok(workspace, "chmod", "-R", "a+rX", workspace.toString());
         Files.createDirectory(workspace.resolve("scratch"));
         Tools.ok(workspace, "chmod", "1777", workspace.resolve("scratch").toString());
@@ -105,6 +100,8 @@ final class UnprivilegedUser implements AutoCloseable {
         // as from a terminal: signals the test JVM was started ignoring (SIGINT, in the background) are restored
         command.addAll(List.of("env", "--default-signal=INT,TERM,HUP", "-i", "HOME=" + home, "USER=" + (root ? NAME : System.getProperty("user.name")),
                 "PATH=" + launcher.getParent() + ":/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin",
+                // the test's JDK; and no start-up cache, whose trainings would compete with the tests for the CPU
+                "JAVA_HOME=" + System.getProperty("java.home"), "BERTH_AOT=0",
                 "sh", "-c", "cd '" + dir + "' && " + commandLine));
         return command;
     }

@@ -27,11 +27,14 @@ import java.util.stream.Stream;
  * listed, sized and removed while other berth processes use it. Each entry may have a marker
  * beside it, {@code NAME.used}: its modification time is the entry's last use, and a process
  * using the entry holds a shared lock on it, so that removal, which needs the exclusive lock,
- * never pulls a tree out from under a running container. Removal renames the entry into a
- * scratch directory first, so no reader ever sees half an entry.
+ * never pulls a tree out from under a running container. A process that uses the entry after
+ * berth's JVM has ended (bin/berth running a container) is named by a file beside it instead,
+ * {@code NAME.held-by-PID}, and keeps it while that process lives. Removal renames the entry
+ * into a scratch directory first, so no reader ever sees half an entry.
  */
 public final class CacheShelf {
     static final String MARKER_SUFFIX = ".used";
+    private static final String HELD_BY = ".held-by-";
 
     private final Path directory;
     private final Predicate<String> entryNames;
@@ -93,7 +96,7 @@ public final class CacheShelf {
                 LinkOption.NOFOLLOW_LINKS);
         try {
             Files.setLastModifiedTime(marker, FileTime.from(Instant.now()));
-            return new Use(channel, channel.lock(0, Long.MAX_VALUE, true));
+            return new Use(entry, channel, channel.lock(0, Long.MAX_VALUE, true));
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
@@ -110,7 +113,20 @@ public final class CacheShelf {
     }
 
     /** A use of an entry, which keeps it from removal. */
-    public record Use(FileChannel channel, FileLock lock) implements AutoCloseable {
+    public record Use(Path entry, FileChannel channel, FileLock lock) implements AutoCloseable {
+        /**
+         * Passes this use on to the process {@code pid}, which outlives this one: the entry is kept
+         * while that process lives. Returns the file that says so, for that process to delete when done.
+         */
+        public Path handOver(long pid) throws IOException {
+            Path held = entry.resolveSibling(entry.getFileName() + HELD_BY + pid);
+            if (!Files.exists(held, LinkOption.NOFOLLOW_LINKS)) {
+                Files.createFile(held);
+            }
+            close();
+            return held;
+        }
+
         @Override
         public void close() throws IOException {
             channel.close();
@@ -128,7 +144,7 @@ public final class CacheShelf {
             } catch (OverlappingFileLockException thisProcessUsesIt) {
                 return false;
             }
-            if (lock == null) {
+            if (lock == null || heldByALiveProcess(entry.path())) {
                 return false;
             }
             try (ScratchDirectory scratch = ScratchDirectory.create(directory, "removed")) {
@@ -148,6 +164,20 @@ public final class CacheShelf {
             Files.deleteIfExists(marker);
             return true;
         }
+    }
+
+    private static boolean heldByALiveProcess(Path entry) throws IOException {
+        String prefix = entry.getFileName() + HELD_BY;
+        try (DirectoryStream<Path> held = Files.newDirectoryStream(entry.getParent(),
+                file -> file.getFileName().toString().startsWith(prefix))) {
+            for (Path file : held) {
+                String pid = file.getFileName().toString().substring(prefix.length());
+                if (pid.matches("\\d{1,18}") && ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static Path markerOf(Path entry) {

@@ -54,6 +54,21 @@ public final class Launcher {
 
     public static int run(Path argumentsFile, List<String> bwrapOptions, Map<String, String> containerEnvironment,
                           List<String> command, Start start) throws IOException {
+        ProcessBuilder builder = HostProcess.builder(prepare(argumentsFile, bwrapOptions, containerEnvironment, command, start))
+                .inheritIO();
+        SignalForwarder signals = SignalForwarder.install();
+        Process process = builder.start();
+        signals.attach(process);
+        return ToolRunner.waitFor(process);
+    }
+
+    /**
+     * Writes the sandbox's arguments (and filter) beside {@code argumentsFile} and returns the
+     * command line that starts it, for a process that forwards signals to the container's group
+     * as {@link #run} does: bin/berth's, when the JVM hands the run over ({@link Handoff}).
+     */
+    public static List<String> prepare(Path argumentsFile, List<String> bwrapOptions, Map<String, String> containerEnvironment,
+                                       List<String> command, Start start) throws IOException {
         List<String> arguments = new ArrayList<>(List.of("--clearenv"));
         containerEnvironment.forEach((name, value) -> arguments.addAll(List.of("--setenv", name, value)));
         if (start.fakeRootCalls()) {
@@ -71,11 +86,7 @@ public final class Launcher {
         }
         argv.addAll(List.of(Tools.SETSID.require(), Tools.BWRAP.require(), "--args", "3", "--"));
         argv.addAll(command);
-        ProcessBuilder builder = HostProcess.builder(argv).inheritIO();
-        SignalForwarder signals = SignalForwarder.install();
-        Process process = builder.start();
-        signals.attach(process);
-        return ToolRunner.waitFor(process);
+        return argv;
     }
 
     private static void writePrivate(Path file, byte[] content) throws IOException {
@@ -83,7 +94,7 @@ public final class Launcher {
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
     }
 
-    private static byte[] nulSeparated(List<String> arguments) {
+    static byte[] nulSeparated(List<String> arguments) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         for (String argument : arguments) {
             bytes.writeBytes(argument.getBytes(StandardCharsets.UTF_8));
