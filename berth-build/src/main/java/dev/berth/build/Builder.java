@@ -347,6 +347,11 @@ public final class Builder {
             return downloads;
         }
 
+        /** What RUN --mount=type=secret|ssh may show a step. */
+        BuildSecrets secrets() {
+            return request.secrets();
+        }
+
         /** Where RUN --mount=type=cache directories live between builds. */
         Path cacheMounts() {
             return cacheMounts;

@@ -45,6 +45,6 @@ public final class Rebuild {
                     + recorded.contextDigest() + " recorded, " + contextDigest + " here)");
         }
         return new BuildRequest(context, recipeFile, List.of(), recorded.buildArguments(), recorded.target(),
-                recorded.network(), recorded.sourceDate(), false);
+                recorded.network(), recorded.sourceDate(), false, BuildSecrets.NONE);
     }
 }

@@ -20,14 +20,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * {@code RUN --mount=...} as BuildKit reads it, for the step only: {@code type=bind} (the
  * default) shows a path of the context, or with {@code from=} of a stage or image, read-only
  * unless {@code rw} (whose writes are then thrown away); {@code type=cache} a directory kept
  * between builds of the user under its {@code id} (default: the target), for package managers'
- * downloads; {@code type=tmpfs} an empty directory. Nothing a mount shows becomes part of the
- * layer. A bind's content is part of the step's cache key; a cache mount's is not, as in BuildKit.
+ * downloads; {@code type=tmpfs} an empty directory; {@code type=secret} and {@code type=ssh} what
+ * {@code --secret} and {@code --ssh} gave ({@link SecretMounts}). Nothing a mount shows becomes part
+ * of the layer. A bind's content is part of the step's cache key; a cache mount's is not, nor a
+ * secret's (its id and target are), so a new password does not run the step again, as in BuildKit.
  * Cache mounts are entries of their own shelf ({@link #shelf}), which {@code berth system prune --all} empties.
  */
 final class RunMounts {
@@ -60,19 +63,26 @@ final class RunMounts {
 
     /** Reads {@code --mount} values (after variable expansion, as BuildKit expands them). */
     static List<Spec> parse(List<String> values, Words words, Instruction step, String file) {
-        return values.stream().map(value -> parse(words.expand(value), step, file)).toList();
+        List<Spec> specs = new ArrayList<>();
+        for (String value : values) {
+            specs.add(parse(words.expand(value), (int) specs.stream().filter(spec -> spec.type().equals("ssh")).count(), step, file));
+        }
+        return List.copyOf(specs);
     }
 
-    private static Spec parse(String value, Instruction step, String file) {
+    private static Spec parse(String value, int agentIndex, Instruction step, String file) {
         Map<String, String> options = new LinkedHashMap<>();
         for (String field : value.split(",")) {
             int equals = field.indexOf('=');
             options.put(equals < 0 ? field : field.substring(0, equals), equals < 0 ? "" : field.substring(equals + 1));
         }
         String type = options.getOrDefault("type", "bind");
+        if (SecretMounts.handles(type)) {
+            return new Spec(type, SecretMounts.withDefaults(type, options, agentIndex, step, file));
+        }
         if (!List.of("bind", "cache", "tmpfs").contains(type)) {
             throw new DockerfileSyntaxException(file, step.line(), "RUN --mount=type=" + type
-                    + " is not supported (berth mounts bind, cache and tmpfs)");
+                    + " is not supported (berth mounts bind, cache, tmpfs, secret and ssh)");
         }
         Spec spec = new Spec(type, options);
         String target = spec.target();
@@ -82,12 +92,17 @@ final class RunMounts {
         return spec;
     }
 
-    /** What the mounts read, for the step's cache key: each bind's source content, or the key of the stage it comes from. */
+    /**
+     * What the mounts read, for the step's cache key: each bind's source content, or the key of
+     * the stage it comes from; of a secret or agent only its options (id, target, ...), never what the build gave.
+     */
     static String key(List<Spec> specs, BuildContext context, StageBuild.Stages stages, String where) throws IOException {
         StringBuilder key = new StringBuilder();
         for (Spec spec : specs) {
             key.append(spec.type()).append(' ').append(spec.target());
-            if (spec.type().equals("bind")) {
+            if (SecretMounts.handles(spec.type())) {
+                key.append(' ').append(new TreeMap<>(spec.options()));
+            } else if (spec.type().equals("bind")) {
                 key.append(spec.from().isPresent() ? " from=" + stages.key(spec.from().get()) + ":" + spec.source()
                         : " " + context.contentKey(context.sources(spec.source(), where)));
             }
@@ -98,27 +113,39 @@ final class RunMounts {
 
     /**
      * The mounts for the sandbox. A context bind is a copy of what .dockerignore leaves, made in
-     * {@code scratch}; so is a writable bind of a stage's files, whose writes must not reach the stage.
+     * {@code scratch}; so is a writable bind of a stage's files, whose writes must not reach the stage,
+     * and a secret. Close what this returns when the step ended.
      */
-    static List<BuildStepSandbox.Mount> prepare(List<Spec> specs, BuildContext context, StageBuild.Stages stages, Path scratch,
-                                                Path cacheMounts, List<CacheShelf.Use> held, String where) throws IOException {
-        List<BuildStepSandbox.Mount> mounts = new ArrayList<>();
-        for (Spec spec : specs) {
-            String target = spec.target().startsWith("/") ? spec.target() : "/" + spec.target();
-            switch (spec.type()) {
-                case "tmpfs" -> mounts.add(BuildStepSandbox.Mount.tmpfs(target));
-                case "cache" -> {
-                    String id = spec.options().getOrDefault("id", target);
-                    Path directory = cacheMounts.resolve(Digest.of(id.getBytes(StandardCharsets.UTF_8)).hex());
-                    Files.createDirectories(directory);
-                    // kept from a prune for as long as the step runs
-                    held.add(CacheShelf.use(directory));
-                    mounts.add(new BuildStepSandbox.Mount(directory, target, true));
+    static StepMounts prepare(List<Spec> specs, BuildContext context, StageBuild.Stages stages, BuildSecrets secrets, Path scratch,
+                              Path cacheMounts, String where) throws IOException {
+        StepMounts mounts = new StepMounts();
+        try {
+            for (Spec spec : specs) {
+                switch (spec.type()) {
+                    case "secret" -> SecretMounts.secret(spec, secrets, scratch, mounts, where);
+                    case "ssh" -> SecretMounts.agent(spec, secrets, mounts, where);
+                    case "tmpfs" -> mounts.mount(BuildStepSandbox.Mount.tmpfs(absoluteTarget(spec)));
+                    case "cache" -> {
+                        String id = spec.options().getOrDefault("id", absoluteTarget(spec));
+                        Path directory = cacheMounts.resolve(Digest.of(id.getBytes(StandardCharsets.UTF_8)).hex());
+                        Files.createDirectories(directory);
+                        // kept from a prune for as long as the step runs
+                        CacheShelf.Use use = CacheShelf.use(directory);
+                        mounts.releaseAfter(use::close);
+                        mounts.mount(new BuildStepSandbox.Mount(directory, absoluteTarget(spec), true));
+                    }
+                    default -> mounts.mount(bind(spec, absoluteTarget(spec), context, stages, scratch, where));
                 }
-                default -> mounts.add(bind(spec, target, context, stages, scratch, where));
             }
+        } catch (IOException | RuntimeException failed) {
+            mounts.close();
+            throw failed;
         }
         return mounts;
+    }
+
+    static String absoluteTarget(Spec spec) {
+        return spec.target().startsWith("/") ? spec.target() : "/" + spec.target();
     }
 
     private static BuildStepSandbox.Mount bind(Spec spec, String target, BuildContext context, StageBuild.Stages stages,

@@ -13,7 +13,6 @@ import dev.berth.build.tree.TreeSnapshot;
 import dev.berth.oci.BerthException;
 import dev.berth.oci.Json;
 import dev.berth.oci.layer.LayerWriter;
-import dev.berth.runtime.cache.CacheShelf;
 import dev.berth.runtime.sandbox.BuildStepSandbox;
 
 import java.io.IOException;
@@ -295,17 +294,12 @@ final class StageBuild {
         environment.putIfAbsent("HOSTNAME", "berth-build");
         Path workingDirectory = TreePaths.resolveFollowing(tree, image.workingDirectory());
         TreePaths.createDirectories(workingDirectory);
-        List<CacheShelf.Use> held = new ArrayList<>();
         int exit;
-        try {
-            List<BuildStepSandbox.Mount> mounts = RunMounts.prepare(mountSpecs(step, flags), session.context(), stages,
-                    session.privateDirectory(), session.cacheMounts(), held, where);
+        try (StepMounts mounts = RunMounts.prepare(mountSpecs(step, flags), session.context(), stages, session.secrets(),
+                session.privateDirectory(), session.cacheMounts(), where)) {
+            environment.putAll(mounts.environment());
             exit = BuildStepSandbox.run(new BuildStepSandbox.Step(tree, image.workingDirectory(), user.uid(), user.gid(), environment,
-                    command, session.network(), mounts), session.privateDirectory());
-        } finally {
-            for (CacheShelf.Use use : held) {
-                use.close();
-            }
+                    command, session.network(), mounts.mounts()), session.privateDirectory());
         }
         if (exit != 0) {
             throw new BerthException("BUILD_STEP_FAILED", where + ": " + step + " failed with exit code " + exit);

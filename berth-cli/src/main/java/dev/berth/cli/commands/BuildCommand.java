@@ -59,6 +59,7 @@ public final class BuildCommand extends ContainerCommand {
     private String verify;
     private final AcceptedKeys provenanceKeys = new AcceptedKeys();
     private final RegistryFlags registryFlags = new RegistryFlags();
+    private final BuildSecretFlags secretFlags = new BuildSecretFlags();
     private Path context;
 
     @Override
@@ -86,6 +87,7 @@ public final class BuildCommand extends ContainerCommand {
                         + "digest is the same (and if not, which layer differs).", value -> verify = value)
                 .option("--key", "PUB", "With --verify of an image in a registry: the key its provenance must be signed with "
                         + "(repeatable).", value -> provenanceKeys.addFile(Path.of(value)));
+        secretFlags.declare(syntax);
         registryFlags.declare(syntax);
     }
 
@@ -122,7 +124,7 @@ public final class BuildCommand extends ContainerCommand {
             return verify(store, bases, cache);
         }
         BuildRequest request = new BuildRequest(context, recipe != null ? recipe : defaultRecipe(), tags, buildArguments,
-                Optional.ofNullable(target), network.equals("host"), sourceDate(), !noCache);
+                Optional.ofNullable(target), network.equals("host"), sourceDate(), !noCache, secretFlags.secrets());
         Builder.Built built = builder(store, bases, cache).build(request);
         if (push || output != null) {
             try (Registries registries = registryFlags.registries()) {
@@ -169,7 +171,7 @@ public final class BuildCommand extends ContainerCommand {
             recorded = BuildAttestations.find(verify, store, registries, provenanceKeys);
         }
         BuildProvenance provenance = recorded.provenance();
-        BuildRequest request = Rebuild.request(provenance, context, Optional.ofNullable(recipe));
+        BuildRequest request = Rebuild.request(provenance, context, Optional.ofNullable(recipe)).withSecrets(secretFlags.secrets());
         out().println("Rebuilding " + recorded.subject() + " as berth " + provenance.builderVersion() + " built it on "
                 + provenance.finishedOn() + (provenance.builderVersion().equals(VersionCommand.version()) ? ""
                 : " (this is berth " + VersionCommand.version() + ")"));

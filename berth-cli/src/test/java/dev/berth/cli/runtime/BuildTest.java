@@ -1,5 +1,6 @@
 package dev.berth.cli.runtime;
 
+import dev.berth.build.provenance.BuildProvenance;
 import dev.berth.cli.DebianImages;
 import dev.berth.cli.Tools;
 import dev.berth.cli.UmociImages;
@@ -440,9 +441,162 @@ class BuildTest {
         assertThat(as("berth exec mounts:1 busybox cat /runs").assertSuccess("exec").stdout())
                 .as("the cache mount kept what the first build wrote").isEqualTo("2\n");
         assertThat(as("berth system df").assertSuccess("df").stdout()).containsPattern("build cache mounts\\s+1 ");
+    }
 
-        context("secret-mount", "Dockerfile", "FROM base:1\nRUN --mount=type=secret,id=token cat /run/secrets/token\n");
-        assertOneLine(as("berth build secret-mount"), "Dockerfile:2: RUN --mount=type=secret is not supported");
+    private static final String SECRET = "s3cret-value-42";
+
+    /**
+     * RUN --mount=type=secret as a file (default place and mode, or target= and mode=) and as a
+     * variable (env=); one the build was not given is left out. The secret is in nothing berth
+     * printed or keeps: no layer, config, provenance or step cache entry holds its bytes, and a
+     * new secret alone does not run the steps again.
+     */
+    @Test
+    void aSecretIsShownToItsStepOnlyAndNeverPrintedStoredOrKeyed() throws Exception {
+        Path secretFile = work.resolve("token.txt");
+        Files.writeString(secretFile, SECRET);
+        Tools.ok(work, "chmod", "a+r", secretFile.toString());
+        // the recipe checks the secret by its digest: the recipe itself is in the image's history
+        String digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(SECRET.getBytes(StandardCharsets.UTF_8)));
+        context("secrets", "Dockerfile", String.join("\n",
+                "FROM base:1",
+                "RUN --mount=type=secret,id=tok cat /run/secrets/tok > /dev/null && test \"$(sha256sum < /run/secrets/tok)\" = '" + digest
+                        + "  -' && stat -c %a /run/secrets/tok > /secret-mode",
+                "RUN --mount=type=secret,id=tok,env=TOKEN test \"$(printf %s \"$TOKEN\" | sha256sum)\" = '" + digest + "  -' \\",
+                "    && test ! -e /run/secrets/tok && echo env > /env",
+                "RUN --mount=type=secret,id=tok,target=/etc/app/token,mode=0440,required=true stat -c %a /etc/app/token > /target-mode",
+                "RUN --mount=type=secret,id=absent test ! -e /run/secrets/absent && echo without > /absent", ""));
+        Tools.Result built = as("berth build -t secrets:1 --secret id=tok,src=" + secretFile + " secrets").assertSuccess("build");
+        assertThat(built.stdout() + built.stderr()).as("berth's own output").doesNotContain(SECRET);
+        assertThat(as("berth exec secrets:1 busybox cat /secret-mode /env /target-mode /absent").assertSuccess("exec").stdout())
+                .isEqualTo("400\nenv\n440\nwithout\n");
+
+        Path layout = work.resolve("secrets-layout");
+        as("berth copy berth:secrets:1 oci:" + layout + ":1").assertSuccess("copy to a layout");
+        assertThat(layers(layout).stream().flatMap(List::stream)).as("no secret, nor a mount point made for one")
+                .noneMatch(entry -> entry.startsWith("run/") || entry.startsWith("etc/"));
+        Path store = Path.of(user.home(), ".local/share/berth");
+        Path stepCache = Path.of(user.home(), ".cache/berth/build-cache");
+        assertThat(filesHolding(SECRET, layout, store, stepCache.getParent())).as("layers, configs, provenance, step cache, uncompressed")
+                .isEmpty();
+        assertThat(filesHolding("without", store)).as("the scan reads the store's layers").isNotEmpty();
+        assertThat(filesHolding("without", stepCache)).as("and the step cache's").isNotEmpty();
+        assertThat(filesHolding(BuildProvenance.BUILD_TYPE, store)).as("and the provenance").isNotEmpty();
+
+        Files.writeString(secretFile, "another-value");
+        Tools.Result again = as("berth build -t secrets:1 --secret id=tok,src=" + secretFile + " secrets").assertSuccess("rebuild");
+        assertThat(again.stdout().split("--> Using cache", -1)).as("only the secret changed: every step is reused").hasSize(5);
+
+        Tools.Result fromVariable = as("BUILD_TOKEN=" + SECRET + " berth build --no-cache -t secrets:2 --secret id=tok,env=BUILD_TOKEN secrets");
+        fromVariable.assertSuccess("a secret from a variable");
+    }
+
+    /** The regular files under {@code roots} whose bytes, decompressed where they are gzip or zstd, hold {@code text}. */
+    private static List<Path> filesHolding(String text, Path... roots) throws IOException {
+        byte[] needle = text.getBytes(StandardCharsets.UTF_8);
+        List<Path> holding = new ArrayList<>();
+        for (Path root : roots) {
+            try (var files = Files.walk(root)) {
+                for (Path file : files.filter(Files::isRegularFile).toList()) {
+                    byte[] content;
+                    try (InputStream in = Compression.decompressed(Files.newInputStream(file))) {
+                        content = in.readAllBytes();
+                    }
+                    if (indexOf(content, needle) >= 0) {
+                        holding.add(file);
+                    }
+                }
+            }
+        }
+        return holding;
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    /**
+     * RUN --mount=type=ssh with the caller's real ssh-agent: the step lists the agent's key with
+     * ssh-add (bound in from the context with its libraries, as the image has none), and nothing
+     * of the socket is left in the image.
+     */
+    @Test
+    void anSshMountLetsTheStepUseTheCallersAgentAndLeavesNothingBehind() throws Exception {
+        Path context = context("ssh", "Dockerfile", String.join("\n",
+                "FROM base:1",
+                "RUN --mount=type=ssh,required=true --mount=type=bind,source=tools,target=/tools \\",
+                "    test -S \"$SSH_AUTH_SOCK\" && echo \"$SSH_AUTH_SOCK\" > /agent \\",
+                "    && /tools/ld.so --library-path /tools /tools/ssh-add -l > /keys", ""));
+        copyWithLibraries(Path.of("/usr/bin/ssh-add"), Files.createDirectories(context.resolve("tools")));
+        Tools.ok(work, "chmod", "-R", "a+rwX", context.toString());
+        as("ssh-keygen -q -t ed25519 -N '' -C berth-test-key -f ssh-key && eval \"$(ssh-agent -s)\" > /dev/null"
+                + " && ssh-add -q ssh-key && berth build -t agent:1 --ssh default ssh; built=$?; ssh-agent -k > /dev/null; exit $built")
+                .assertSuccess("build with the agent");
+        assertThat(as("berth exec agent:1 busybox cat /agent /keys").assertSuccess("exec").stdout())
+                .startsWith("/run/buildkit/ssh_agent.0\n").contains("berth-test-key (ED25519)");
+        Path layout = work.resolve("ssh-layout");
+        as("berth copy berth:agent:1 oci:" + layout + ":1").assertSuccess("copy to a layout");
+        assertThat(layers(layout).stream().flatMap(List::stream)).as("no socket, nor a mount point made for one")
+                .noneMatch(entry -> entry.startsWith("run/") || entry.startsWith("tools/"));
+    }
+
+    /** A program and the shared libraries ldd names, with the dynamic loader as ld.so, so that it runs from {@code dir}. */
+    private static void copyWithLibraries(Path program, Path dir) throws IOException {
+        Files.copy(program, dir.resolve(program.getFileName()));
+        for (String line : Tools.ok(work, "ldd", program.toString()).stdout().lines().toList()) {
+            String[] words = line.strip().split("\\s+");
+            if (words.length >= 3 && words[1].equals("=>") && words[2].startsWith("/")) {
+                Files.copy(Path.of(words[2]), dir.resolve(words[0]));
+            } else if (words[0].startsWith("/")) {
+                Files.copy(Path.of(words[0]), dir.resolve("ld.so"));
+            }
+        }
+    }
+
+    /** Secrets and agents the build was not given, cannot read or cannot use, and malformed flags and mounts: one line each. */
+    @Test
+    void badSecretsAndAgentsFailWithOneLineNamingWhatToGive() throws Exception {
+        context("secret-required", "Dockerfile", "FROM base:1\nRUN --mount=type=secret,id=absent,required=true true\n");
+        assertOneLine(as("berth build secret-required"), "Dockerfile:2: RUN --mount=type=secret,id=absent is required, but the build "
+                + "was given no secret absent; give it with --secret id=absent,src=FILE");
+        context("ssh-required", "Dockerfile", "FROM base:1\nRUN --mount=type=ssh,required true\n");
+        assertOneLine(as("berth build ssh-required"), "Dockerfile:2: RUN --mount=type=ssh,id=default is required, but the build "
+                + "was given no SSH agent default; give it with --ssh default");
+
+        Path closed = work.resolve("closed-secret");
+        Files.writeString(closed, SECRET);
+        Tools.ok(work, "chmod", "000", closed.toString());
+        assertOneLine(as("berth build --secret id=tok,src=" + closed + " secret-required"),
+                "--secret id=tok,src=" + closed + ": you may not read " + closed);
+        assertOneLine(as("berth build --secret id=tok,env=UNSET_VARIABLE secret-required"),
+                "--secret id=tok,env=UNSET_VARIABLE: the variable UNSET_VARIABLE is not set");
+        Path key = context("key-file", "id_ed25519", "not an agent\n").resolve("id_ed25519");
+        assertOneLine(as("berth build --ssh default=" + key + " secret-required"),
+                "--ssh default=" + key + ": " + key + " is not an agent socket; berth forwards agents, not key files");
+        assertOneLine(as("berth build --ssh default secret-required"), "--ssh default: SSH_AUTH_SOCK is not set");
+
+        Tools.Result noId = as("berth build --secret src=token.txt secret-required");
+        assertThat(noId.exitCode()).isEqualTo(2);
+        assertThat(noId.stderr()).startsWith("berth: --secret src=token.txt: give the secret an id (id=ID)");
+        Tools.Result unknownKey = as("berth build --secret id=tok,path=token.txt secret-required");
+        assertThat(unknownKey.exitCode()).isEqualTo(2);
+        assertThat(unknownKey.stderr()).startsWith("berth: --secret id=tok,path=token.txt: unknown key path (it takes type, id, src, env)");
+
+        context("bad-mode", "Dockerfile", "FROM base:1\nRUN --mount=type=secret,id=tok,mode=rw true\n");
+        assertOneLine(as("berth build bad-mode"), "Dockerfile:2: RUN --mount=type=secret mode= takes an octal mode such as 0400, not rw");
+        context("bad-ssh-option", "Dockerfile", "FROM base:1\nRUN --mount=type=ssh,src=agent true\n");
+        assertOneLine(as("berth build bad-ssh-option"), "Dockerfile:2: RUN --mount=type=ssh does not take src");
+        context("unknown-mount", "Dockerfile", "FROM base:1\nRUN --mount=type=device,target=/dev/x true\n");
+        assertOneLine(as("berth build unknown-mount"), "Dockerfile:2: RUN --mount=type=device is not supported");
     }
 
     /** ADD of a URL as Docker does it: downloaded (never unpacked), mode 0600, checked against --checksum, keyed on its content. */
