@@ -307,9 +307,7 @@ class BuildTest {
             assertThat(Tools.ok(work, "skopeo", "inspect", "--tls-verify=false", "--format", "{{.Digest}}", "docker://" + name).stdout().strip())
                     .isEqualTo(digest);
             assertThat(layerDigests(work.resolve("pushed-layout"), "1")).hasSize(2);
-            Tools.Result unnamed = as("berth build --push pushed");
-            assertThat(unnamed.exitCode()).isEqualTo(2);
-            assertThat(unnamed.stderr()).startsWith("berth: --push needs a name to push to");
+            assertUsage(as("berth build --push pushed"), "--push needs a name to push to");
         } finally {
             registry.close();
         }
@@ -487,8 +485,12 @@ class BuildTest {
         Tools.Result again = as("berth build -t secrets:1 --secret id=tok,src=" + secretFile + " secrets").assertSuccess("rebuild");
         assertThat(again.stdout().split("--> Using cache", -1)).as("only the secret changed: every step is reused").hasSize(5);
 
-        Tools.Result fromVariable = as("BUILD_TOKEN=" + SECRET + " berth build --no-cache -t secrets:2 --secret id=tok,env=BUILD_TOKEN secrets");
-        fromVariable.assertSuccess("a secret from a variable");
+        as("BUILD_TOKEN=" + SECRET + " berth build --no-cache -t secrets:2 --secret id=tok,env=BUILD_TOKEN secrets")
+                .assertSuccess("a secret from a variable");
+        as("tok=" + SECRET + " berth build --no-cache -t secrets:2 --secret id=tok secrets").assertSuccess("id= alone: the variable of that name");
+        Files.writeString(work.resolve("tok"), SECRET);
+        Tools.ok(work, "chmod", "a+r", work.resolve("tok").toString());
+        as("berth build --no-cache -t secrets:2 --secret id=tok secrets").assertSuccess("id= alone, no such variable: the file of that name");
     }
 
     /** The regular files under {@code roots} whose bytes, decompressed where they are gzip or zstd, hold {@code text}. */
@@ -584,12 +586,10 @@ class BuildTest {
                 "--ssh default=" + key + ": " + key + " is not an agent socket; berth forwards agents, not key files");
         assertOneLine(as("berth build --ssh default secret-required"), "--ssh default: SSH_AUTH_SOCK is not set");
 
-        Tools.Result noId = as("berth build --secret src=token.txt secret-required");
-        assertThat(noId.exitCode()).isEqualTo(2);
-        assertThat(noId.stderr()).startsWith("berth: --secret src=token.txt: give the secret an id (id=ID)");
-        Tools.Result unknownKey = as("berth build --secret id=tok,path=token.txt secret-required");
-        assertThat(unknownKey.exitCode()).isEqualTo(2);
-        assertThat(unknownKey.stderr()).startsWith("berth: --secret id=tok,path=token.txt: unknown key path (it takes type, id, src, env)");
+        assertUsage(as("berth build --secret src=token.txt secret-required"), "--secret src=token.txt: give the secret an id (id=ID)");
+        assertUsage(as("berth build --secret id=tok,path=token.txt secret-required"),
+                "--secret id=tok,path=token.txt: unknown key path (it takes type, id, src, env)");
+        assertUsage(as("berth build --ssh default=a.sock,b.sock secret-required"), "--ssh default=a.sock,b.sock: give one agent socket");
 
         context("bad-mode", "Dockerfile", "FROM base:1\nRUN --mount=type=secret,id=tok,mode=rw true\n");
         assertOneLine(as("berth build bad-mode"), "Dockerfile:2: RUN --mount=type=secret mode= takes an octal mode such as 0400, not rw");
@@ -801,6 +801,12 @@ class BuildTest {
         context("failing", "Dockerfile", "FROM base:1\nRUN echo partial > /p && exit 3\n");
         assertOneLine(as("berth build -t failing:1 failing"), "Dockerfile:2: RUN echo partial > /p && exit 3 failed with exit code 3");
         assertThat(as("berth images").stdout()).doesNotContain("failing");
+    }
+
+    /** A usage error: exit code 2, and the message first. */
+    private static void assertUsage(Tools.Result result, String message) {
+        assertThat(result.exitCode()).as(result.stdout() + result.stderr()).isEqualTo(2);
+        assertThat(result.stderr()).startsWith("berth: " + message);
     }
 
     private static void assertOneLine(Tools.Result result, String message) {
