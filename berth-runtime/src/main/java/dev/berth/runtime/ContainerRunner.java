@@ -3,6 +3,7 @@ package dev.berth.runtime;
 import dev.berth.oci.BerthException;
 import dev.berth.oci.Platform;
 import dev.berth.runtime.devices.DevicePlanner;
+import dev.berth.runtime.devices.DeviceRequest;
 import dev.berth.runtime.devices.HostDevices;
 import dev.berth.runtime.devices.InjectionPlan;
 import dev.berth.runtime.sandbox.AptFakeRoot;
@@ -13,6 +14,7 @@ import dev.berth.runtime.sandbox.CommandLookup;
 import dev.berth.runtime.sandbox.ContainerEnvironment;
 import dev.berth.runtime.sandbox.ContainerOptions;
 import dev.berth.runtime.sandbox.Handoff;
+import dev.berth.runtime.sandbox.LaunchPlan;
 import dev.berth.runtime.sandbox.Launcher;
 import dev.berth.runtime.sandbox.UserDatabase;
 
@@ -22,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * Runs a command from an image file in a bwrap sandbox as the caller, and returns its exit code;
@@ -97,12 +100,29 @@ public final class ContainerRunner {
             RunningContainers.describe(run, metadata.name(), command);
             Path arguments = run.path().resolve("bwrap.args");
             Launcher.Start start = new Launcher.Start(false, options.fakeroot());
-            if (handoff.isPresent()) {
-                handoff.get().write(Launcher.prepare(arguments, plan.arguments(), environment, command, start), run.handOver(owner));
-                return 0;
+            if (handoff.isEmpty()) {
+                return Launcher.run(arguments, plan.arguments(), environment, command, start);
             }
-            return Launcher.run(arguments, plan.arguments(), environment, command, start);
+            List<String> startCommand = Launcher.prepare(arguments, plan.arguments(), environment, command, start);
+            if (handoff.get().plan().isPresent() && repeatableWithoutJvm(options)) {
+                List<Path> bound = Stream.concat(binds.stream(), injected.binds().stream()).map(Bind::source).toList();
+                LaunchPlan.write(handoff.get().plan().get(), new LaunchPlan.Run(run.path(), run.heldEntries(), imageTree,
+                        ImageRoot.sealOf(imageTree), plan.arguments(), environment, hostEnvironment, options.cleanEnvironment(),
+                        startCommand, caller.uid(), bound));
+            }
+            handoff.get().write(startCommand, run.handOver(owner));
+            return 0;
         }
+    }
+
+    /**
+     * Whether bin/berth may start this run again from a {@link LaunchPlan}: an extracted tree
+     * without a layer of the run's own, and nothing that a start must set up again (FUSE mounts,
+     * devices, the fake-root filter).
+     */
+    private static boolean repeatableWithoutJvm(ContainerOptions options) {
+        return options.rootMode() == ContainerOptions.RootMode.DIRECTORY && !options.writableTmpfs() && !options.fakeroot()
+                && options.devices().equals(DeviceRequest.NONE);
     }
 
     /** A clear error when an image's platform is not this machine's, before anything is converted or run. */

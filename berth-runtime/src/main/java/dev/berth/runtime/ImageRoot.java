@@ -45,6 +45,11 @@ public final class ImageRoot {
         return requested == RootMode.AUTO ? RootMode.DIRECTORY : requested;
     }
 
+    /** The seal of a tree that {@link #provide} extracted. */
+    public static Path sealOf(Path extractedTree) {
+        return extractedTree.resolveSibling(SEAL);
+    }
+
     /** The read-only tree of {@code image}, mounted in {@code run} or extracted into {@code cache}. */
     public static Path provide(ImageFile image, RootMode mode, RunDirectory run, ImageCache cache) throws IOException {
         if (mode == RootMode.FUSE) {

@@ -83,6 +83,11 @@ public final class RunDirectory implements AutoCloseable {
         cacheUses.push(use);
     }
 
+    /** The cache entries the run holds. */
+    public List<Path> heldEntries() {
+        return cacheUses.stream().map(CacheShelf.Use::entry).toList();
+    }
+
     /**
      * Gives the run's clean-up to its owner, which outlives this JVM: the returned commands
      * unmount and delete what {@link #close} would have, and the cache entries the run holds are

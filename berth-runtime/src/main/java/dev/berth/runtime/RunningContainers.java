@@ -34,7 +34,8 @@ public final class RunningContainers {
 
     /** Records what {@code run} runs, once the command is known. */
     static void describe(RunDirectory run, String image, List<String> command) throws IOException {
-        byte[] record = Json.write(Map.of("image", image, "command", command, "started", Instant.now().toString()));
+        // no start time inside: a run started from a launch plan copies this record, and its own time is the file's
+        byte[] record = Json.write(Map.of("image", image, "command", command));
         run.writeFile(RECORD, new String(record, StandardCharsets.UTF_8));
     }
 
@@ -59,11 +60,12 @@ public final class RunningContainers {
             return Optional.empty();
         }
         try {
-            JsonNode record = Json.tree(Files.readAllBytes(run.resolve(RECORD)), run.resolve(RECORD).toString());
+            Path file = run.resolve(RECORD);
+            JsonNode record = Json.tree(Files.readAllBytes(file), file.toString());
             List<String> command = new ArrayList<>();
             record.path("command").forEach(word -> command.add(word.asText()));
             return Optional.of(new Running(name.substring(name.indexOf('-') + 1), pid.getAsLong(), record.path("image").asText(),
-                    List.copyOf(command), Instant.parse(record.path("started").asText())));
+                    List.copyOf(command), Files.getLastModifiedTime(file).toInstant()));
         } catch (IOException | RuntimeException notYetDescribed) {
             return Optional.empty();
         }

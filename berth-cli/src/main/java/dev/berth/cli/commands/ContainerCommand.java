@@ -16,7 +16,6 @@ import dev.berth.runtime.ImageCache;
 import dev.berth.runtime.ImageConverter;
 import dev.berth.runtime.ImageFile;
 import dev.berth.runtime.devices.InjectionPlan;
-import dev.berth.runtime.sandbox.Handoff;
 import dev.berth.runtime.site.SiteInjection;
 
 import java.io.IOException;
@@ -39,17 +38,10 @@ abstract class ContainerCommand extends StoreCommand {
         // before the image is pulled or prepared: an unknown module or a missing module file stops the run while that is cheap
         InjectionPlan site = SiteInjection.plan(SiteSettings.get(), flags.siteChoice());
         ImageCache cache = cache(flags.sharedCache);
-        ImageFile image = resolve(reference, store, cache, RunPolicy.load(System.getenv()));
-        return new ContainerRunner(cache, System.getenv(), BerthState.of(store, System.getenv()), site, launcherHandoff())
-                .run(image, flags.toOptions(), choice);
-    }
-
-    /** bin/berth's offer to start the sandbox itself once this JVM has ended (see {@link Handoff}). */
-    private static Optional<Handoff> launcherHandoff() {
-        String file = System.getProperty("berth.handoff");
-        String launcherPid = System.getProperty("berth.handoff.pid");
-        return file == null || launcherPid == null ? Optional.empty()
-                : Optional.of(new Handoff(Path.of(file), Long.parseLong(launcherPid)));
+        RunPolicy policy = RunPolicy.load(System.getenv());
+        ImageFile image = resolve(reference, store, cache, policy);
+        return new ContainerRunner(cache, System.getenv(), BerthState.of(store, System.getenv()), site,
+                LauncherHandoff.offered(reference, store, policy)).run(image, flags.toOptions(), choice);
     }
 
     protected static ImageCache cache(Path sharedCache) throws IOException {
@@ -71,7 +63,7 @@ abstract class ContainerCommand extends StoreCommand {
             return ImageFile.open(asFile);
         }
         ResolvedReferences resolved = new ResolvedReferences(cache.userDirectory().resolve("references"),
-                store.root().resolve("refs.json"));
+                store.namesFile());
         Optional<Descriptor> remembered = resolved.find(reference);
         Optional<Path> converted = remembered.isPresent() ? cache.find(remembered.get().digest()) : Optional.empty();
         if (converted.isPresent()) {

@@ -75,7 +75,8 @@ class HostIsolationTest {
         ok(home, "rm -rf .config/berth && berth exec " + IMAGE + " busybox true");
         String before = ok(home, "find .local/share/berth .cache/berth -type f | sort | xargs md5sum").stdout();
         for (String target : new String[] {".local/share/berth/store/refs.json", ".cache/berth/images/planted", ".cache/berth/sandboxes/x",
-                ".cache/berth/planted", ".config/berth/config.toml", "/tmp/berth-" + user.uid() + "/runs/planted"}) {
+                ".cache/berth/planted", ".config/berth/config.toml", "/tmp/berth-" + user.uid() + "/runs/planted",
+                "/tmp/berth-" + user.uid() + "/launch/planted"}) {
             Tools.Result write = user.sh(home, "berth exec " + IMAGE + " sh -c 'echo attack > " + target + "'");
             assertThat(write.exitCode()).as("writing " + target + " from inside").isNotZero();
             assertThat(write.stderr()).contains("Read-only file system");

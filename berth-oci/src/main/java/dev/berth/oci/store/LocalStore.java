@@ -81,6 +81,11 @@ public final class LocalStore implements ImageSource {
         return root;
     }
 
+    /** The file of every name and what it points at: written anew whenever a name changes. */
+    public Path namesFile() {
+        return refs.path();
+    }
+
     public Path blobPath(Digest digest) {
         return blobs.resolve(digest.algorithm().id()).resolve(digest.hex());
     }

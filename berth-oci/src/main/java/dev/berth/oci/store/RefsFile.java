@@ -33,6 +33,10 @@ final class RefsFile {
         this.path = path;
     }
 
+    Path path() {
+        return path;
+    }
+
     record Entry(Descriptor root, String taggedAt) {
     }
 

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A digest of what lstat says about every entry of an extracted image tree (what a
@@ -39,26 +40,37 @@ public final class TreeSeal {
 
     /** Whether {@code tree} is as it was when {@code seal} was written. */
     public static boolean intact(Path tree, Path seal) throws IOException {
-        String recorded;
-        try (InputStream in = Files.newInputStream(seal)) {
-            recorded = new String(in.readNBytes(MAX_SIZE), StandardCharsets.UTF_8).strip();
-        } catch (NoSuchFileException none) {
+        Optional<String> recorded = recorded(seal);
+        if (recorded.isEmpty()) {
             return false;
         }
         try {
-            return recorded.equals(digestOf(tree));
+            return recorded.get().equals(digestOf(tree));
         } catch (NoSuchFileException vanished) {
             return false;
         }
     }
 
+    /** What {@code seal} says: the SHA-256 (hex) of {@link #listingCommand}'s output, '-', and that command's exit code. */
+    public static Optional<String> recorded(Path seal) throws IOException {
+        try (InputStream in = Files.newInputStream(seal)) {
+            return Optional.of(new String(in.readNBytes(MAX_SIZE), StandardCharsets.UTF_8).strip());
+        } catch (NoSuchFileException none) {
+            return Optional.empty();
+        }
+    }
+
     /**
-     * The digest of find's listing of every entry's fingerprint, with find's exit code. find (C, one lstat per entry)
+     * The walk whose output a seal digests: find's listing of every entry's fingerprint. find (C, one lstat per entry)
      * walks a tree in about half the time the JDK's file attribute API took on the same trees.
      */
+    public static List<String> listingCommand(Path tree) {
+        return List.of(Tools.FIND.require(), tree.toString(), "-printf", LISTING);
+    }
+
+    /** The digest of the listing, with find's exit code. */
     private static String digestOf(Path tree) throws IOException {
-        Process find = HostProcess.builder(List.of(Tools.FIND.require(), tree.toString(), "-printf", LISTING))
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process find = HostProcess.builder(listingCommand(tree)).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         Digest listing;
         try (DigestingInputStream in = new DigestingInputStream(find.getInputStream(), DigestAlgorithm.SHA256)) {
             in.transferTo(OutputStream.nullOutputStream());

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * bin/berth's offer to start the sandbox itself once the JVM has ended, so that no JVM stays
@@ -18,9 +19,10 @@ import java.util.List;
  *
  * <p>The file holds NUL-terminated fields: for the start and then for each clean-up command, the
  * number of its arguments followed by the arguments (bash reads it with {@code mapfile -d ''}).
- * The launcher made it, private, before starting the JVM.
+ * The launcher made it, private, before starting the JVM. With {@code plan}, the launcher also
+ * asks for a {@link LaunchPlan}, to start the same run again without a JVM.
  */
-public record Handoff(Path file, long launcherPid) {
+public record Handoff(Path file, long launcherPid, Optional<LaunchPlan.Request> plan) {
     public void write(List<String> start, List<List<String>> cleanUp) throws IOException {
         List<String> fields = new ArrayList<>();
         for (List<String> command : concat(start, cleanUp)) {

@@ -69,13 +69,7 @@ public final class Launcher {
      */
     public static List<String> prepare(Path argumentsFile, List<String> bwrapOptions, Map<String, String> containerEnvironment,
                                        List<String> command, Start start) throws IOException {
-        List<String> arguments = new ArrayList<>(List.of("--clearenv"));
-        containerEnvironment.forEach((name, value) -> arguments.addAll(List.of("--setenv", name, value)));
-        if (start.fakeRootCalls()) {
-            arguments.addAll(List.of("--seccomp", "4"));
-        }
-        arguments.addAll(bwrapOptions);
-        writePrivate(argumentsFile, nulSeparated(arguments));
+        writePrivate(argumentsFile, nulSeparated(sandboxArguments(bwrapOptions, containerEnvironment, start)));
         String script = start.fakeRootCalls() ? OPEN_ARGUMENTS_AND_FILTER_AND_EXEC : OPEN_ARGUMENTS_AND_EXEC;
         List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", start.standardUmask() ? "umask 022 && " + script : script, "sh",
                 argumentsFile.toString()));
@@ -87,6 +81,17 @@ public final class Launcher {
         argv.addAll(List.of(Tools.SETSID.require(), Tools.BWRAP.require(), "--args", "3", "--"));
         argv.addAll(command);
         return argv;
+    }
+
+    /** What bwrap reads from its arguments file: the container's environment, then its options. */
+    public static List<String> sandboxArguments(List<String> bwrapOptions, Map<String, String> containerEnvironment, Start start) {
+        List<String> arguments = new ArrayList<>(List.of("--clearenv"));
+        containerEnvironment.forEach((name, value) -> arguments.addAll(List.of("--setenv", name, value)));
+        if (start.fakeRootCalls()) {
+            arguments.addAll(List.of("--seccomp", "4"));
+        }
+        arguments.addAll(bwrapOptions);
+        return arguments;
     }
 
     private static void writePrivate(Path file, byte[] content) throws IOException {

@@ -68,6 +68,11 @@ public final class RunPolicy {
         return new RunPolicy(policies, (cache.isBlank() ? Path.of(home, ".cache") : Path.of(cache)).resolve("berth/verified"));
     }
 
+    /** Whether no policy file exists at any level, so that every image may run. */
+    public boolean acceptsEverything() {
+        return policies.isEmpty();
+    }
+
     /** Refuses, naming the rule, an image file that a policy does not let run. */
     public void requireFile(Path file) throws IOException {
         for (ExecutionPolicy policy : policies) {
