@@ -2,6 +2,7 @@ package dev.berth.cli;
 
 import dev.berth.cli.commands.BuildCommand;
 import dev.berth.cli.commands.CompletionCommand;
+import dev.berth.cli.commands.CheckCommand;
 import dev.berth.cli.commands.ConvertCommand;
 import dev.berth.cli.commands.ExecCommand;
 import dev.berth.cli.commands.ExportCommand;
@@ -154,6 +155,7 @@ final class BerthCommand {
                     command("accept", LicenceAcceptCommand::new))),
             command("run", RunCommand::new),
             command("exec", ExecCommand::new),
+            command("check", CheckCommand::new),
             command("shell", ShellCommand::new),
             command("ps", PsCommand::new),
             new Group("instance", List.of("Run images in the background under a name: servers, notebooks, databases."), List.of(

@@ -10,6 +10,8 @@ public final class ExitCodes {
     public static final int ERROR = 1;
     /** A command line berth cannot understand. */
     public static final int USAGE = 2;
+    /** {@code berth check} found at least one problem: the image will not run here as it is. */
+    public static final int CHECK_PROBLEM = 3;
     /** A container's command that is there but cannot be executed. */
     public static final int NOT_EXECUTABLE = 126;
     /** A container's command that is not there. */

@@ -1,11 +1,13 @@
 package dev.berth.runtime;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.oci.Digest;
 import dev.berth.oci.InvalidImageException;
 import dev.berth.oci.Json;
 import dev.berth.oci.Platform;
 import dev.berth.oci.image.ImageConfig;
+import dev.berth.runtime.check.DeclaredRequirements;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,7 +16,10 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * What an image file says about itself, so that a converted file runs anywhere: berth writes
@@ -24,7 +29,7 @@ import java.util.List;
  * library (loading Jackson cost more than half a second of every run).
  */
 public record ImageMetadata(String name, Digest manifest, Platform platform, List<String> entrypoint, List<String> cmd,
-                            List<String> env, String workingDir) {
+                            List<String> env, String workingDir, Map<String, String> requirements) {
     public static final String DIRECTORY_IN_IMAGE = ".berth";
     public static final String CONFIG_IN_IMAGE = DIRECTORY_IN_IMAGE + "/image.json";
     public static final String RUNTIME_IN_IMAGE = DIRECTORY_IN_IMAGE + "/runtime";
@@ -34,14 +39,15 @@ public record ImageMetadata(String name, Digest manifest, Platform platform, Lis
         entrypoint = entrypoint == null ? null : List.copyOf(entrypoint);
         cmd = cmd == null ? null : List.copyOf(cmd);
         env = env == null ? List.of() : List.copyOf(env);
+        requirements = requirements == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(requirements));
     }
 
     public static ImageMetadata of(String name, Digest manifest, ImageConfig config) {
         ImageConfig.ContainerConfig process = config.config();
         return process == null
-                ? new ImageMetadata(name, manifest, config.platform(), null, null, null, null)
+                ? new ImageMetadata(name, manifest, config.platform(), null, null, null, null, null)
                 : new ImageMetadata(name, manifest, config.platform(), process.entrypoint(), process.cmd(), process.env(),
-                process.workingDir());
+                process.workingDir(), DeclaredRequirements.of(process.labels()));
     }
 
     /** The published config with berth's name for the image and its manifest digest around it. */
@@ -64,6 +70,8 @@ public record ImageMetadata(String name, Digest manifest, Platform platform, Lis
         appendList(out, "entrypoint", entrypoint);
         appendList(out, "cmd", cmd);
         appendList(out, "env", env);
+        // the labels exec compares with the host, so that it need not parse the image's config (see DeclaredRequirements)
+        requirements.forEach((label, value) -> append(out, "requirement", label + "=" + value));
         return out.toString().getBytes(StandardCharsets.UTF_8);
     }
 
@@ -83,10 +91,23 @@ public record ImageMetadata(String name, Digest manifest, Platform platform, Lis
 
     /** Reads the metadata from a mounted or extracted image root, never following a link out of it. */
     public static ImageMetadata readFrom(Path root) throws IOException {
-        Path file = root.resolve(RUNTIME_IN_IMAGE);
+        return parse(new String(readBerthFile(root, RUNTIME_IN_IMAGE), StandardCharsets.UTF_8));
+    }
+
+    /** The image's config as published, from the same root. */
+    public static ImageConfig readConfigFrom(Path root) throws IOException {
+        JsonNode config = Json.tree(readBerthFile(root, CONFIG_IN_IMAGE), "/" + CONFIG_IN_IMAGE).path("config");
+        if (!config.isObject()) {
+            throw new InvalidImageException("/" + CONFIG_IN_IMAGE + " in the image holds no image config");
+        }
+        return ImageConfig.parse(Json.write(config));
+    }
+
+    private static byte[] readBerthFile(Path root, String name) throws IOException {
+        Path file = root.resolve(name);
         if (!Files.isDirectory(file.getParent(), LinkOption.NOFOLLOW_LINKS)
                 || !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-            throw new InvalidImageException("this image file was not made by berth (it has no /" + RUNTIME_IN_IMAGE
+            throw new InvalidImageException("this image file was not made by berth (it has no /" + name
                     + "); convert the image with 'berth convert'");
         }
         byte[] bytes;
@@ -94,9 +115,9 @@ public record ImageMetadata(String name, Digest manifest, Platform platform, Lis
             bytes = in.readNBytes(MAX_SIZE + 1);
         }
         if (bytes.length > MAX_SIZE) {
-            throw new InvalidImageException("/" + RUNTIME_IN_IMAGE + " in the image is larger than " + MAX_SIZE + " bytes");
+            throw new InvalidImageException("/" + name + " in the image is larger than " + MAX_SIZE + " bytes");
         }
-        return parse(new String(bytes, StandardCharsets.UTF_8));
+        return bytes;
     }
 
     static ImageMetadata parse(String records) {
@@ -109,6 +130,7 @@ public record ImageMetadata(String name, Digest manifest, Platform platform, Lis
         List<String> entrypoint = null;
         List<String> cmd = null;
         List<String> env = new ArrayList<>();
+        Map<String, String> requirements = new TreeMap<>();
         for (String record : records.split("\0")) {
             int equals = record.indexOf('=');
             if (equals < 0) {
@@ -127,6 +149,12 @@ public record ImageMetadata(String name, Digest manifest, Platform platform, Lis
                 case "cmd.set" -> cmd = new ArrayList<>();
                 case "cmd" -> cmd.add(value);
                 case "env" -> env.add(value);
+                case "requirement" -> {
+                    int split = value.indexOf('=');
+                    if (split > 0) {
+                        requirements.put(value.substring(0, split), value.substring(split + 1));
+                    }
+                }
                 default -> {
                     // a key from a newer berth: ignored, so older releases still run newer files
                 }
@@ -136,6 +164,6 @@ public record ImageMetadata(String name, Digest manifest, Platform platform, Lis
             throw new InvalidImageException("/" + RUNTIME_IN_IMAGE + " in the image names no manifest");
         }
         return new ImageMetadata(name, Digest.parse(manifest), Platform.of(os, architecture, variant), entrypoint, cmd, env,
-                workingDir);
+                workingDir, requirements);
     }
 }

@@ -41,6 +41,12 @@ public record InjectionPlan(List<DeviceNode> deviceNodes, List<Bind> binds, Map<
         warnings = List.copyOf(warnings);
     }
 
+    /** The host files bound into {@link #LIBRARY_DIRECTORY}: the driver libraries the container's programs will load. */
+    public List<Path> injectedLibraries() {
+        return binds.stream().filter(bind -> bind.destination().startsWith(Path.of(LIBRARY_DIRECTORY)))
+                .map(Bind::source).toList();
+    }
+
     /** Both plans; where both bind the same destination or set the same variable, {@code later}'s wins. */
     public InjectionPlan plus(InjectionPlan later) {
         Map<String, String> variables = new LinkedHashMap<>(environment);

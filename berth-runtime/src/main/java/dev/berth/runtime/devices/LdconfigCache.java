@@ -58,7 +58,7 @@ public final class LdconfigCache {
     }
 
     /** The host's cache, from {@code ldconfig -p}; empty where there is no such program. */
-    static LdconfigCache query(Path ldconfig) throws IOException {
+    public static LdconfigCache query(Path ldconfig) throws IOException {
         if (!Files.isExecutable(ldconfig)) {
             return new LdconfigCache(List.of());
         }
@@ -83,7 +83,7 @@ public final class LdconfigCache {
     }
 
     /** Every name of library {@code baseName} (e.g. libcuda: libcuda.so, libcuda.so.1), in the cache's order. */
-    List<Library> named(String baseName) {
+    public List<Library> named(String baseName) {
         String unversioned = baseName + ".so";
         return libraries.stream().filter(library -> library.name().equals(unversioned)
                 || library.name().startsWith(unversioned + ".")).toList();

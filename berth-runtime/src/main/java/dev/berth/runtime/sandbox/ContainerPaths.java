@@ -47,6 +47,11 @@ public final class ContainerPaths {
         return operation.size() == 3 && operation.getFirst().endsWith("bind") ? Optional.of(Path.of(operation.get(1))) : Optional.empty();
     }
 
+    /** The paths of an image's own tree, with nothing mounted over it: what an image holds before it runs. */
+    public static ContainerPaths ofImage(Path imageRoot) {
+        return new ContainerPaths(imageRoot, Map.of());
+    }
+
     /** Resolves an absolute container path. */
     public Resolution resolve(String containerPath) {
         Deque<String> pending = new ArrayDeque<>(components(containerPath));
