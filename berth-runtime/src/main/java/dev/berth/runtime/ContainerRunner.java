@@ -2,6 +2,7 @@ package dev.berth.runtime;
 
 import dev.berth.oci.BerthException;
 import dev.berth.oci.Platform;
+import dev.berth.runtime.check.ImageCheck;
 import dev.berth.runtime.devices.DevicePlanner;
 import dev.berth.runtime.devices.DeviceRequest;
 import dev.berth.runtime.devices.HostDevices;
@@ -77,6 +78,7 @@ public final class ContainerRunner {
             Path imageTree = ImageRoot.provide(image, options.rootMode(), run, cache);
             ImageMetadata metadata = ImageMetadata.readFrom(imageTree);
             requireRunnableHere(metadata.platform(), metadata.name());
+            ImageCheck.warningBeforeRun(metadata).ifPresent(warning -> System.err.println("berth: " + warning));
             List<String> command = choice.command(metadata);
             if (command.isEmpty()) {
                 throw new BerthException("IMAGE_NO_COMMAND", "image " + metadata.name()

@@ -13,7 +13,7 @@ import java.nio.file.Path;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code berth check} as a user meets it, on umoci's busybox
+ * {@code berth check} and exec's one-line warning as a user meets them, on umoci's busybox
  * image: as it is (it runs here), and labelled as needing more memory than any node has.
  */
 class CheckCommandTest {
@@ -67,5 +67,14 @@ class CheckCommandTest {
         assertThat(memory.path("detail").asText()).matches("the image needs 64\\.0 PiB, this node has [0-9.]+ GiB");
         Tools.Result inJob = user.sh(user.home(), "SLURM_JOB_ID=12 SLURM_CPUS_ON_NODE=1 SLURM_MEM_PER_NODE=512 berth check " + HUNGRY);
         assertThat(inJob.stdout()).contains("memory         problem   the image needs 64.0 PiB, SLURM job 12 has 512.0 MiB");
+    }
+
+    @Test
+    void execWarnsInOneLineAndRunsAnyway() {
+        Tools.Result run = ok("berth exec " + HUNGRY + " sh -c 'echo ran'");
+        assertThat(run.stdout()).isEqualTo("ran\n");
+        assertThat(run.stderr()).matches("berth: warning: the image needs 64\\.0 PiB, this node has [0-9.]+ GiB"
+                + " \\(berth check docker\\.io/library/check-hungry:1 for details\\)\n");
+        assertThat(ok("berth exec " + PLAIN + " sh -c 'echo ran'").stderr()).isEmpty();
     }
 }
