@@ -30,6 +30,7 @@ public final class DeclaredRequirements {
     private static final List<String> KNOWN = List.of(MEMORY, CORES, GPUS, X86_64_LEVEL);
     private static final Pattern SIZE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([KMGTP])(?:i?B)?", Pattern.CASE_INSENSITIVE);
     private static final Pattern WHOLE = Pattern.compile("\\d{1,9}");
+    private static final String[] BINARY_UNITS = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
 
     private DeclaredRequirements() {
     }
@@ -117,13 +118,8 @@ public final class DeclaredRequirements {
 
     /** Bytes in the largest binary unit that leaves at least 1: 16.0 GiB. */
     static String size(long bytes) {
-        String[] units = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
-        double value = bytes;
-        int unit = 0;
-        while (value >= 1024 && unit < units.length - 1) {
-            value /= 1024;
-            unit++;
-        }
-        return unit == 0 ? bytes + " B" : String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
+        // each binary unit is 10 bits more: the highest set bit picks it
+        int unit = bytes <= 0 ? 0 : Math.min((63 - Long.numberOfLeadingZeros(bytes)) / 10, BINARY_UNITS.length - 1);
+        return unit == 0 ? bytes + " B" : String.format(Locale.ROOT, "%.1f %s", bytes / Math.pow(1024, unit), BINARY_UNITS[unit]);
     }
 }

@@ -27,6 +27,14 @@ class DeclaredRequirementsTest {
     }
 
     @Test
+    void sizesArePrintedInTheLargestBinaryUnitThatLeavesAtLeastOne() {
+        assertThat(DeclaredRequirements.size(1023)).isEqualTo("1023 B");
+        assertThat(DeclaredRequirements.size(1024)).isEqualTo("1.0 KiB");
+        assertThat(DeclaredRequirements.size((16L << 30) + (1L << 29))).isEqualTo("16.5 GiB");
+        assertThat(DeclaredRequirements.size(64L << 50)).isEqualTo("64.0 PiB");
+    }
+
+    @Test
     void onlyTheRequirementLabelsAreRequirements() {
         assertThat(DeclaredRequirements.of(Map.of("dev.berth.requires.gpus", "1", "org.opencontainers.image.title", "x")))
                 .containsExactly(Map.entry("dev.berth.requires.gpus", "1"));
