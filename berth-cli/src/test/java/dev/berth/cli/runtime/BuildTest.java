@@ -493,6 +493,44 @@ class BuildTest {
         as("berth build --no-cache -t secrets:2 --secret id=tok secrets").assertSuccess("id= alone, no such variable: the file of that name");
     }
 
+    /**
+     * An earlier step makes /run a link that leads out of the tree: relative through bwrap's
+     * /oldroot (the host's root while bwrap sets up), or absolute. The mount points of the next
+     * steps (a tmpfs, a secret) are made where the links lead inside the tree, as BuildKit does;
+     * nothing is made in, or taken from, the host directory the links name, and none of them stays in a layer.
+     */
+    @Test
+    void mountPointsBehindAnImagesLinksStayInTheTree() throws Exception {
+        Path escape = Files.createTempDirectory(Path.of("/tmp"), "berth-escape-target-");
+        Files.createFile(escape.resolve("keep"));
+        Tools.ok(work, "chmod", "-R", "a+rwX", escape.toString());
+        Path secretFile = work.resolve("escape-secret.txt");
+        // not SECRET: this recipe, in the image's history, holds the value, and another test scans the store for SECRET
+        Files.writeString(secretFile, "behind-a-link");
+        Tools.ok(work, "chmod", "a+r", secretFile.toString());
+        try {
+            context("escape", "Dockerfile", String.join("\n",
+                    "FROM base:1",
+                    "RUN rm -rf /run && ln -s ../oldroot" + escape + " /run && ln -s " + escape + " /srv",
+                    "RUN --mount=type=tmpfs,target=/run/x --mount=type=tmpfs,target=/srv/y test -d /run/x -a -d /srv/y \\",
+                    "    && touch /run/x/in-tmpfs && echo tmpfs > /proof",
+                    "RUN --mount=type=secret,id=s,required=true test \"$(cat /run/secrets/s)\" = behind-a-link && echo secret >> /proof",
+                    ""));
+            as("berth build -t escape:1 --secret id=s,src=" + secretFile + " escape").assertSuccess("build");
+            try (var entries = Files.list(escape)) {
+                assertThat(entries.map(entry -> entry.getFileName().toString()).toList()).as("the host directory the links name")
+                        .containsExactly("keep");
+            }
+            assertThat(as("berth exec escape:1 busybox cat /proof").assertSuccess("exec").stdout()).isEqualTo("tmpfs\nsecret\n");
+            Path layout = work.resolve("escape-layout");
+            as("berth copy berth:escape:1 oci:" + layout + ":1").assertSuccess("copy to a layout");
+            assertThat(layers(layout).stream().flatMap(List::stream)).as("no mount point made inside the tree")
+                    .noneMatch(entry -> entry.startsWith("oldroot") || entry.startsWith(escape.toString().substring(1)));
+        } finally {
+            Tools.ok(work, "rm", "-rf", escape.toString());
+        }
+    }
+
     /** The regular files under {@code roots} whose bytes, decompressed where they are gzip or zstd, hold {@code text}. */
     private static List<Path> filesHolding(String text, Path... roots) throws IOException {
         byte[] needle = text.getBytes(StandardCharsets.UTF_8);

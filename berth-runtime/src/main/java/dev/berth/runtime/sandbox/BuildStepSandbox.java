@@ -2,7 +2,6 @@ package dev.berth.runtime.sandbox;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +12,8 @@ import java.util.Map;
  * root: the caller appears as {@code uid} (0 unless the recipe set USER) inside an unprivileged
  * user namespace, so files the step creates belong to the caller on the host and to root in the
  * image. Nothing of the host shows inside but /proc, a minimal /dev and, with the network, the
- * host's resolver configuration; mount points bwrap had to create are removed afterwards, so they
+ * host's resolver configuration; mount points are made by berth inside the tree, following the
+ * image's links as the container would ({@link MountPoints}), and removed afterwards, so they
  * never become part of a layer. Steps run with the {@link FakeRootFilter} and, in an image with
  * APT, {@link AptFakeRoot}'s setting bound into its configuration for the step only.
  */
@@ -45,60 +45,32 @@ public final class BuildStepSandbox {
         List<String> options = new ArrayList<>(List.of("--unshare-user", "--unshare-ipc", "--unshare-uts", "--hostname", "berth-build",
                 "--die-with-parent", "--new-session", "--uid", Long.toString(step.uid()), "--gid", Long.toString(step.gid()),
                 "--bind", step.tree().toString(), "/"));
-        List<Path> created = new ArrayList<>();
-        mountPoint(step.tree(), "proc", created);
-        mountPoint(step.tree(), "dev", created);
-        options.addAll(List.of("--proc", "/proc", "--dev", "/dev"));
-        if (!step.network()) {
-            options.add("--unshare-net");
-        } else if (Files.isRegularFile(Path.of(RESOLVER)) && Files.isDirectory(step.tree().resolve("etc"), LinkOption.NOFOLLOW_LINKS)) {
-            mountPoint(step.tree(), RESOLVER.substring(1), created);
-            options.addAll(List.of("--ro-bind", RESOLVER, RESOLVER));
-        }
-        if (AptFakeRoot.present(step.tree())) {
-            Path aptFakeRoot = privateDirectory.resolve("apt-fake-root.conf");
-            Files.writeString(aptFakeRoot, AptFakeRoot.SETTING);
-            String destination = "/" + AptFakeRoot.CONFIGURATION_DIRECTORY + "/" + AptFakeRoot.FILE_NAME;
-            mountPoint(step.tree(), destination.substring(1), created);
-            options.addAll(List.of("--ro-bind", aptFakeRoot.toString(), destination));
-        }
-        for (Mount mount : step.mounts()) {
-            mountPoint(step.tree(), mount.target().replaceFirst("^/+", ""), created);
-            options.addAll(mount.source() == null ? List.of("--tmpfs", mount.target())
-                    : List.of(mount.writable() ? "--bind" : "--ro-bind", mount.source().toString(), mount.target()));
-        }
-        options.addAll(List.of("--chdir", step.workingDirectory()));
-        try {
-            return Launcher.run(privateDirectory.resolve("bwrap.args"), options, step.environment(), step.command(),
-                    new Launcher.Start(true, true));
-        } finally {
-            for (Path path : created.reversed()) {
-                removeIfEmpty(path);
+        try (MountPoints mountPoints = new MountPoints(step.tree())) {
+            options.addAll(List.of("--proc", mountPoints.place("/proc", MountPoints.Kind.EMPTY),
+                    "--dev", mountPoints.place("/dev", MountPoints.Kind.EMPTY)));
+            if (!step.network()) {
+                options.add("--unshare-net");
+            } else if (Files.isRegularFile(Path.of(RESOLVER)) && mountPoints.existingDirectory("/etc").isPresent()) {
+                options.addAll(List.of("--ro-bind", RESOLVER, mountPoints.place(RESOLVER, MountPoints.Kind.FILE)));
             }
-        }
-    }
-
-    /** Notes each component of {@code relative} that bwrap will have to create, outermost first. */
-    private static void mountPoint(Path tree, String relative, List<Path> created) {
-        Path path = tree;
-        for (Path name : Path.of(relative)) {
-            path = path.resolve(name.toString());
-            if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS) && !created.contains(path)) {
-                created.add(path);
+            if (mountPoints.existingDirectory(AptFakeRoot.CONFIGURATION_DIRECTORY).isPresent()) {
+                Path aptFakeRoot = privateDirectory.resolve("apt-fake-root.conf");
+                Files.writeString(aptFakeRoot, AptFakeRoot.SETTING);
+                String destination = AptFakeRoot.CONFIGURATION_DIRECTORY + "/" + AptFakeRoot.FILE_NAME;
+                options.addAll(List.of("--ro-bind", aptFakeRoot.toString(), mountPoints.place(destination, MountPoints.Kind.FILE)));
             }
-        }
-    }
-
-    private static void removeIfEmpty(Path path) throws IOException {
-        if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
-            try (var entries = Files.list(path)) {
-                if (entries.findAny().isPresent()) {
-                    return;
+            for (Mount mount : step.mounts()) {
+                if (mount.source() == null) {
+                    options.addAll(List.of("--tmpfs", mountPoints.place(mount.target(), MountPoints.Kind.EMPTY)));
+                } else {
+                    MountPoints.Kind kind = Files.isDirectory(mount.source()) ? MountPoints.Kind.DIRECTORY : MountPoints.Kind.FILE;
+                    options.addAll(List.of(mount.writable() ? "--bind" : "--ro-bind", mount.source().toString(),
+                            mountPoints.place(mount.target(), kind)));
                 }
             }
-        } else if (Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS) && Files.size(path) > 0) {
-            return;
+            options.addAll(List.of("--chdir", step.workingDirectory()));
+            return Launcher.run(privateDirectory.resolve("bwrap.args"), options, step.environment(), step.command(),
+                    new Launcher.Start(true, true));
         }
-        Files.deleteIfExists(path);
     }
 }
