@@ -152,7 +152,8 @@ final class RunMounts {
                                                Path scratch, String where) throws IOException {
         Path copy = Files.createTempDirectory(scratch, "mount-").resolve("content");
         if (spec.from().isPresent()) {
-            Path source = TreePaths.resolve(stages.tree(spec.from().get()).tree(), spec.source());
+            // a link as the source is followed inside the stage, as BuildKit does: bwrap and the copy would follow it on the host
+            Path source = TreePaths.resolveFollowing(stages.tree(spec.from().get()).tree(), spec.source());
             if (!Files.exists(source, LinkOption.NOFOLLOW_LINKS)) {
                 throw new BerthException("BUILD_SOURCE_MISSING", where + ": " + spec.source() + " is not in " + spec.from().get());
             }

@@ -531,6 +531,32 @@ class BuildTest {
         }
     }
 
+    /**
+     * A stage whose /data is an absolute link, to a directory that the host has too: a bind of it,
+     * read-only or writable, shows what the link leads to inside the stage, never the host's directory.
+     */
+    @Test
+    void aBindFromAStageFollowsItsLinkInsideTheStage() throws Exception {
+        Path host = Files.createTempDirectory(Path.of("/tmp"), "berth-bind-source-");
+        Files.writeString(host.resolve("f"), "on the host\n");
+        Tools.ok(work, "chmod", "-R", "a+rwX", host.toString());
+        try {
+            context("stage-link", "Dockerfile", String.join("\n",
+                    "FROM base:1 AS stage",
+                    "RUN mkdir -p " + host + " && echo in the stage > " + host + "/f && ln -s " + host + " /data",
+                    "FROM base:1",
+                    "RUN --mount=from=stage,source=/data,target=/in --mount=from=stage,source=/data,target=/rw,rw \\",
+                    "    cat /in/f /rw/f > /seen && echo changed > /rw/f",
+                    ""));
+            as("berth build -t stage-link:1 stage-link").assertSuccess("build");
+            assertThat(as("berth exec stage-link:1 busybox cat /seen").assertSuccess("exec").stdout())
+                    .isEqualTo("in the stage\nin the stage\n");
+            assertThat(host.resolve("f")).hasContent("on the host");
+        } finally {
+            Tools.ok(work, "rm", "-rf", host.toString());
+        }
+    }
+
     /** The regular files under {@code roots} whose bytes, decompressed where they are gzip or zstd, hold {@code text}. */
     private static List<Path> filesHolding(String text, Path... roots) throws IOException {
         byte[] needle = text.getBytes(StandardCharsets.UTF_8);
