@@ -59,18 +59,19 @@ podman_run="podman run --rm --runtime runc --cgroup-manager cgroupfs --ulimit no
 as_root "$podman_run"
 rm -rf "$work/ch" && as_user "umoci unpack --rootless --image $work/images/small:latest $work/ch >/dev/null 2>&1" || true
 [ -d "$work/ch/rootfs" ] || { mkdir -p "$work/ch"; umoci unpack --rootless --image "$work/images/small:latest" "$work/ch" >/dev/null; chmod -R a+rX "$work/ch"; }
-berth_start=$(median as_user "$berth exec bench/small:1 /bin/true")
+berth_start=$(median as_user "$berth exec bench/small:1 /bin/true")   # from its launch plan after the first run
+berth_jvm_start=$(median as_user "BERTH_LAUNCH_PLANS=0 $berth exec bench/small:1 /bin/true")
 berth_fuse_start=$(median as_user "$berth exec --fuse bench/small:1 /bin/true")
 berth_file_start=$(median as_user "$berth exec small.sqfs /bin/true")
 podman_start=$(median as_root "$podman_run")
 ch_start=$(median as_user "ch-run $work/ch/rootfs -- /bin/true")
-echo "start latency (median of $runs): berth exec ${berth_start}s (--fuse ${berth_fuse_start}s, image file ${berth_file_start}s), podman run (runc) ${podman_start}s, ch-run ${ch_start}s"
+echo "start latency (median of $runs): berth exec ${berth_start}s (through the JVM, no launch plan: ${berth_jvm_start}s; --fuse ${berth_fuse_start}s, image file ${berth_file_start}s), podman run (runc) ${podman_start}s, ch-run ${ch_start}s"
 echo "  berth/podman = $(ratio "$berth_start" "$podman_start") (goal <= 0.5); berth/ch-run = $(ratio "$berth_start" "$ch_start")"
 
 # the same prepared tree (the last one a run used) under a bare bwrap, as berth's own sandbox starts it
 tree=$(ls -t /home/$user/.cache/berth/sandboxes/*.used | head -1); tree=${tree%.used}/root
 bwrap_start=$(median as_user "bwrap --unshare-user --unshare-ipc --unshare-uts --ro-bind $tree / --proc /proc --dev /dev -- /bin/true")
-echo "  bare bwrap of the prepared tree ${bwrap_start}s: berth/bwrap = $(ratio "$berth_start" "$bwrap_start") (goal <= 3)"
+echo "  bare bwrap of the prepared tree ${bwrap_start}s: berth/bwrap = $(ratio "$berth_start" "$bwrap_start") (goal <= 3), through the JVM $(ratio "$berth_jvm_start" "$bwrap_start")"
 
 # berth's own processes while the container runs (it reads from a pipe that stays open 30 s):
 # the launcher that owns the run and bwrap's monitor, their resident memory summed
