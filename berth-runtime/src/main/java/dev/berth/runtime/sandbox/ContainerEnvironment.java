@@ -11,7 +11,8 @@ import java.util.Set;
 /**
  * The container's environment, built in the documented order: the host's (or, with
  * --cleanenv, only the keep-list), minus variables that describe the host's own files, then
- * the image's ENV, then what the requested devices need, then --env-file and --env.
+ * the image's ENV, then berth's defaults for MPI, then what the requested devices need, then
+ * --env-file and --env.
  */
 public final class ContainerEnvironment {
     /** What --cleanenv keeps from the host: identity, terminal, locale, time zone, display. */
@@ -22,6 +23,14 @@ public final class ContainerEnvironment {
     private static final Set<String> HOST_ONLY = Set.of("PATH", "LD_LIBRARY_PATH", "LD_PRELOAD", "PS1", "PROMPT_COMMAND");
 
     public static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+    /**
+     * Open MPI's single-copy transfers between the ranks of a node (CMA, process_vm_readv) need
+     * the ranks in one user namespace, and each berth container has its own: Open MPI 4.1 then
+     * warns and hangs on large messages. Its shared memory without single copy works (and was as
+     * fast here: docs/benchmarks.md#mpi), so that is the default unless the host or image says otherwise.
+     */
+    private static final Map<String, String> MPI_DEFAULTS = Map.of("OMPI_MCA_btl_vader_single_copy_mechanism", "none");
 
     /**
      * Set by the launcher (bin/berth) when it ran the JVM under {@code LC_ALL=C.UTF-8} because the
@@ -49,6 +58,7 @@ public final class ContainerEnvironment {
             }
         }
         result.putIfAbsent("PATH", DEFAULT_PATH);
+        MPI_DEFAULTS.forEach(result::putIfAbsent);
         result.put("HOME", options.fakeroot() ? "/root" : caller.home().toString());
         result.put("BERTH_CONTAINER", imageName);
         result.putAll(devices.environment());

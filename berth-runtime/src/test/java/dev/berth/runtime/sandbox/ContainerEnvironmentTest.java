@@ -61,4 +61,17 @@ class ContainerEnvironmentTest {
         assertThat(ContainerEnvironment.build(posix, List.of(), options(true, Map.of()), InjectionPlan.NONE, CALLER, "tools:1"))
                 .containsEntry("LC_ALL", "POSIX").doesNotContainKey(ContainerEnvironment.CALLER_LC_ALL);
     }
+
+    @Test
+    void openMpiSingleCopyIsOffUnlessTheHostOrTheImageSaysOtherwise() {
+        String singleCopy = "OMPI_MCA_btl_vader_single_copy_mechanism";
+        assertThat(ContainerEnvironment.build(HOST, List.of(), options(false, Map.of()), InjectionPlan.NONE, CALLER, "tools:1"))
+                .containsEntry(singleCopy, "none");
+        Map<String, String> host = new java.util.HashMap<>(HOST);
+        host.put(singleCopy, "cma");
+        assertThat(ContainerEnvironment.build(host, List.of(), options(false, Map.of()), InjectionPlan.NONE, CALLER, "tools:1"))
+                .containsEntry(singleCopy, "cma");
+        assertThat(ContainerEnvironment.build(HOST, List.of(singleCopy + "=xpmem"), options(true, Map.of()), InjectionPlan.NONE, CALLER,
+                "tools:1")).containsEntry(singleCopy, "xpmem");
+    }
 }

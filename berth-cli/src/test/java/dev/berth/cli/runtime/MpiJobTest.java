@@ -1,0 +1,67 @@
+package dev.berth.cli.runtime;
+
+import dev.berth.cli.DebianImages;
+import dev.berth.cli.Tools;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * MPI in the hybrid model: the host's Open MPI (Debian's mpirun) starts ranks that are berth
+ * containers of a Debian image with the same Open MPI, as Apptainer documents it. The programs
+ * (berth-cli/src/test/resources/mpi) are built on the host with mpicc and copied into the image.
+ */
+class MpiJobTest {
+    private static final String IMAGE = "mpi:1";
+    /** Only self and vader (shared memory): a run that could not share memory between the ranks' containers fails. */
+    private static final String MPIRUN = "timeout 120 mpirun -np 2 --oversubscribe --mca btl self,vader ";
+    private static UnprivilegedUser user;
+    private static String home;
+
+    @BeforeAll
+    static void buildTheImage() throws Exception {
+        user = UnprivilegedUser.create();
+        home = user.home();
+        Path context = Files.createDirectories(user.workspace().resolve("mpi-context"));
+        for (String program : List.of("hello", "pingpong")) {
+            Path source = Path.of("src/test/resources/mpi", program + ".c").toAbsolutePath();
+            Tools.ok(context, "mpicc", "-O2", "-o", context.resolve("mpi-" + program).toString(), source.toString());
+        }
+        Files.writeString(context.resolve("Dockerfile"), String.join("\n",
+                "FROM debian:12",
+                "RUN apt-get update && apt-get install -y --no-install-recommends openmpi-bin libopenmpi3 && rm -rf /var/lib/apt/lists/*",
+                "COPY mpi-hello mpi-pingpong /usr/local/bin/", ""));
+        Tools.ok(user.workspace(), "chmod", "-R", "a+rX", user.workspace().toString());
+        Path debian = DebianImages.bookwormMinbase();
+        ok("berth copy oci:" + debian + ":" + DebianImages.TAG + " berth:debian:12 && berth build -t " + IMAGE + " " + context);
+    }
+
+    @AfterAll
+    static void removeWorkspace() {
+        user.close();
+    }
+
+    private static Tools.Result ok(String commandLine) {
+        return user.sh(home, commandLine).assertSuccess(commandLine);
+    }
+
+    @Test
+    void everyRankRunsInItsContainerAndTheyReduceOverSharedMemory() {
+        Tools.Result job = ok(MPIRUN + "berth exec " + IMAGE + " mpi-hello");
+        assertThat(job.stdout().lines().sorted()).containsExactly("rank 0 of 2, allreduce sum 3", "rank 1 of 2, allreduce sum 3");
+    }
+
+    /** Open MPI 4.1 hangs on large messages between ranks of different user namespaces unless single copy is off (berth's default). */
+    @Test
+    void largeMessagesPassBetweenRanksWithBerthsDefaults() {
+        Tools.Result job = user.sh(home, MPIRUN + "berth exec " + IMAGE + " mpi-pingpong 100");
+        assertThat(job.exitCode()).as("mpirun's exit code (124: timed out); stderr: " + job.stderr()).isZero();
+        assertThat(job.stdout()).containsPattern("latency_us \\d+\\.\\d+\n").containsPattern("bandwidth_MBps \\d+\\.\\d+\n");
+    }
+}
