@@ -1,9 +1,12 @@
 package dev.berth.oci;
 
+import dev.berth.oci.image.ImageIndex;
 import dev.berth.oci.image.ImageManifest;
 import dev.berth.oci.image.ManifestBytes;
 import dev.berth.oci.layer.Compression;
 import dev.berth.oci.layout.OciLayoutWriter;
+import dev.berth.oci.store.LocalStore;
+import dev.berth.oci.store.StoreTransaction;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
@@ -59,8 +62,13 @@ public final class TestImages {
         }
     }
 
-    /** An image with one layer per map in {@code layers}, each compressed as given. */
+    /** An image for linux/amd64 with one layer per map in {@code layers}, each compressed as given. */
     public static Image image(Compression compression, List<Map<String, String>> layers) {
+        return image(Platform.of("linux", "amd64", null), compression, layers);
+    }
+
+    /** An image whose config names {@code platform}, with one layer per map in {@code layers}. */
+    public static Image image(Platform platform, Compression compression, List<Map<String, String>> layers) {
         Map<Digest, byte[]> blobs = new LinkedHashMap<>();
         List<Descriptor> layerDescriptors = new ArrayList<>();
         List<String> diffIds = new ArrayList<>();
@@ -72,7 +80,7 @@ public final class TestImages {
             layerDescriptors.add(Descriptor.of(compression.ociLayerMediaType(), digest, blob.length));
             diffIds.add("\"" + Digest.of(plain) + "\"");
         }
-        byte[] config = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"created\":\"2024-01-02T03:04:05Z\","
+        byte[] config = ("{\"architecture\":\"" + platform.architecture() + "\",\"os\":\"" + platform.os() + "\",\"created\":\"2024-01-02T03:04:05Z\","
                 + "\"config\":{\"Cmd\":[\"/bin/sh\"]},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":["
                 + String.join(",", diffIds) + "]}}").getBytes(StandardCharsets.UTF_8);
         Digest configDigest = Digest.of(config);
@@ -82,8 +90,34 @@ public final class TestImages {
         return new Image(manifest, blobs);
     }
 
+    /** An index over {@code images}, whose platforms are given in the same order; its blobs hold theirs and their manifests. */
+    public static Image index(List<Image> images, List<Platform> platforms) {
+        Map<Digest, byte[]> blobs = new LinkedHashMap<>();
+        List<Descriptor> entries = new ArrayList<>();
+        for (int i = 0; i < images.size(); i++) {
+            Image image = images.get(i);
+            blobs.putAll(image.blobs());
+            blobs.put(image.manifest().digest(), image.manifest().bytesUnsafe());
+            entries.add(image.descriptor().withPlatform(platforms.get(i)));
+        }
+        return new Image(ManifestBytes.create(ImageIndex.of(MediaType.OCI_INDEX, entries)), blobs);
+    }
+
     public static Image simple(String marker) {
         return image(Compression.GZIP, List.of(Map.of("etc/marker", marker), Map.of("bin/tool", "#!/bin/sh\necho " + marker)));
+    }
+
+    /** Adds {@code image} to the local store under {@code name}, in one transaction. */
+    public static void store(LocalStore store, String name, Image image) throws IOException {
+        try (StoreTransaction tx = store.begin()) {
+            for (Map.Entry<Digest, byte[]> blob : image.blobs().entrySet()) {
+                tx.putBlob(Descriptor.of("application/octet-stream", blob.getKey(), blob.getValue().length),
+                        new ByteArrayInputStream(blob.getValue()));
+            }
+            tx.putManifest(image.manifest());
+            tx.tag(Reference.parse(name), image.manifest());
+            tx.commit();
+        }
     }
 
     /** Writes images into an OCI layout directory, each tagged with its key. */

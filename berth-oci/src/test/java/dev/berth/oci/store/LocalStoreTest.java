@@ -45,18 +45,6 @@ class LocalStoreTest {
         store = LocalStore.open(temp.resolve("store"));
     }
 
-    private void add(String name, Image image) throws IOException {
-        try (StoreTransaction tx = store.begin()) {
-            for (Map.Entry<Digest, byte[]> blob : image.blobs().entrySet()) {
-                tx.putBlob(Descriptor.of("application/octet-stream", blob.getKey(), blob.getValue().length),
-                        new ByteArrayInputStream(blob.getValue()));
-            }
-            tx.putManifest(image.manifest());
-            tx.tag(Reference.parse(name), image.manifest());
-            tx.commit();
-        }
-    }
-
     private List<Path> blobFiles() throws IOException {
         try (Stream<Path> files = Files.walk(store.root().resolve("blobs"))) {
             return files.filter(Files::isRegularFile).sorted().toList();
@@ -77,7 +65,7 @@ class LocalStoreTest {
         assertThat(blobFiles()).isEmpty();
         assertThat(store.root().resolve("staging")).isEmptyDirectory();
 
-        add("one", image);
+        TestImages.store(store, "one", image);
         assertThat(store.images()).extracting(r -> r.name().toString()).containsExactly("docker.io/library/one:latest");
         assertThat(store.require("one").root().digest()).isEqualTo(image.manifest().digest());
         assertThat(blobFiles()).hasSize(image.blobs().size() + 1);
@@ -110,7 +98,7 @@ class LocalStoreTest {
     @Test
     void findsImagesByNameDigestAndDigestPrefix() throws IOException {
         Image image = TestImages.simple("find");
-        add("quay.io/group/tool:1.0", image);
+        TestImages.store(store, "quay.io/group/tool:1.0", image);
         Digest digest = image.manifest().digest();
         assertThat(store.find("quay.io/group/tool:1.0")).isPresent();
         assertThat(store.find("quay.io/group/tool")).isEmpty();
@@ -124,7 +112,7 @@ class LocalStoreTest {
     @Test
     void readsTheNameListOfEarlierBerthVersionsAndWritesItBackTheSame() throws IOException {
         Image image = TestImages.simple("old");
-        add("example.org/old:1", image);
+        TestImages.store(store, "example.org/old:1", image);
         Path refs = store.root().resolve("refs.json");
         String earlier = """
                 {"format":1,"images":{"example.org/old:1":{"root":{"mediaType":"%s","digest":"%s","size":%d,\
@@ -148,7 +136,7 @@ class LocalStoreTest {
 
     @Test
     void refusesANameListItCannotRead() throws IOException {
-        add("example.org/x:1", TestImages.simple("x"));
+        TestImages.store(store, "example.org/x:1", TestImages.simple("x"));
         Files.writeString(store.root().resolve("refs.json"), "{\"format\":1,\"images\":{\"a\":{\"root\":{\"size\":\"big\"}}}}");
         assertThatThrownBy(() -> store.images()).isInstanceOf(InvalidImageException.class)
                 .hasMessageContaining("refs.json").hasMessageContaining("size");
@@ -160,8 +148,8 @@ class LocalStoreTest {
     void pruneRemovesOnlyWhatNoNameReaches() throws IOException {
         Image kept = TestImages.simple("kept");
         Image dropped = TestImages.simple("dropped");
-        add("kept", kept);
-        add("dropped", dropped);
+        TestImages.store(store, "kept", kept);
+        TestImages.store(store, "dropped", dropped);
         store.tag(Reference.parse("kept:alias"), kept.descriptor());
         store.untag(Reference.parse("dropped"));
         store.untag(Reference.parse("kept"));
@@ -177,7 +165,7 @@ class LocalStoreTest {
     @Test
     void aReferrerIsFoundByItsSubjectAndLivesExactlyAsLongAsTheSubject() throws IOException {
         Image image = TestImages.simple("subject");
-        add("subject", image);
+        TestImages.store(store, "subject", image);
         byte[] empty = "{}".getBytes(StandardCharsets.US_ASCII);
         byte[] note = "a note about the image".getBytes(StandardCharsets.US_ASCII);
         Descriptor config = Descriptor.of(MediaType.OCI_EMPTY, Digest.of(empty), empty.length);
@@ -248,7 +236,7 @@ class LocalStoreTest {
             List<Future<?>> futures = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
                 futures.add(pool.submit(() -> {
-                    add("twice", image);
+                    TestImages.store(store, "twice", image);
                     return null;
                 }));
             }
