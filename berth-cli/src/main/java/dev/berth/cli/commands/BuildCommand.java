@@ -29,6 +29,7 @@ import dev.berth.oci.store.LocalStore;
 import dev.berth.oci.transfer.ImageCopier;
 import dev.berth.oci.transfer.PlatformChoice;
 import dev.berth.runtime.ImageCache;
+import dev.berth.runtime.ImageResolver;
 import dev.berth.trust.InTotoStatement;
 
 import java.io.IOException;
@@ -206,7 +207,7 @@ public final class BuildCommand extends ContainerCommand {
     }
 
     private static BaseImages.BaseImage base(String reference, LocalStore store, ImageCache cache) throws IOException {
-        var image = resolve(reference, store, cache, null);
+        var image = images(store, cache, ImageResolver.Policy.NONE).resolve(reference);
         ImageRecord record = store.require(reference);
         ManifestBytes manifest = store.manifest(record.root());
         if (manifest.isIndex()) {

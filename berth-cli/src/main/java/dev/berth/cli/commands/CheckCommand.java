@@ -10,6 +10,7 @@ import dev.berth.oci.Json;
 import dev.berth.oci.store.LocalStore;
 import dev.berth.runtime.ImageCache;
 import dev.berth.runtime.ImageFile;
+import dev.berth.runtime.ImageResolver;
 import dev.berth.runtime.check.CheckReport;
 import dev.berth.runtime.check.Finding;
 import dev.berth.runtime.check.HostFacts;
@@ -41,7 +42,7 @@ public final class CheckCommand extends ContainerCommand {
         CheckReport report;
         try {
             ImageCache cache = cache(null);
-            ImageFile image = resolve(reference, store, cache, null);
+            ImageFile image = images(store, cache, ImageResolver.Policy.NONE).resolve(reference);
             report = ImageCheck.run(image, cache, HostFacts.current(), HostDevices.of(environment), environment);
         } catch (BerthException refused) {
             if (!refused.code().equals("PLATFORM_MISMATCH")) {

@@ -3,8 +3,8 @@ package dev.berth.cli.commands;
 import dev.berth.cli.args.Syntax;
 import dev.berth.oci.Json;
 import dev.berth.oci.store.LocalStore;
-import dev.berth.runtime.ImageCache;
 import dev.berth.runtime.ImageFile;
+import dev.berth.runtime.ImageResolver;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,7 +33,7 @@ public final class ConvertCommand extends ContainerCommand {
 
     @Override
     protected int run(LocalStore store) throws IOException {
-        ImageFile image = resolve(reference, store, cache(sharedCache), null);
+        ImageFile image = images(store, cache(sharedCache), ImageResolver.Policy.NONE).resolve(reference);
         ImageFile.write(image.path(), output, executable);
         if (json) {
             out().println(Json.writePretty(Json.mapper().createObjectNode().put("image", reference).put("file", output.toString())

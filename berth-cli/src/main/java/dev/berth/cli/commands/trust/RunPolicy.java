@@ -8,6 +8,7 @@ import dev.berth.oci.Digest;
 import dev.berth.oci.Reference;
 import dev.berth.oci.Toml;
 import dev.berth.runtime.ImageFileSignatures;
+import dev.berth.runtime.ImageResolver;
 import dev.berth.trust.AcceptedKey;
 import dev.berth.trust.FileSignatures;
 import dev.berth.trust.VerifyingKey;
@@ -32,7 +33,7 @@ import java.util.concurrent.TimeUnit;
  * when both accept it. Signatures are checked against the image's registry; a digest once
  * verified under the same keys is remembered in the user's cache, so a later run costs no request.
  */
-public final class RunPolicy {
+public final class RunPolicy implements ImageResolver.Policy {
     /** Where the site's policy is; a test (or a site packaging berth elsewhere) names another with this property. */
     public static final String SITE_PROPERTY = "berth.site-policy";
     private static final Path SITE = Path.of("/etc/berth/policy.toml");
@@ -74,6 +75,7 @@ public final class RunPolicy {
     }
 
     /** Refuses, naming the rule, an image file that a policy does not let run. */
+    @Override
     public void requireFile(Path file) throws IOException {
         for (ExecutionPolicy policy : policies) {
             ExecutionPolicy.Scope scope = policy.forFiles();
@@ -118,6 +120,7 @@ public final class RunPolicy {
     }
 
     /** Refuses, naming the rule and the scope, an image that a policy does not let run. */
+    @Override
     public void requireImage(Reference name, Digest digest) throws IOException {
         String subject = name.registry() + "/" + name.repository() + "@" + digest;
         for (ExecutionPolicy policy : policies) {

@@ -1,4 +1,4 @@
-package dev.berth.cli.commands;
+package dev.berth.runtime;
 
 import dev.berth.oci.AtomicFiles;
 import dev.berth.oci.Descriptor;
