@@ -15,7 +15,8 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 
 /**
- * What run, exec, shell and convert share: finding the image REF names, as a runnable file.
+ * What run, exec, shell, convert and check share: the image REF names, as a runnable file, which
+ * the runtime's {@link ImageResolver} finds with the puller and the policy wired here.
  */
 abstract class ContainerCommand extends StoreCommand {
     /** How commands that run an image describe REF. */
