@@ -1,12 +1,12 @@
 package dev.berth.runtime.check;
 
+import dev.berth.oci.ByteSize;
+
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  *
  * <ul>
  *   <li>{@code dev.berth.requires.memory}: memory, with a unit: {@code 512M}, {@code 16G}, {@code 1T}
- *       (binary units, as SLURM's {@code --mem}; {@code 16GiB} and {@code 16GB} mean the same)</li>
+ *       (a {@link ByteSize}: binary units, as SLURM's {@code --mem})</li>
  *   <li>{@code dev.berth.requires.cores}: processors, a whole number</li>
  *   <li>{@code dev.berth.requires.gpus}: NVIDIA GPUs, a whole number</li>
  *   <li>{@code dev.berth.requires.x86-64-level}: {@code x86-64-v2}, {@code v3}, {@code v4}</li>
@@ -28,9 +28,7 @@ public final class DeclaredRequirements {
     public static final String GPUS = PREFIX + "gpus";
     public static final String X86_64_LEVEL = PREFIX + "x86-64-level";
     private static final List<String> KNOWN = List.of(MEMORY, CORES, GPUS, X86_64_LEVEL);
-    private static final Pattern SIZE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([KMGTP])(?:i?B)?", Pattern.CASE_INSENSITIVE);
     private static final Pattern WHOLE = Pattern.compile("\\d{1,9}");
-    private static final String[] BINARY_UNITS = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
 
     private DeclaredRequirements() {
     }
@@ -62,7 +60,7 @@ public final class DeclaredRequirements {
     private static Finding check(String label, String value, HostFacts host, Allocation allocation) {
         String name = label.substring(PREFIX.length());
         return switch (label) {
-            case MEMORY -> bytes(value).map(needed -> memory(needed, allocation)).orElseGet(() -> malformed(label, value, "a size such as 16G"));
+            case MEMORY -> ByteSize.parse(value).map(needed -> memory(needed, allocation)).orElseGet(() -> malformed(label, value, "a size such as 16G"));
             case CORES -> whole(value).map(needed -> atLeast(name, needed, allocation.cores(), "cores", allocation))
                     .orElseGet(() -> malformed(label, value, "a whole number"));
             case GPUS -> whole(value).map(needed -> atLeast(name, needed, allocation.gpus(), "GPUs", allocation))
@@ -75,10 +73,10 @@ public final class DeclaredRequirements {
 
     private static Finding memory(long needed, Allocation allocation) {
         if (allocation.memoryBytes() < 0) {
-            return Finding.warning("memory", "the image needs " + size(needed) + "; the memory of " + allocation.source()
+            return Finding.warning("memory", "the image needs " + ByteSize.format(needed) + "; the memory of " + allocation.source()
                     + " is unknown");
         }
-        String detail = "the image needs " + size(needed) + ", " + allocation.source() + " has " + size(allocation.memoryBytes());
+        String detail = "the image needs " + ByteSize.format(needed) + ", " + allocation.source() + " has " + ByteSize.format(allocation.memoryBytes());
         return needed > allocation.memoryBytes() ? Finding.problem("memory", detail) : Finding.ok("memory", detail);
     }
 
@@ -102,24 +100,7 @@ public final class DeclaredRequirements {
                 + "; it is ignored");
     }
 
-    /** {@code 16G} in bytes. */
-    static Optional<Long> bytes(String text) {
-        Matcher size = SIZE.matcher(text.strip());
-        if (!size.matches()) {
-            return Optional.empty();
-        }
-        int power = "KMGTP".indexOf(size.group(2).toUpperCase(Locale.ROOT)) + 1;
-        return Optional.of((long) (Double.parseDouble(size.group(1)) * Math.pow(1024, power)));
-    }
-
     private static Optional<Integer> whole(String text) {
         return WHOLE.matcher(text.strip()).matches() ? Optional.of(Integer.parseInt(text.strip())) : Optional.empty();
-    }
-
-    /** Bytes in the largest binary unit that leaves at least 1: 16.0 GiB. */
-    static String size(long bytes) {
-        // each binary unit is 10 bits more: the highest set bit picks it
-        int unit = bytes <= 0 ? 0 : Math.min((63 - Long.numberOfLeadingZeros(bytes)) / 10, BINARY_UNITS.length - 1);
-        return unit == 0 ? bytes + " B" : String.format(Locale.ROOT, "%.1f %s", bytes / Math.pow(1024, unit), BINARY_UNITS[unit]);
     }
 }

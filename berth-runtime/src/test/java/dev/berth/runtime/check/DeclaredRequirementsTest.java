@@ -16,25 +16,6 @@ class DeclaredRequirementsTest {
     Path temp;
 
     @Test
-    void sizesAreBinaryWithOrWithoutIAndB() {
-        assertThat(DeclaredRequirements.bytes("16G")).contains(16L << 30);
-        assertThat(DeclaredRequirements.bytes("16GiB")).contains(16L << 30);
-        assertThat(DeclaredRequirements.bytes("16gb")).contains(16L << 30);
-        assertThat(DeclaredRequirements.bytes("1.5T")).contains(3L << 39);
-        assertThat(DeclaredRequirements.bytes("512m")).contains(512L << 20);
-        assertThat(DeclaredRequirements.bytes("16")).isEmpty();
-        assertThat(DeclaredRequirements.bytes("lots")).isEmpty();
-    }
-
-    @Test
-    void sizesArePrintedInTheLargestBinaryUnitThatLeavesAtLeastOne() {
-        assertThat(DeclaredRequirements.size(1023)).isEqualTo("1023 B");
-        assertThat(DeclaredRequirements.size(1024)).isEqualTo("1.0 KiB");
-        assertThat(DeclaredRequirements.size((16L << 30) + (1L << 29))).isEqualTo("16.5 GiB");
-        assertThat(DeclaredRequirements.size(64L << 50)).isEqualTo("64.0 PiB");
-    }
-
-    @Test
     void onlyTheRequirementLabelsAreRequirements() {
         assertThat(DeclaredRequirements.of(Map.of("dev.berth.requires.gpus", "1", "org.opencontainers.image.title", "x")))
                 .containsExactly(Map.entry("dev.berth.requires.gpus", "1"));
