@@ -8,6 +8,7 @@ import dev.berth.build.dockerfile.DockerfileSyntaxException;
 import dev.berth.build.dockerfile.Instruction;
 import dev.berth.build.dockerfile.Words;
 import dev.berth.oci.BerthException;
+import dev.berth.oci.ByteSize;
 import dev.berth.oci.Descriptor;
 import dev.berth.oci.Digest;
 import dev.berth.oci.MediaType;
@@ -34,10 +35,12 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -55,6 +58,8 @@ public final class Builder {
     private final BaseImages bases;
     private final Path workParent;
     private final StepCache cache;
+    private final CacheShelf cacheShelf;
+    private final long cacheLimit;
     private final Path cacheMounts;
     private final String builderVersion;
     private final Downloads.Fetcher fetcher;
@@ -67,15 +72,18 @@ public final class Builder {
     /**
      * @param workParent where the build's scratch directory goes (trees, layers); removed when it ends
      * @param cacheDirectory where step results are kept for later builds
+     * @param cacheLimit     the bytes of step results kept: after each build the steps used longest ago go (see {@link BuildCacheLimit})
      * @param builderVersion the berth version the provenance names as the builder's
      * @param fetcher        how ADD downloads a URL
      */
-    public Builder(LocalStore store, BaseImages bases, Path workParent, Path cacheDirectory, String builderVersion,
+    public Builder(LocalStore store, BaseImages bases, Path workParent, Path cacheDirectory, long cacheLimit, String builderVersion,
                    Downloads.Fetcher fetcher, PrintWriter out) {
         this.store = store;
         this.bases = bases;
         this.workParent = workParent;
         this.cache = new StepCache(cacheDirectory);
+        this.cacheShelf = StepCache.shelf(cacheDirectory);
+        this.cacheLimit = cacheLimit;
         this.cacheMounts = cacheMountsDirectory(cacheDirectory);
         this.builderVersion = builderVersion;
         this.fetcher = fetcher;
@@ -108,9 +116,10 @@ public final class Builder {
         Dockerfile dockerfile = DefinitionFile.looksLike(text) ? DefinitionFile.parse(text, name) : Dockerfile.parse(text, name);
         Stage.Recipe recipe = Stage.split(dockerfile);
         Files.createDirectories(workParent);
-        try (ScratchDirectory work = ScratchDirectory.create(workParent, "build")) {
-            Session session = new Session(dockerfile, request, BuildContext.open(request.context()), new RecordingBaseImages(bases),
-                    work.path(), cache, cacheMounts, fetcher, out);
+        Set<String> stepsOfThisBuild = new HashSet<>();
+        try (ScratchDirectory work = ScratchDirectory.create(workParent, "build");
+             Session session = new Session(dockerfile, request, BuildContext.open(request.context()), new RecordingBaseImages(bases),
+                     work.path(), cache, stepsOfThisBuild, cacheMounts, fetcher, out)) {
             Map<String, String> global = session.globalArguments(recipe.globalArguments());
             Stage target = target(recipe, request.target(), dockerfile.file());
             TreeSet<Integer> needed = new TreeSet<>();
@@ -142,7 +151,24 @@ public final class Builder {
                 built.put(index, build);
             }
             return commit(session, built.get(target.index()).image(), request.tags(), started);
+        } finally {
+            keepCacheUnderLimit(stepsOfThisBuild);
         }
+    }
+
+    /** Never fails the build: a cache that stays too large costs disk, not the image. */
+    private void keepCacheUnderLimit(Set<String> stepsOfThisBuild) {
+        try {
+            StepCacheEviction.Evicted evicted = StepCacheEviction.evict(cacheShelf, cacheLimit, stepsOfThisBuild);
+            if (evicted.steps() > 0) {
+                out.println("berth: build cache over its " + ByteSize.format(cacheLimit) + " limit: removed " + evicted.steps()
+                        + " old step" + (evicted.steps() == 1 ? "" : "s") + " (" + ByteSize.format(evicted.bytes()) + ")");
+            }
+        } catch (IOException | RuntimeException e) {
+            out.println("berth: warning: could not bring the build cache in " + cacheShelf.directory() + " under its "
+                    + ByteSize.format(cacheLimit) + " limit: " + e.getMessage());
+        }
+        out.flush();
     }
 
     private static Stage target(Stage.Recipe recipe, Optional<String> name, String file) {
@@ -278,8 +304,11 @@ public final class Builder {
                 builderVersion, started.truncatedTo(ChronoUnit.SECONDS), Instant.now().truncatedTo(ChronoUnit.SECONDS));
     }
 
-    /** One build's shared state: its recipe, request, context and scratch space, and the layers its steps wrote. */
-    static final class Session {
+    /**
+     * One build's shared state: its recipe, request, context and scratch space, the layers its
+     * steps wrote, and the cached steps it uses, held until it ends.
+     */
+    static final class Session implements AutoCloseable {
         private final Dockerfile dockerfile;
         private final BuildRequest request;
         private final BuildContext context;
@@ -291,17 +320,21 @@ public final class Builder {
         private final Downloads downloads;
 
         private final StepCache cache;
+        private final Set<String> cachedSteps;
+        private final List<CacheShelf.Use> cacheUses = new ArrayList<>();
         private final Path cacheMounts;
         private final PrintWriter out;
 
+        /** @param cachedSteps collects the keys of the cached steps the build reuses or stores */
         Session(Dockerfile dockerfile, BuildRequest request, BuildContext context, RecordingBaseImages bases, Path work,
-                StepCache cache, Path cacheMounts, Downloads.Fetcher fetcher, PrintWriter out) throws IOException {
+                StepCache cache, Set<String> cachedSteps, Path cacheMounts, Downloads.Fetcher fetcher, PrintWriter out) throws IOException {
             this.dockerfile = dockerfile;
             this.request = request;
             this.context = context;
             this.bases = bases;
             this.work = work;
             this.cache = cache;
+            this.cachedSteps = cachedSteps;
             this.cacheMounts = cacheMounts;
             this.downloads = new Downloads(work.resolve("downloads"), fetcher);
             this.out = out;
@@ -367,11 +400,24 @@ public final class Builder {
 
         /** An earlier build's result for the step with this key, unless the request says not to reuse any. */
         Optional<StepCache.Entry> cachedResult(String key) throws IOException {
-            return request.useCache() ? cache.find(key) : Optional.empty();
+            Optional<StepCache.Entry> found = request.useCache() ? cache.find(key) : Optional.empty();
+            if (found.isPresent()) {
+                cachedSteps.add(key);
+                cacheUses.add(found.get().use());
+            }
+            return found;
         }
 
         void remember(String key, Optional<LayerWriter.Written> layer, Map<String, LayerWriter.Owner> owners) throws IOException {
             cache.store(key, layer, owners);
+            cachedSteps.add(key);
+        }
+
+        @Override
+        public void close() throws IOException {
+            for (CacheShelf.Use use : cacheUses) {
+                use.close();
+            }
         }
 
         void note(String line) {

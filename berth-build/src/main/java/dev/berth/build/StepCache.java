@@ -31,8 +31,8 @@ import java.util.Optional;
  * the step succeeded.
  */
 final class StepCache {
-    /** A step's remembered result. */
-    record Entry(Optional<LayerWriter.Written> layer, Map<String, LayerWriter.Owner> owners) {
+    /** A step's remembered result, and the use that keeps it while the build runs. */
+    record Entry(Optional<LayerWriter.Written> layer, Map<String, LayerWriter.Owner> owners, CacheShelf.Use use) {
     }
 
     private static final String LAYER = "layer.tar.gz";
@@ -55,8 +55,30 @@ final class StepCache {
         return HexFormat.of().formatHex(sha256.digest());
     }
 
+    /**
+     * The step's result, in use until the entry's use is closed: its layer is read again when the
+     * image is committed, and another build's clean-up must not take it meanwhile.
+     */
     Optional<Entry> find(String key) throws IOException {
         Path entry = directory.resolve(key);
+        if (!Files.isRegularFile(entry.resolve(RESULT))) {
+            return Optional.empty();
+        }
+        CacheShelf.Use use = CacheShelf.use(entry);
+        try {
+            Optional<Entry> found = read(entry, use);
+            if (found.isEmpty()) {
+                use.close();
+            }
+            return found;
+        } catch (IOException | RuntimeException e) {
+            use.close();
+            throw e;
+        }
+    }
+
+    /** Checks again under the use: a clean-up may have removed the entry before it was taken. */
+    private static Optional<Entry> read(Path entry, CacheShelf.Use use) throws IOException {
         Path result = entry.resolve(RESULT);
         if (!Files.isRegularFile(result)) {
             return Optional.empty();
@@ -75,8 +97,7 @@ final class StepCache {
             }
             layer = Optional.of(new LayerWriter.Written(file, descriptor, Digest.parse(json.path("layer").path("diffId").asText())));
         }
-        CacheShelf.touch(entry);
-        return Optional.of(new Entry(layer, owners));
+        return Optional.of(new Entry(layer, owners, use));
     }
 
     /** The entries, for listing and pruning: each is named by its key. */

@@ -1,6 +1,7 @@
 package dev.berth.cli.commands;
 
 import dev.berth.build.BaseImages;
+import dev.berth.build.BuildCacheLimit;
 import dev.berth.build.BuildRequest;
 import dev.berth.build.Builder;
 import dev.berth.build.Downloads;
@@ -150,8 +151,10 @@ public final class BuildCommand extends ContainerCommand {
         return 0;
     }
 
-    private Builder builder(LocalStore store, BaseImages bases, ImageCache cache) {
-        return new Builder(store, bases, cache.userDirectory().resolve("build"), cache.userDirectory().resolve("build-cache"),
+    private Builder builder(LocalStore store, BaseImages bases, ImageCache cache) throws IOException {
+        Path cacheDirectory = cache.userDirectory().resolve("build-cache");
+        long cacheLimit = BuildCacheLimit.of(System.getenv(), BerthConfig.load(System.getenv()).buildCacheLimit(), cacheDirectory);
+        return new Builder(store, bases, cache.userDirectory().resolve("build"), cacheDirectory, cacheLimit,
                 VersionCommand.version(), BuildCommand::download, out());
     }
 

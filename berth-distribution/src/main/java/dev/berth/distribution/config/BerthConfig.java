@@ -2,6 +2,7 @@ package dev.berth.distribution.config;
 
 import dev.berth.distribution.RegistryException;
 import dev.berth.distribution.http.Proxies;
+import dev.berth.oci.ByteSize;
 import dev.berth.oci.Toml;
 
 import java.io.IOException;
@@ -26,20 +27,31 @@ import java.util.Optional;
  * mirrors = ["mirror.example.org"]     # tried first for pulls
  * </pre>
  *
+ * and the build part:
+ *
+ * <pre>
+ * [build]
+ * cache_limit = "20GB"                 # the build step cache's size limit (a {@link ByteSize})
+ * </pre>
+ *
  * With it come the proxies the environment names ({@code HTTPS_PROXY}, {@code HTTP_PROXY},
  * {@code NO_PROXY}: see {@link Proxies}) and the machine's certificates ({@link CertificateSources}).
  */
 public final class BerthConfig {
-    public static final BerthConfig EMPTY = new BerthConfig(Map.of(), Proxies.NONE, CertificateSources.NONE);
+    public static final BerthConfig EMPTY = new BerthConfig(Map.of(), Optional.empty(), Proxies.NONE, CertificateSources.NONE);
     private static final long MAX_SIZE = 1 << 20;
     private static final String REGISTRIES = "registries.";
+    private static final String BUILD = "build";
 
     private final Map<String, RegistrySettings> registries;
+    private final Optional<Long> buildCacheLimit;
     private final Proxies proxies;
     private final CertificateSources certificates;
 
-    private BerthConfig(Map<String, RegistrySettings> registries, Proxies proxies, CertificateSources certificates) {
+    private BerthConfig(Map<String, RegistrySettings> registries, Optional<Long> buildCacheLimit, Proxies proxies,
+                        CertificateSources certificates) {
         this.registries = Map.copyOf(registries);
+        this.buildCacheLimit = buildCacheLimit;
         this.proxies = proxies;
         this.certificates = certificates;
     }
@@ -86,28 +98,51 @@ public final class BerthConfig {
     /** Parses config text; relative CA paths resolve against {@code baseDir}. */
     public static BerthConfig parse(String text, String source, Path baseDir) {
         Map<String, RegistrySettings> registries = new LinkedHashMap<>();
+        Optional<Long> buildCacheLimit = Optional.empty();
         for (Map.Entry<String, Map<String, Object>> table : Toml.tables(text, source).entrySet()) {
+            if (table.getKey().equals(BUILD)) {
+                buildCacheLimit = buildCacheLimit(table.getValue(), source + " [build]");
+                continue;
+            }
             if (!table.getKey().startsWith(REGISTRIES)) {
                 if (!table.getValue().isEmpty()) {
                     String where = table.getKey().isEmpty() ? "at the top" : "[" + table.getKey() + "]";
                     throw new RegistryException("CONFIG_INVALID", source + ": unknown setting \""
                             + table.getValue().keySet().iterator().next() + "\" " + where
-                            + " (berth's config has [registries.\"HOST\"] tables only)");
+                            + " (berth's config has [registries.\"HOST\"] and [build] tables only)");
                 }
                 continue;
             }
             String host = table.getKey().substring(REGISTRIES.length());
             registries.put(host, settings(table.getValue(), source + " [registries.\"" + host + "\"]", baseDir));
         }
-        return new BerthConfig(registries, Proxies.NONE, CertificateSources.NONE);
+        return new BerthConfig(registries, buildCacheLimit, Proxies.NONE, CertificateSources.NONE);
     }
 
     public BerthConfig withProxies(Proxies newProxies) {
-        return new BerthConfig(registries, newProxies, certificates);
+        return new BerthConfig(registries, buildCacheLimit, newProxies, certificates);
     }
 
     public BerthConfig withCertificates(CertificateSources newCertificates) {
-        return new BerthConfig(registries, proxies, newCertificates);
+        return new BerthConfig(registries, buildCacheLimit, proxies, newCertificates);
+    }
+
+    /** {@code [build] cache_limit} in bytes, when the file sets it. */
+    public Optional<Long> buildCacheLimit() {
+        return buildCacheLimit;
+    }
+
+    private static Optional<Long> buildCacheLimit(Map<String, Object> values, String where) {
+        Optional<Long> limit = Optional.empty();
+        for (Map.Entry<String, Object> entry : values.entrySet()) {
+            if (!entry.getKey().equals("cache_limit")) {
+                throw new RegistryException("CONFIG_INVALID", where + ": unknown setting \"" + entry.getKey() + "\" (known: cache_limit)");
+            }
+            String text = entry.getValue() instanceof String string ? string : String.valueOf(entry.getValue());
+            limit = Optional.of(ByteSize.parse(text).orElseThrow(() -> new RegistryException("CONFIG_INVALID", where
+                    + ": cache_limit must be a size such as \"20GB\" (units B, K, M, G, T), not \"" + text + "\"")));
+        }
+        return limit;
     }
 
     public Proxies proxies() {

@@ -86,7 +86,18 @@ class BerthConfigTest {
         assertThatThrownBy(() -> BerthConfig.parse("x = 1\nx = 2\n", "config.toml", BASE))
                 .hasMessageContaining("config.toml line").hasMessageContaining("Duplicate key");
         assertThatThrownBy(() -> BerthConfig.parse("[build]\njobs = 8\n", "config.toml", BASE))
-                .hasMessageContaining("unknown setting \"jobs\" [build]");
+                .hasMessage("config.toml [build]: unknown setting \"jobs\" (known: cache_limit)");
+        assertThatThrownBy(() -> BerthConfig.parse("[builds]\ncache_limit = \"1G\"\n", "config.toml", BASE))
+                .hasMessageContaining("unknown setting \"cache_limit\" [builds]");
+    }
+
+    @Test
+    void theBuildCacheLimitIsASize() {
+        assertThat(BerthConfig.parse("[build]\ncache_limit = \"20GB\"\n", "config.toml", BASE).buildCacheLimit()).contains(20L << 30);
+        assertThat(BerthConfig.parse("[build]\ncache_limit = 0\n", "config.toml", BASE).buildCacheLimit()).contains(0L);
+        assertThat(BerthConfig.parse("[registries.\"a\"]\ninsecure = true\n", "config.toml", BASE).buildCacheLimit()).isEmpty();
+        assertThatThrownBy(() -> BerthConfig.parse("[build]\ncache_limit = \"lots\"\n", "config.toml", BASE))
+                .hasMessage("config.toml [build]: cache_limit must be a size such as \"20GB\" (units B, K, M, G, T), not \"lots\"");
     }
 
     @Test

@@ -103,15 +103,6 @@ public final class CacheShelf {
         }
     }
 
-    /** Records a use without keeping the entry (a build step whose layer is copied at once). */
-    public static void touch(Path entry) throws IOException {
-        Path marker = markerOf(entry);
-        if (!Files.exists(marker, LinkOption.NOFOLLOW_LINKS)) {
-            Files.createFile(marker);
-        }
-        Files.setLastModifiedTime(marker, FileTime.from(Instant.now()));
-    }
-
     /** A use of an entry, which keeps it from removal. */
     public record Use(Path entry, FileChannel channel, FileLock lock) implements AutoCloseable {
         /**
