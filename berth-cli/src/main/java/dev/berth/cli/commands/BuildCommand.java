@@ -153,9 +153,13 @@ public final class BuildCommand extends ContainerCommand {
 
     private Builder builder(LocalStore store, BaseImages bases, ImageCache cache) throws IOException {
         Path cacheDirectory = cache.userDirectory().resolve("build-cache");
-        long cacheLimit = BuildCacheLimit.of(System.getenv(), BerthConfig.load(System.getenv()).buildCacheLimit(), cacheDirectory);
-        return new Builder(store, bases, cache.userDirectory().resolve("build"), cacheDirectory, cacheLimit,
+        return new Builder(store, bases, cache.userDirectory().resolve("build"), cacheDirectory, cacheLimit(cacheDirectory),
                 VersionCommand.version(), BuildCommand::download, out());
+    }
+
+    /** The size the step cache in {@code cacheDirectory} is kept under, as this user's environment and config file set it. */
+    public static long cacheLimit(Path cacheDirectory) throws IOException {
+        return BuildCacheLimit.of(System.getenv(), BerthConfig.load(System.getenv()).buildCacheLimit(), cacheDirectory);
     }
 
     /** ADD's downloads go as berth reaches registries: the environment's proxies, the system's and the site's CAs. */

@@ -136,4 +136,44 @@ class SystemCommandsTest {
         assertThat(bad.exitCode()).isEqualTo(2);
         assertThat(bad.stderr()).startsWith("berth: --older-than takes a number and a unit");
     }
+
+    /**
+     * Each step copies 3000 random bytes, which gzip cannot shrink: one step fits a 5 KiB limit,
+     * two do not, so the second build removes the first build's step and says so.
+     */
+    @Test
+    void aBuildRemovesTheOldestStepsOnceTheBuildCacheIsOverItsLimit() {
+        ok("for d in one two; do mkdir -p $d && head -c 3000 /dev/urandom > $d/data"
+                + " && printf 'FROM small:1\\nCOPY data /data\\n' > $d/Dockerfile; done");
+        String limited = "BERTH_BUILD_CACHE_LIMIT=5KB ";
+        assertThat(ok(limited + "berth build -t cached:1 one").stdout()).doesNotContain("build cache over");
+        assertThat(cache(df(), "build cache").get("count").asInt()).isEqualTo(1);
+
+        String second = ok(limited + "berth build -t cached:1 two").stdout();
+        assertThat(second.lines().filter(line -> line.matches(
+                "berth: build cache over its 5\\.0 KiB limit: removed 1 old step \\([0-9.]+ KiB\\)"))).hasSize(1);
+        JsonNode build = cache(Json.tree(ok(limited + "berth system df --json").stdout().getBytes(StandardCharsets.UTF_8), "df"),
+                "build cache");
+        assertThat(build.get("limit").asLong()).isEqualTo(5 << 10);
+        assertThat(build.get("count").asInt()).isEqualTo(1);
+        assertThat(build.get("size").asLong()).isLessThanOrEqualTo(5 << 10).isEqualTo(bytesOnDisk(build.get("path").asText()));
+        assertThat(ok(limited + "berth system df").stdout()).contains("(limit 5.0 KiB)");
+
+        String again = ok(limited + "berth build -t cached:1 one && berth exec cached:1 busybox wc -c /data").stdout();
+        assertThat(again).doesNotContain("Using cache").contains("removed 1 old step", "3000 /data");
+        assertThat(cache(df(), "build cache").get("limit").asLong()).isPositive();
+    }
+
+    @Test
+    void aBuildCacheLimitThatIsNoSizeIsOneLineNamingTheVariableOrTheKey() {
+        Tools.Result variable = user.sh(home, "mkdir -p ctx && printf 'FROM small:1\\n' > ctx/Dockerfile"
+                + " && BERTH_BUILD_CACHE_LIMIT=lots berth build ctx");
+        assertThat(variable.exitCode()).isEqualTo(1);
+        assertThat(variable.stderr().strip())
+                .isEqualTo("berth: BERTH_BUILD_CACHE_LIMIT must be a size such as 20GB (units B, K, M, G, T), not \"lots\"");
+        Tools.Result key = user.sh(home, "printf '[build]\\ncache_limit = \"20\"\\n' > bad.toml && BERTH_CONFIG=$PWD/bad.toml berth build ctx");
+        assertThat(key.exitCode()).isEqualTo(1);
+        assertThat(key.stderr().strip()).isEqualTo("berth: " + home + "/bad.toml [build]: cache_limit must be a size such as"
+                + " \"20GB\" (units B, K, M, G, T), not \"20\"");
+    }
 }

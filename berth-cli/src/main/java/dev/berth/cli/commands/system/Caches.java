@@ -1,6 +1,7 @@
 package dev.berth.cli.commands.system;
 
 import dev.berth.build.Builder;
+import dev.berth.cli.commands.BuildCommand;
 import dev.berth.cli.commands.SiteSettings;
 import dev.berth.oci.Digest;
 import dev.berth.runtime.ImageCache;
@@ -44,6 +45,11 @@ record Caches(ImageCache images) {
 
     Path buildCacheDirectory() {
         return images.userDirectory().resolve("build-cache");
+    }
+
+    /** The size builds keep the build cache under. */
+    long buildCacheLimit() throws IOException {
+        return BuildCommand.cacheLimit(buildCacheDirectory());
     }
 
     Path buildScratchDirectory() {

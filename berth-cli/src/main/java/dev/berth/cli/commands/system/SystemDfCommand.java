@@ -7,6 +7,7 @@ import dev.berth.cli.Subcommand;
 import dev.berth.cli.args.Syntax;
 import dev.berth.cli.output.Human;
 import dev.berth.cli.output.Table;
+import dev.berth.oci.ByteSize;
 import dev.berth.oci.Digest;
 import dev.berth.oci.Json;
 import dev.berth.oci.store.LocalStore;
@@ -16,6 +17,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /** {@code berth system df}: what the store and each cache hold, and what {@code berth system prune} would free. */
@@ -27,7 +29,8 @@ public final class SystemDfCommand implements Subcommand {
     public void declare(Syntax syntax) {
         syntax.describe("Show the space the local store and berth's caches take, and what 'berth system prune' frees.",
                         "RECLAIMABLE is what a plain prune removes: unreferenced blobs, and conversions and prepared trees of",
-                        "images no name reaches any more; --all also frees the rest of the caches.")
+                        "images no name reaches any more; --all also frees the rest of the caches. The build cache's SIZE",
+                        "shows the limit each build keeps it under (BERTH_BUILD_CACHE_LIMIT, or [build] cache_limit).")
                 .flag("-v, --verbose", "Also list every cache entry with its size and last use.", () -> verbose = true)
                 .flag("--json", "Print the figures as JSON.", () -> json = true);
     }
@@ -52,10 +55,13 @@ public final class SystemDfCommand implements Subcommand {
             List<CachedEntry> entries = shelf.entries();
             long reclaimable = entries.stream().filter(entry -> Caches.isDangling(kind, entry, referenced)).mapToLong(CachedEntry::size).sum();
             Instant lastUsed = entries.stream().map(CachedEntry::lastUsed).max(Instant::compareTo).orElse(null);
-            table.add(kind.title, Integer.toString(entries.size()), Human.size(Caches.total(entries)), Human.size(reclaimable),
+            OptionalLong limit = kind == Caches.Kind.BUILD ? OptionalLong.of(caches.buildCacheLimit()) : OptionalLong.empty();
+            String size = Human.size(Caches.total(entries)) + (limit.isPresent() ? " (limit " + ByteSize.format(limit.getAsLong()) + ")" : "");
+            table.add(kind.title, Integer.toString(entries.size()), size, Human.size(reclaimable),
                     lastUsed == null ? "" : Human.ago(lastUsed, now));
             ObjectNode row = rows.addObject().put("type", kind.title).put("path", shelf.directory().toString())
                     .put("count", entries.size()).put("size", Caches.total(entries)).put("reclaimable", reclaimable);
+            limit.ifPresent(bytes -> row.put("limit", bytes));
             row.put("lastUsed", lastUsed == null ? null : lastUsed.toString());
             ArrayNode list = row.putArray("entries");
             for (CachedEntry entry : entries) {
