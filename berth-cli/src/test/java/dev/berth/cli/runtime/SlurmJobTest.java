@@ -70,6 +70,14 @@ class SlurmJobTest {
         assertThat(step.stdout().lines().sorted()).containsExactly("rank 0 of 2, PMI rank 0 of 2", "rank 1 of 2, PMI rank 1 of 2");
     }
 
+    /** PMI-2's socket to slurmstepd (PMI_FD) reaches the container, and the handshake an MPI library starts with gets its answer. */
+    @Test
+    void aTaskInTheContainerTalksPmi2WithSlurm() {
+        Tools.Result step = ok(LIMIT + "srun --ntasks=1 --mpi=pmi2 berth exec " + IMAGE
+                + " sh -c 'printf \"cmd=init pmi_version=2 pmi_subversion=0\\n\" >&$PMI_FD && read -r reply <&$PMI_FD && echo \"$reply\"'");
+        assertThat(step.stdout()).startsWith("cmd=response_to_init").contains("rc=0");
+    }
+
     @Test
     void theContainersExitCodeIsTheStepsAndFailsTheJob() throws IOException {
         Tools.Result step = as(LIMIT + "srun --ntasks=1 berth exec " + IMAGE + " sh -c 'exit 7'");
