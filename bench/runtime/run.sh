@@ -4,16 +4,18 @@
 #   2. pull-and-convert of a multi-layer image from a local registry: berth pull + berth convert
 #      vs skopeo copy + umoci unpack + mksquashfs (same compressor and level as berth: zstd 3)
 #   3. parallel reads of 1 GiB (64 files, 8 readers) inside the container vs the same tree on the host
+#   4. 16 concurrent first uses of a new image: it is converted and prepared once (inotifywait counts)
 # Run as root (podman is rootful here; berth and ch-run run as an ordinary user it creates) from a
 # built checkout: bench/runtime/run.sh [WORKDIR]. Needs umoci, skopeo, podman and runc, docker-registry,
-# mksquashfs (squashfs-tools), ch-run (charliecloud-runtime) and berth's runtime packages.
+# mksquashfs (squashfs-tools), ch-run (charliecloud-runtime), inotifywait (inotify-tools) and berth's
+# runtime packages.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 work=${1:-/tmp/berth-bench-runtime}
 user=berth-bench
 runs=${RUNS:-10}
-parts=${PARTS:-123}   # which of the three measurements to run
+parts=${PARTS:-1234}   # which of the measurements to run
 
 [ "$(id -u)" -eq 0 ] || { echo "run.sh: run as root (it creates the user $user and runs podman)" >&2; exit 1; }
 id "$user" >/dev/null 2>&1 || useradd --create-home --shell /bin/sh "$user"
@@ -86,6 +88,25 @@ echo "resident memory of berth's processes beside a running container: $((kib / 
 pkill -u "$user" -x sleep || true
 wait "$runner" || true
 
+fi
+
+# ---- 4. concurrent first uses: 16 starts at once of an image no run has prepared prepare it once ----
+if [[ $parts == *4* ]]; then
+as_user "$berth rmi bench/fresh:1 >/dev/null 2>&1; rm -rf first-use-cache && mkdir -p first-use-cache/sandboxes first-use-cache/images"
+as_user "$berth import $work/images/small --name bench/fresh:1 >/dev/null"
+cache=/home/$user/first-use-cache
+inotifywait -q -m -e create --format '%w %f' "$cache/sandboxes" "$cache/images" >"$work/created" 2>/dev/null &
+watcher=$!
+sleep 0.5
+t0=$(now)
+as_user "for i in \$(seq 16); do BERTH_CACHE_DIR=$cache $berth exec bench/fresh:1 /bin/true & done; wait"
+first_uses=$(echo "$(now) - $t0" | bc)
+sleep 0.5; kill "$watcher" 2>/dev/null || true
+# each conversion and extraction works in a scratch directory of its own, beside a lock of the same name
+conversions=$(grep 'images/ \.tmp-sha256-' "$work/created" | grep -vc '\.lock$' || true)
+extractions=$(grep 'sandboxes/ \.tmp-sha256-' "$work/created" | grep -vc '\.lock$' || true)
+trees=$(ls "$cache/sandboxes" | grep -c '^sha256-[0-9a-f]*\.v[0-9]*$' || true)
+echo "16 concurrent first uses of a new image: ${first_uses}s in all; conversions started $conversions, extractions started $extractions, prepared trees $trees (goal: prepared once)"
 fi
 
 # ---- 2. pull and convert ----
