@@ -31,6 +31,8 @@ public final class VerifiedFiles {
 
     /** Whether {@code file} holds {@code expected}: by its remembered fingerprint, else by hashing it once. */
     public boolean holds(Path file, Digest expected) throws IOException {
+        // a writer killed after its record was in place leaves its scratch, and no later run might write again
+        ScratchDirectory.removeAbandoned(directory);
         Fingerprint before = Fingerprint.of(file);
         String entry = before.text() + "\t" + expected;
         if (entry.equals(remembered(file))) {
