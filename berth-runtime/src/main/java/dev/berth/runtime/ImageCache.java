@@ -4,6 +4,7 @@ import com.sun.security.auth.module.UnixSystem;
 import dev.berth.oci.BerthException;
 import dev.berth.oci.Digest;
 import dev.berth.oci.PrivateDirectory;
+import dev.berth.oci.ScratchDirectory;
 import dev.berth.runtime.cache.CacheShelf;
 import dev.berth.runtime.flatten.SquashfsWriter;
 import dev.berth.runtime.integrity.ContentRecord;
@@ -127,6 +128,8 @@ public final class ImageCache {
         if (!Files.isRegularFile(own, LinkOption.NOFOLLOW_LINKS)) {
             return Optional.empty();
         }
+        // a conversion killed after its image was in place leaves its scratch, and no later run converts again
+        ScratchDirectory.removeAbandoned(own.getParent());
         Optional<Digest> recorded = ContentRecord.read(own);
         if (recorded.isPresent() && verified().holds(own, recorded.get())) {
             return Optional.of(own);

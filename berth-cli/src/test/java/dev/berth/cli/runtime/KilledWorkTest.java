@@ -58,10 +58,11 @@ class KilledWorkTest {
     @Test
     void aKilledImportLeavesNothingInTheStore() throws Exception {
         int killedMidWork = 0;
+        long took = millisOf("berth --data-dir " + newDirectory("data") + " import " + layout + " --name " + IMAGE);
         for (int round = 0; round < ROUNDS; round++) {
             String data = newDirectory("data");
             String command = "berth --data-dir " + data + " import " + layout + " --name " + IMAGE;
-            killedMidWork += killAtRandom(command, 1200);
+            killedMidWork += killAtRandom(command, took);
             ok(home, command);
             assertNoLeftovers(data + "/store");
             assertThat(ok(home, "ls -A " + data + "/store/staging").stdout()).as("staging after round " + round).isEmpty();
@@ -75,11 +76,13 @@ class KilledWorkTest {
     @Test
     void aKilledConversionLeavesNothingInTheCacheOrBesideTheOutput() throws Exception {
         int killedMidWork = 0;
+        long took = millisOf(withStore + " BERTH_CACHE_DIR=" + newDirectory("convert-cache") + " berth convert " + IMAGE + " -o "
+                + newDirectory("out") + "/x.img");
         for (int round = 0; round < ROUNDS; round++) {
             String cache = newDirectory("convert-cache");
             String out = newDirectory("out");
             String command = withStore + " BERTH_CACHE_DIR=" + cache + " berth convert " + IMAGE + " -o " + out + "/x.img";
-            killedMidWork += killAtRandom(command, 2500);
+            killedMidWork += killAtRandom(command, took);
             ok(home, command);
             assertNoLeftovers(cache);
             assertNoLeftovers(out);
@@ -91,21 +94,32 @@ class KilledWorkTest {
     @Test
     void aKilledFirstRunLeavesNothingInTheCache() throws Exception {
         int killedMidWork = 0;
+        long took = millisOf(withStore + " BERTH_CACHE_DIR=" + newDirectory("exec-cache") + " berth exec " + IMAGE + " busybox true");
         for (int round = 0; round < ROUNDS; round++) {
             String cache = newDirectory("exec-cache");
             String command = withStore + " BERTH_CACHE_DIR=" + cache + " berth exec " + IMAGE + " busybox true";
-            killedMidWork += killAtRandom(command, 3000);
+            killedMidWork += killAtRandom(command, took);
             ok(home, command);
             assertNoLeftovers(cache);
         }
         assertThat(killedMidWork).as("kills that landed while berth ran").isPositive();
     }
 
-    /** Starts {@code command} as the user, SIGKILLs its JVM after up to {@code maxDelayMillis}; 1 if it was still running. */
-    private static int killAtRandom(String command, int maxDelayMillis) throws Exception {
+    /** How long {@code command} takes when nothing stops it: the kills below land at random within that time. */
+    private static long millisOf(String command) {
+        long start = System.nanoTime();
+        ok(home, command);
+        return (System.nanoTime() - start) / 1_000_000;
+    }
+
+    /**
+     * Starts {@code command} as the user and SIGKILLs its JVM at a random moment within the
+     * middle eight tenths of {@code tookMillis}, how long it takes unstopped; 1 if it was still running.
+     */
+    private static int killAtRandom(String command, long tookMillis) throws Exception {
         Process shell = user.start(home, command + " >/dev/null 2>&1");
         try {
-            Thread.sleep(200 + RANDOM.nextInt(maxDelayMillis));
+            Thread.sleep(tookMillis / 10 + RANDOM.nextLong(tookMillis * 8 / 10 + 1));
             List<ProcessHandle> berths = shell.toHandle().descendants()
                     .filter(p -> p.info().commandLine().map(line -> line.contains("dev.berth.cli.Main")).orElse(false))
                     .toList();
