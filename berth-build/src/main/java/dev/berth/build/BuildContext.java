@@ -14,8 +14,10 @@ import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -32,6 +34,8 @@ final class BuildContext {
     private final Path root;
     private final Path realRoot;
     private final List<Rule> rules;
+    /** Each regular file's content digest, by its path in the context: a build reads each file once however many keys name it. */
+    private final Map<Path, byte[]> fileDigests = new HashMap<>();
 
     private BuildContext(Path root, List<Rule> rules) throws IOException {
         this.root = root;
@@ -97,7 +101,7 @@ final class BuildContext {
 
     /**
      * A digest of what COPY would read from these context paths: each file's and directory's
-     * relative path, type, permissions, size, link target and content, in a fixed order, and
+     * relative path, type, permissions, link target and content digest, in a fixed order, and
      * what .dockerignore leaves of a directory. Times are left out: a checkout made again is the
      * same source.
      */
@@ -115,17 +119,29 @@ final class BuildContext {
                 if (Files.isSymbolicLink(file)) {
                     digest.update(Files.readSymbolicLink(file).toString().getBytes(StandardCharsets.UTF_8));
                 } else if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-                    try (InputStream in = Files.newInputStream(file)) {
-                        byte[] buffer = new byte[1 << 16];
-                        for (int read; (read = in.read(buffer)) > 0; ) {
-                            digest.update(buffer, 0, read);
-                        }
-                    }
+                    digest.update(contentDigest(path));
                 }
                 digest.update((byte) 0);
             }
         }
         return HexFormat.of().formatHex(digest.digest());
+    }
+
+    private byte[] contentDigest(Path path) throws IOException {
+        byte[] known = fileDigests.get(path);
+        if (known != null) {
+            return known;
+        }
+        MessageDigest digest = DigestAlgorithm.SHA256.newMessageDigest();
+        try (InputStream in = Files.newInputStream(root.resolve(path))) {
+            byte[] buffer = new byte[1 << 16];
+            for (int read; (read = in.read(buffer)) > 0; ) {
+                digest.update(buffer, 0, read);
+            }
+        }
+        byte[] content = digest.digest();
+        fileDigests.put(path, content);
+        return content;
     }
 
     /** One digest over the whole context as {@code COPY . } would read it: what a build's provenance records. */

@@ -51,6 +51,17 @@ class AotTrainingTest {
         assertNothingWrittenToHome();
     }
 
+    @Test
+    void theBuildTrainingBuildsTheImageWithAndWithoutItsCache() throws Exception {
+        Path work = Files.createDirectory(temp.resolve("work"));
+        Tools.Result result = train(work, "build");
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(work.resolve("data/store/refs.json")).content().contains("trained");
+        assertThat(temp.resolve("classes.log")).as("the build's own classes are in what it trains").content()
+                .contains("dev.berth.build.StepCache ", "dev.berth.build.provenance.BuildProvenance ");
+        assertNothingWrittenToHome();
+    }
+
     private void assertNothingWrittenToHome() throws IOException {
         try (var left = Files.list(temp.resolve("home"))) {
             assertThat(left).as("files the training left in HOME").isEmpty();

@@ -100,7 +100,7 @@ class StartUpCacheTest {
         String out = new String(warm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(warm.waitFor()).as(out).isZero();
         assertThat(out).contains("Start-up caches are ready");
-        for (String family : List.of("all", "pull", "transfer")) {
+        for (String family : List.of("all", "pull", "transfer", "build")) {
             assertThat(cacheOf(cache, family)).as("cache of %s", family).isTrue();
         }
         assertThat(failed).doesNotExist();
@@ -142,7 +142,7 @@ class StartUpCacheTest {
                     continue;
                 }
                 String output = commandLine.substring(at + marker.length()).split("\0")[0];
-                String family = output.replaceAll("^.*-(all|pull|transfer)\\.aot\\..*$", "$1");
+                String family = output.replaceAll("^.*-(all|pull|transfer|build)\\.aot\\..*$", "$1");
                 String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
                 found.add(new Training(Long.parseLong(process.getFileName().toString()), family,
                         Integer.parseInt(fields[16]), Long.parseLong(fields[1])));
