@@ -13,12 +13,15 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * MPI in the hybrid model: the host's Open MPI (Debian's mpirun) starts ranks that are berth
- * containers of a Debian image with the same Open MPI, as Apptainer documents it. The programs
- * (berth-cli/src/test/resources/mpi) are built on the host with mpicc and copied into the image.
+ * MPI in both of Apptainer's models: the host's Open MPI (Debian's mpirun) starts ranks that are
+ * berth containers of a Debian image with the same Open MPI (hybrid), or of a Debian image
+ * without any MPI that gets the host's with {@code --mpi host} (bind). The programs
+ * (berth-cli/src/test/resources/mpi) are built on the host with mpicc and copied into the images.
  */
 class MpiJobTest {
     private static final String IMAGE = "mpi:1";
+    /** Debian and the programs, no MPI. */
+    private static final String BARE_IMAGE = "mpi-bare:1";
     /** Only self and vader (shared memory): a run that could not share memory between the ranks' containers fails. */
     private static final String MPIRUN = "timeout 120 mpirun -np 2 --oversubscribe --mca btl self,vader ";
     private static UnprivilegedUser user;
@@ -37,9 +40,13 @@ class MpiJobTest {
                 "FROM debian:12",
                 "RUN apt-get update && apt-get install -y --no-install-recommends openmpi-bin libopenmpi3 && rm -rf /var/lib/apt/lists/*",
                 "COPY mpi-hello mpi-pingpong /usr/local/bin/", ""));
+        Path bare = Files.createDirectories(user.workspace().resolve("bare-context"));
+        Files.copy(context.resolve("mpi-hello"), bare.resolve("mpi-hello"));
+        Files.writeString(bare.resolve("Dockerfile"), "FROM debian:12\nCOPY mpi-hello /usr/local/bin/\n");
         Tools.ok(user.workspace(), "chmod", "-R", "a+rX", user.workspace().toString());
         Path debian = DebianImages.bookwormMinbase();
-        ok("berth copy oci:" + debian + ":" + DebianImages.TAG + " berth:debian:12 && berth build -t " + IMAGE + " " + context);
+        ok("berth copy oci:" + debian + ":" + DebianImages.TAG + " berth:debian:12 && berth build -t " + IMAGE + " " + context
+                + " && berth build -t " + BARE_IMAGE + " " + bare);
     }
 
     @AfterAll
@@ -63,5 +70,22 @@ class MpiJobTest {
         Tools.Result job = user.sh(home, MPIRUN + "berth exec " + IMAGE + " mpi-pingpong 100");
         assertThat(job.exitCode()).as("mpirun's exit code (124: timed out); stderr: " + job.stderr()).isZero();
         assertThat(job.stdout()).containsPattern("latency_us \\d+\\.\\d+\n").containsPattern("bandwidth_MBps \\d+\\.\\d+\n");
+    }
+
+    @Test
+    void withMpiHostAnImageWithoutMpiRunsItsRanksOnTheHostsLibraries() {
+        Tools.Result alone = user.sh(home, "berth exec " + BARE_IMAGE + " mpi-hello");
+        assertThat(alone.exitCode()).as("the image has no MPI of its own").isEqualTo(127);
+        assertThat(alone.stderr()).contains("libmpi.so.40: cannot open shared object file");
+
+        Tools.Result job = ok(MPIRUN + "berth exec --mpi host " + BARE_IMAGE + " mpi-hello");
+        assertThat(job.stdout().lines().sorted()).containsExactly("rank 0 of 2, allreduce sum 3", "rank 1 of 2, allreduce sum 3");
+    }
+
+    @Test
+    void mpiTakesOnlyItsTwoModels() {
+        Tools.Result wrong = user.sh(home, "berth exec --mpi bind " + BARE_IMAGE + " true");
+        assertThat(wrong.exitCode()).isNotZero();
+        assertThat(wrong.stderr()).contains("--mpi takes host or image, not bind");
     }
 }

@@ -16,15 +16,19 @@ import java.util.Optional;
  * What {@code berth check} needs of an ELF file, read from its headers, notes and version
  * sections only (a library of hundreds of MiB costs a few small reads): its machine, the x86-64
  * ISA levels it declares it needs, the symbol versions it defines (libc.so.6: GLIBC_2.2.5 ...
- * GLIBC_2.36) and those it needs from other libraries. 64-bit little-endian files only; every
+ * GLIBC_2.36) and those it needs from other libraries, and the libraries it links with the
+ * directories its loader looks in first (the dynamic section's NEEDED and RUNPATH). 64-bit little-endian files only; every
  * offset and count in the file is checked against the file's size before it is followed.
  *
  * @param machine         e_machine (62: x86-64, 183: AArch64)
  * @param isaNeeded       the bits of GNU_PROPERTY_X86_ISA_1_NEEDED (1 baseline, 2 v2, 4 v3, 8 v4); 0 when not declared
  * @param versionsDefined the names of the file's version definitions, without its own soname
  * @param versionsNeeded  the version names it needs from the libraries it links
+ * @param libraries       the sonames it links (DT_NEEDED), in the file's order
+ * @param runPath         the directories of its DT_RUNPATH, else of its DT_RPATH, as written ($ORIGIN unexpanded)
  */
-public record ElfFile(int machine, int isaNeeded, List<String> versionsDefined, List<String> versionsNeeded) {
+public record ElfFile(int machine, int isaNeeded, List<String> versionsDefined, List<String> versionsNeeded,
+                      List<String> libraries, List<String> runPath) {
     public static final int MACHINE_X86_64 = 62;
     private static final byte[] MAGIC = {0x7f, 'E', 'L', 'F'};
     private static final int HEADER_SIZE = 64;
@@ -33,6 +37,11 @@ public record ElfFile(int machine, int isaNeeded, List<String> versionsDefined, 
     private static final int PT_NOTE = 4;
     private static final int NT_GNU_PROPERTY_TYPE_0 = 5;
     private static final int GNU_PROPERTY_X86_ISA_1_NEEDED = 0xc0008002;
+    private static final int SHT_DYNAMIC = 6;
+    private static final long DT_NEEDED = 1;
+    private static final long DT_RPATH = 15;
+    private static final long DT_RUNPATH = 29;
+    private static final int DYNAMIC_ENTRY_SIZE = 16;
     private static final int SHT_GNU_VERDEF = 0x6ffffffd;
     private static final int SHT_GNU_VERNEED = 0x6ffffffe;
     private static final int VER_FLG_BASE = 1;
@@ -46,6 +55,8 @@ public record ElfFile(int machine, int isaNeeded, List<String> versionsDefined, 
     public ElfFile {
         versionsDefined = List.copyOf(versionsDefined);
         versionsNeeded = List.copyOf(versionsNeeded);
+        libraries = List.copyOf(libraries);
+        runPath = List.copyOf(runPath);
     }
 
     /**
@@ -108,6 +119,8 @@ public record ElfFile(int machine, int isaNeeded, List<String> versionsDefined, 
             int isaNeeded = isaNeeded(header.getLong(32), entries(header.getShort(56), "program headers"));
             List<String> defined = new ArrayList<>();
             List<String> needed = new ArrayList<>();
+            List<String> libraries = new ArrayList<>();
+            List<String> runPath = new ArrayList<>();
             long sectionsAt = header.getLong(40);
             int sectionCount = entries(header.getShort(60), "section headers");
             if (sectionsAt != 0 && sectionCount > 0) {
@@ -116,10 +129,12 @@ public record ElfFile(int machine, int isaNeeded, List<String> versionsDefined, 
                     int type = sections.getInt(i * SECTION_HEADER_SIZE + 4);
                     if (type == SHT_GNU_VERDEF || type == SHT_GNU_VERNEED) {
                         versions(sections, i, sectionCount, type == SHT_GNU_VERDEF ? defined : needed);
+                    } else if (type == SHT_DYNAMIC) {
+                        dynamic(sections, i, sectionCount, libraries, runPath);
                     }
                 }
             }
-            return new ElfFile(machine, isaNeeded, defined, needed);
+            return new ElfFile(machine, isaNeeded, defined, needed, libraries, runPath);
         }
 
         private static int entries(short count, String what) throws ElfFormatException {
@@ -195,12 +210,7 @@ public record ElfFile(int machine, int isaNeeded, List<String> versionsDefined, 
             int at = index * SECTION_HEADER_SIZE;
             boolean definitions = sections.getInt(at + 4) == SHT_GNU_VERDEF;
             ByteBuffer table = bytes(sections.getLong(at + 24), sections.getLong(at + 32), "a symbol version section");
-            int link = sections.getInt(at + 40);
-            if (link <= 0 || link >= sectionCount) {
-                throw new ElfFormatException("corrupt: a symbol version section names no string table");
-            }
-            int stringsAt = link * SECTION_HEADER_SIZE;
-            ByteBuffer strings = bytes(sections.getLong(stringsAt + 24), sections.getLong(stringsAt + 32), "a string table");
+            ByteBuffer strings = linkedStrings(sections, at, sectionCount, "a symbol version section");
             long entry = 0;
             for (int count = 0; count < MAX_VERSION_ENTRIES; count++) {
                 require(table, entry, definitions ? 20 : 16);
@@ -232,6 +242,50 @@ public record ElfFile(int machine, int isaNeeded, List<String> versionsDefined, 
             throw new ElfFormatException("corrupt: a symbol version chain does not end");
         }
 
+        /** The NEEDED names and the RUNPATH (else RPATH) directories of the dynamic section (Elf64_Dyn: tag, value). */
+        private void dynamic(ByteBuffer sections, int index, int sectionCount, List<String> libraries, List<String> runPath)
+                throws IOException {
+            int at = index * SECTION_HEADER_SIZE;
+            ByteBuffer table = bytes(sections.getLong(at + 24), sections.getLong(at + 32), "the dynamic section");
+            ByteBuffer strings = linkedStrings(sections, at, sectionCount, "the dynamic section");
+            List<String> rpath = new ArrayList<>();
+            for (int entry = 0; entry + DYNAMIC_ENTRY_SIZE <= table.limit(); entry += DYNAMIC_ENTRY_SIZE) {
+                long tag = table.getLong(entry);
+                long value = table.getLong(entry + 8);
+                if (tag == 0) {
+                    break;
+                }
+                if (tag == DT_NEEDED || tag == DT_RUNPATH || tag == DT_RPATH) {
+                    if (value < 0 || value >= Integer.MAX_VALUE) {
+                        throw new ElfFormatException("corrupt: a name of the dynamic section lies outside its string table");
+                    }
+                    String name = string(strings, (int) value);
+                    if (tag == DT_NEEDED) {
+                        libraries.add(name);
+                    } else {
+                        List<String> target = tag == DT_RUNPATH ? runPath : rpath;
+                        for (String directory : name.split(":")) {
+                            if (!directory.isEmpty()) {
+                                target.add(directory);
+                            }
+                        }
+                    }
+                }
+            }
+            if (runPath.isEmpty()) {
+                runPath.addAll(rpath);
+            }
+        }
+
+        private ByteBuffer linkedStrings(ByteBuffer sections, int at, int sectionCount, String what) throws IOException {
+            int link = sections.getInt(at + 40);
+            if (link <= 0 || link >= sectionCount) {
+                throw new ElfFormatException("corrupt: " + what + " names no string table");
+            }
+            int stringsAt = link * SECTION_HEADER_SIZE;
+            return bytes(sections.getLong(stringsAt + 24), sections.getLong(stringsAt + 32), "a string table");
+        }
+
         private static void require(ByteBuffer table, long at, int length) throws ElfFormatException {
             if (at < 0 || at + length > table.limit()) {
                 throw new ElfFormatException("corrupt: a symbol version entry lies outside its section");
@@ -240,14 +294,14 @@ public record ElfFile(int machine, int isaNeeded, List<String> versionsDefined, 
 
         private static String string(ByteBuffer strings, int offset) throws ElfFormatException {
             if (Integer.toUnsignedLong(offset) >= strings.limit()) {
-                throw new ElfFormatException("corrupt: a version name lies outside its string table");
+                throw new ElfFormatException("corrupt: a name lies outside its string table");
             }
             int end = offset;
             while (end < strings.limit() && strings.get(end) != 0) {
                 end++;
             }
             if (end == strings.limit()) {
-                throw new ElfFormatException("corrupt: a version name runs past the end of its string table");
+                throw new ElfFormatException("corrupt: a name runs past the end of its string table");
             }
             byte[] name = new byte[end - offset];
             strings.get(offset, name);

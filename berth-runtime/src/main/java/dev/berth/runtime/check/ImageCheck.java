@@ -27,7 +27,7 @@ import java.util.Optional;
  * declare against the node or the SLURM job.
  */
 public final class ImageCheck {
-    private static final DeviceRequest NVIDIA = new DeviceRequest(true, false, List.of());
+    private static final DeviceRequest NVIDIA = new DeviceRequest(true, false, List.of(), false);
 
     private ImageCheck() {
     }

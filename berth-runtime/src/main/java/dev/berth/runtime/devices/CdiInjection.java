@@ -94,7 +94,7 @@ final class CdiInjection {
         if (!skippedMounts.isEmpty()) {
             warnings.add("skipping CDI mounts that are not binds: " + String.join(", ", skippedMounts));
         }
-        return new InjectionPlan(deviceNodes, all, environment,
+        return new InjectionPlan(deviceNodes, all, environment, List.of(),
                 all.size() > binds.size() ? List.of(InjectionPlan.LIBRARY_DIRECTORY) : List.of(), List.of(), warnings);
     }
 

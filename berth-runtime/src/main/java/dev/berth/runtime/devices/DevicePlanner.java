@@ -9,8 +9,11 @@ public final class DevicePlanner {
 
     public static InjectionPlan plan(DeviceRequest request, HostDevices host) throws IOException {
         InjectionPlan plan = InjectionPlan.NONE;
-        if (request.nvidia() || request.rocm()) {
+        if (request.nvidia() || request.rocm() || request.hostMpi()) {
             LdconfigCache libraries = LdconfigCache.query(host.ldconfig());
+            if (request.hostMpi()) {
+                plan = plan.plus(HostMpiInjection.plan(host, libraries));
+            }
             if (request.nvidia()) {
                 plan = plan.plus(DriverInjection.plan(DriverProfile.NVIDIA, host, libraries));
             }

@@ -60,7 +60,7 @@ final class DriverInjection {
                 + "); running without its libraries");
         List<Bind> binds = new ArrayList<>(libraryBinds);
         binds.addAll(programBinds);
-        return new InjectionPlan(deviceNodes(profile, host.devDirectory()), binds, selection,
+        return new InjectionPlan(deviceNodes(profile, host.devDirectory()), binds, selection, List.of(),
                 libraryBinds.isEmpty() ? List.of() : List.of(InjectionPlan.LIBRARY_DIRECTORY),
                 programBinds.isEmpty() ? List.of() : List.of(InjectionPlan.PROGRAM_DIRECTORY), warnings);
     }

@@ -65,8 +65,8 @@ public final class ContainerEnvironment {
         List<String> path = new ArrayList<>(devices.programPath());
         path.add(result.get("PATH"));
         result.put("PATH", String.join(":", path));
-        if (!devices.libraryPath().isEmpty()) {
-            List<String> libraryPath = new ArrayList<>();
+        if (!devices.libraryPath().isEmpty() || !devices.libraryPathFirst().isEmpty()) {
+            List<String> libraryPath = new ArrayList<>(devices.libraryPathFirst());
             if (result.get("LD_LIBRARY_PATH") != null && !result.get("LD_LIBRARY_PATH").isEmpty()) {
                 libraryPath.add(result.get("LD_LIBRARY_PATH"));
             }

@@ -38,6 +38,6 @@ public final class SiteInjection {
             }
             environment.putAll(module.environment());
         }
-        return new InjectionPlan(List.of(), binds, environment, List.of(), List.of(), List.of());
+        return new InjectionPlan(List.of(), binds, environment, List.of(), List.of(), List.of(), List.of());
     }
 }

@@ -43,6 +43,19 @@ class ElfFileTest {
     }
 
     @Test
+    void theLibrariesAndRunPathAreThoseReadelfReports() throws Exception {
+        Path libmpi = Path.of("/usr/lib/x86_64-linux-gnu/libmpi.so.40").toRealPath();
+        ElfFile library = ElfFile.read(libmpi).orElseThrow();
+        String dynamic = readelf("-d", libmpi);
+        List<String> needed = Pattern.compile("\\(NEEDED\\).*\\[([^]]+)]").matcher(dynamic).results().map(m -> m.group(1)).toList();
+        List<String> runPath = Pattern.compile("\\((?:RUNPATH|RPATH)\\).*\\[([^]]+)]").matcher(dynamic).results()
+                .flatMap(m -> Arrays.stream(m.group(1).split(":"))).toList();
+        assertThat(library.libraries()).isEqualTo(needed).contains("libopen-pal.so.40");
+        assertThat(library.runPath()).isEqualTo(runPath).isNotEmpty();
+        assertThat(ElfFile.read(HOST_LIBC).orElseThrow().libraries()).containsExactly("ld-linux-x86-64.so.2");
+    }
+
+    @Test
     void aHostProgramNeedsTheLevelAndGlibcVersionsReadelfReports() throws Exception {
         ElfFile program = ElfFile.read(HOST_PROGRAM).orElseThrow();
         String notes = readelf("-n", HOST_PROGRAM);

@@ -46,7 +46,7 @@ class CdiInjectionTest {
     }
 
     private InjectionPlan plan(String... devices) throws IOException {
-        return DevicePlanner.plan(new DeviceRequest(false, false, Arrays.stream(devices).map(CdiDeviceName::parse).toList()),
+        return DevicePlanner.plan(new DeviceRequest(false, false, Arrays.stream(devices).map(CdiDeviceName::parse).toList(), false),
                 fixture.host(Map.of()));
     }
 

@@ -17,8 +17,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** --nv and --rocm against a fake host: what the container would get. */
 class DriverInjectionTest {
-    private static final DeviceRequest NV = new DeviceRequest(true, false, List.of());
-    private static final DeviceRequest ROCM = new DeviceRequest(false, true, List.of());
+    private static final DeviceRequest NV = new DeviceRequest(true, false, List.of(), false);
+    private static final DeviceRequest ROCM = new DeviceRequest(false, true, List.of(), false);
 
     @TempDir
     Path temp;

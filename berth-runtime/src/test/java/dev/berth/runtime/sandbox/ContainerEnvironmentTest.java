@@ -38,15 +38,17 @@ class ContainerEnvironmentTest {
     }
 
     @Test
-    void devicesPutTheirProgramsFirstOnPathTheirLibrariesLastOnTheImagesLibraryPathAndFlagsStillWin() {
+    void devicesPutTheirProgramsFirstOnPathTheirLibrariesAroundTheImagesLibraryPathAndFlagsStillWin() {
         InjectionPlan devices = new InjectionPlan(List.of(), List.of(), Map.of("CUDA_VISIBLE_DEVICES", "1", "SHARED", "device"),
-                List.of("/.berth.d/libs"), List.of("/.berth.d/bin"), List.of());
+                List.of("/.berth.d/mpi"), List.of("/.berth.d/libs"), List.of("/.berth.d/bin"), List.of());
         Map<String, String> env = ContainerEnvironment.build(HOST, List.of("PATH=/opt/bin:/bin", "LD_LIBRARY_PATH=/opt/compat",
                 "CUDA_VISIBLE_DEVICES=all"), options(true, Map.of("SHARED", "flag")), devices, CALLER, "tools:1");
-        assertThat(env).containsEntry("PATH", "/.berth.d/bin:/opt/bin:/bin").containsEntry("LD_LIBRARY_PATH", "/opt/compat:/.berth.d/libs")
+        assertThat(env).containsEntry("PATH", "/.berth.d/bin:/opt/bin:/bin")
+                .as("the host's MPI before the image's own library path, drivers after it")
+                .containsEntry("LD_LIBRARY_PATH", "/.berth.d/mpi:/opt/compat:/.berth.d/libs")
                 .containsEntry("CUDA_VISIBLE_DEVICES", "1").containsEntry("SHARED", "flag");
         assertThat(ContainerEnvironment.build(HOST, List.of(), options(false, Map.of()), devices, CALLER, "tools:1"))
-                .containsEntry("LD_LIBRARY_PATH", "/.berth.d/libs");
+                .containsEntry("LD_LIBRARY_PATH", "/.berth.d/mpi:/.berth.d/libs");
     }
 
     @Test
