@@ -16,7 +16,8 @@ public enum Tools {
     SQUASHFUSE("squashfuse_ll", "squashfuse"),
     FUSERMOUNT("fusermount3", "fuse3"),
     FUSE_OVERLAYFS("fuse-overlayfs", "fuse-overlayfs"),
-    FIND("find", "findutils");
+    FIND("find", "findutils"),
+    NSENTER("nsenter", "util-linux");
 
     private final String command;
     private final String debianPackage;

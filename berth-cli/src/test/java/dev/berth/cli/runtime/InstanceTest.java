@@ -75,4 +75,26 @@ class InstanceTest {
         assertThat(unknown.exitCode()).isEqualTo(1);
         assertThat(unknown.stderr()).isEqualTo("berth: no instance named nothing-here is running (see berth instance list)\n");
     }
+
+    @Test
+    void execOfAnInstanceRunsInsideItsNamespacesWithItsEnvironment() throws Exception {
+        as("berth instance start --writable-tmpfs -e SERVICE_TOKEN=t0k service:1 db busybox sh -c "
+                + "'echo ready > /run-state; while true; do busybox sleep 1; done'").assertSuccess("start");
+        try {
+            assertThat(Waiting.until(Duration.ofSeconds(20), () -> as("berth exec instance://db busybox cat /run-state").exitCode() == 0))
+                    .as("the instance's root, where its command wrote").isTrue();
+            assertThat(as("berth exec service:1 busybox cat /run-state").exitCode()).as("a new container of the image").isNotZero();
+            Tools.Result inside = as("berth exec -e EXTRA=1 --pwd /etc instance://db busybox sh -c "
+                    + "'echo token=$SERVICE_TOKEN extra=$EXTRA; pwd; busybox ps -o pid,args | busybox grep \"[w]hile true\" | busybox head -1 "
+                    + "| busybox awk \"{print \\$1}\"; exit 5'");
+            assertThat(inside.exitCode()).as(inside.stderr()).isEqualTo(5);
+            assertThat(inside.stdout().lines().toList()).as("its environment, the working directory asked for, its processes")
+                    .containsExactly("token=t0k extra=1", "/etc", "1");
+            Tools.Result unknown = as("berth exec instance://nothing-here true");
+            assertThat(unknown.exitCode()).isEqualTo(1);
+            assertThat(unknown.stderr()).isEqualTo("berth: no instance named nothing-here is running (see berth instance list)\n");
+        } finally {
+            as("berth instance stop db");
+        }
+    }
 }
