@@ -194,6 +194,26 @@ class AccessTableTest {
         assertThat(mounted.statusCode()).as(Api.text(mounted)).isEqualTo(201);
     }
 
+    @Test
+    void aMountsChallengeAsksForPullOnItsSourceSoThatItsTokenCanMount() throws Exception {
+        Digest secret = configBlob.get(project("private"));
+        String mount = "/v2/publab/copy/blobs/uploads/?mount=" + secret + "&from=prilab/app";
+        HttpResponse<byte[]> challenged = registry.api.send("POST", mount, null);
+        assertThat(challenged.statusCode()).isEqualTo(401);
+        String challenge = challenged.headers().firstValue("WWW-Authenticate").orElseThrow();
+        assertThat(challenge).as("the token endpoint, without the refused request's query").isEqualTo("Bearer realm=\""
+                + registry.server.url() + "/auth/token\",service=\"berth\",scope=\"repository:publab/copy:pull,push repository:prilab/app:pull\"");
+
+        String scope = challenge.replaceAll("^.*scope=\"([^\"]*)\".*$", "$1");
+        String token = registry.token("developer", password("developer"), scope);
+        HttpResponse<byte[]> mounted = registry.api.send("POST", mount, null, "Authorization", AuthRegistry.bearer(token));
+        assertThat(mounted.statusCode()).as(Api.text(mounted)).isEqualTo(201);
+        HttpResponse<byte[]> badSource = registry.api.send("POST", "/v2/publab/copy/blobs/uploads/?mount=" + secret
+                + "&from=Bad%22Name", null);
+        assertThat(badSource.headers().firstValue("WWW-Authenticate").orElseThrow()).as("a source that is no repository name")
+                .endsWith("scope=\"repository:publab/copy:pull,push\"");
+    }
+
     private String tokenFor(String caller, String... scopes) throws Exception {
         return caller.equals("anonymous") ? registry.token(null, null, scopes) : registry.token(caller, password(caller), scopes);
     }

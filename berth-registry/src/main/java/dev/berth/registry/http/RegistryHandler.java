@@ -19,6 +19,7 @@ import dev.berth.oci.MediaType;
 import dev.berth.oci.image.ImageIndex;
 import dev.berth.oci.image.ManifestBytes;
 import dev.berth.registry.ErrorCode;
+import dev.berth.registry.Names;
 import dev.berth.registry.Registry;
 import dev.berth.registry.RepositoryManifests;
 import dev.berth.registry.RegistryException;
@@ -45,6 +46,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
+import org.eclipse.jetty.http.HttpURI;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -197,6 +199,21 @@ public final class RegistryHandler extends Handler.Abstract.NonBlocking {
         return need == null ? null : seam.decide(request.getHeaders().get(HttpHeader.AUTHORIZATION), need);
     }
 
+    /**
+     * A cross-repository mount reads the blob from its {@code from} repository: the challenge
+     * asks for pull there too (as Docker's registry does), so that a client that asks for the
+     * scopes it is challenged with gets a token that can mount. Without it the upload still
+     * works, as a plain one.
+     */
+    private static String mountSourceScope(Request request, Route route) {
+        if (route.kind() != Route.Kind.UPLOADS) {
+            return "";
+        }
+        Fields query = Request.extractQueryParameters(request);
+        String from = query.getValue("from");
+        return query.getValue("mount") != null && from != null && Names.isRepository(from) ? " repository:" + from + ":pull" : "";
+    }
+
     /** The seam: a request that may not do what its route does is answered 401 with a challenge. */
     private Grant authorize(Request request, Response response, Route route, String method) {
         Decision decision = decide(request, route, method);
@@ -204,12 +221,13 @@ public final class RegistryHandler extends Handler.Abstract.NonBlocking {
             case null -> null;
             case Decision.Allowed allowed -> allowed.grant();
             case Decision.Challenge challenge -> {
+                // the token endpoint, without the query of the request that was refused
                 String realm = access.config().realm() != null ? access.config().realm()
-                        : Request.newHttpURIFrom(request, AccessConfig.TOKEN_PATH).asString();
+                        : HttpURI.build(Request.newHttpURIFrom(request, AccessConfig.TOKEN_PATH)).query(null).asString();
                 StringBuilder header = new StringBuilder("Bearer realm=\"").append(realm).append("\",service=\"")
                         .append(access.config().service()).append('"');
                 if (challenge.scope() != null) {
-                    header.append(",scope=\"").append(challenge.scope()).append('"');
+                    header.append(",scope=\"").append(challenge.scope()).append(mountSourceScope(request, route)).append('"');
                 }
                 if (challenge.insufficientScope()) {
                     header.append(",error=\"insufficient_scope\"");
