@@ -89,13 +89,8 @@ public final class AuthorizationSeam {
             return new Decision.Allowed(EVERYTHING);
         }
         Optional<TokenGrant> token = bearer(authorization).flatMap(verifier::verify);
-        String scope = switch (need) {
-            case Need.Base ignored -> null;
-            case Need.Catalog ignored -> "registry:catalog:*";
-            case Need.OnRepository on -> "repository:" + on.repository() + ":" + scopeActions(on.action());
-        };
         if (token.isEmpty()) {
-            return new Decision.Challenge(scope, false, null);
+            return new Decision.Challenge(scope(need), false, null);
         }
         TokenGrant grant = token.get();
         boolean allowed = switch (need) {
@@ -103,7 +98,16 @@ public final class AuthorizationSeam {
             case Need.Catalog ignored -> grant.catalog();
             case Need.OnRepository on -> grant.allows(on.repository(), on.action());
         };
-        return allowed ? new Decision.Allowed(tokenGrant(grant)) : new Decision.Challenge(scope, true, grant);
+        return allowed ? new Decision.Allowed(tokenGrant(grant)) : new Decision.Challenge(scope(need), true, grant);
+    }
+
+    /** The scope a challenge asks for: made only for a refused request, not on the path of every allowed one. */
+    private static String scope(Need need) {
+        return switch (need) {
+            case Need.Base ignored -> null;
+            case Need.Catalog ignored -> "registry:catalog:*";
+            case Need.OnRepository on -> "repository:" + on.repository() + ":" + scopeActions(on.action());
+        };
     }
 
     /** Pushing clients are asked for pull too: they check for blobs before uploading them. */
