@@ -90,6 +90,9 @@ class InstanceTest {
             assertThat(inside.exitCode()).as(inside.stderr()).isEqualTo(5);
             assertThat(inside.stdout().lines().toList()).as("its environment, the working directory asked for, its processes")
                     .containsExactly("token=t0k extra=1", "/etc", "1");
+            Tools.Result missing = as("berth exec instance://db no-such-program");
+            assertThat(missing.exitCode()).isEqualTo(127);
+            assertThat(missing.stderr()).startsWith("berth: no-such-program: command not found in image instance://db (PATH=");
             Tools.Result unknown = as("berth exec instance://nothing-here true");
             assertThat(unknown.exitCode()).isEqualTo(1);
             assertThat(unknown.stderr()).isEqualTo("berth: no instance named nothing-here is running (see berth instance list)\n");

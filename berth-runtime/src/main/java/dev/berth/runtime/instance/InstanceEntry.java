@@ -2,6 +2,8 @@ package dev.berth.runtime.instance;
 
 import dev.berth.oci.BerthException;
 import dev.berth.runtime.Tools;
+import dev.berth.runtime.sandbox.CommandLookup;
+import dev.berth.runtime.sandbox.ContainerPaths;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +21,8 @@ import java.util.Optional;
  * the user, mount and PID namespaces of the instance's container with {@code nsenter} (the
  * caller owns those namespaces, so no privilege is needed), sees the instance's root, processes
  * and mounts, and starts with the environment of the instance's command, over which the run's
- * own variables ({@code --env}) are set. It runs in the caller's process group, so a terminal's
+ * own variables ({@code --env}) are set; a program it does not have is refused as exec refuses
+ * one an image lacks (exit 127, one line). It runs in the caller's process group, so a terminal's
  * Ctrl-C reaches it; ending berth does not end it, as with {@code docker exec}.
  */
 public final class InstanceEntry {
@@ -49,10 +52,15 @@ public final class InstanceEntry {
                 // nsenter opens a named directory before it enters: reach the container's through its root
                 workingDirectory.map(dir -> "--wd=/proc/" + container.pid() + "/root" + dir).orElse("--wd"), "--"));
         nsenter.addAll(command);
+        Map<String, String> environment = new LinkedHashMap<>(environmentOf(container));
+        environment.putAll(variables);
+        // the instance's root, mounts included, as the kernel shows it to its owner: a missing program gets berth's one line
+        Path root = Path.of("/proc", Long.toString(container.pid()), "root");
+        String cwd = workingDirectory.map(Path::toString).orElseGet(() -> workingDirectoryOf(container));
+        CommandLookup.check(ContainerPaths.ofImage(root), command.getFirst(), environment.get("PATH"), cwd, SCHEME + instance.name());
         ProcessBuilder builder = new ProcessBuilder(nsenter).inheritIO();
         builder.environment().clear();
-        builder.environment().putAll(environmentOf(container));
-        builder.environment().putAll(variables);
+        builder.environment().putAll(environment);
         return builder.start().waitFor();
     }
 
@@ -90,6 +98,15 @@ public final class InstanceEntry {
             return Optional.of(Files.readSymbolicLink(link).toString());
         } catch (java.nio.file.NoSuchFileException gone) {
             return Optional.empty();
+        }
+    }
+
+    /** The process's working directory inside the container: where a relative program name starts. */
+    private static String workingDirectoryOf(ProcessHandle process) {
+        try {
+            return Files.readSymbolicLink(Path.of("/proc", Long.toString(process.pid()), "cwd")).toString();
+        } catch (IOException gone) {
+            return "/";
         }
     }
 
