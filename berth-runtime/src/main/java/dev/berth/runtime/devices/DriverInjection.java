@@ -40,7 +40,7 @@ final class DriverInjection {
         if (driverFound) {
             for (String library : profile.libraries()) {
                 for (LdconfigCache.Library found : libraries.named(library)) {
-                    realFile(found.path()).ifPresent(file -> libraryBinds.add(
+                    HostFiles.realFile(found.path()).ifPresent(file -> libraryBinds.add(
                             readOnly(file, InjectionPlan.LIBRARY_DIRECTORY + "/" + found.name())));
                 }
             }
@@ -81,17 +81,7 @@ final class DriverInjection {
     private static Optional<Path> onPath(String program, List<Path> path) {
         return path.stream().map(dir -> dir.resolve(program))
                 .filter(candidate -> Files.isRegularFile(candidate) && Files.isExecutable(candidate))
-                .findFirst().flatMap(DriverInjection::realFile);
-    }
-
-    /** The file a cache entry or PATH entry resolves to: bwrap binds the target, and a dangling link is skipped. */
-    private static Optional<Path> realFile(Path path) {
-        try {
-            Path real = path.toRealPath();
-            return Files.isRegularFile(real) ? Optional.of(real) : Optional.empty();
-        } catch (IOException e) {
-            return Optional.empty();
-        }
+                .findFirst().flatMap(HostFiles::realFile);
     }
 
     private static Bind readOnly(Path source, String destination) {

@@ -109,7 +109,7 @@ final class HostMpiInjection {
 
     /** Binds {@code file} under {@code soname} and reads it for what it needs; the first file found under a name wins. */
     private void inject(String soname, Path file) throws IOException {
-        Optional<Path> real = realFile(file);
+        Optional<Path> real = HostFiles.realFile(file);
         if (real.isEmpty() || injected.containsKey(soname)) {
             return;
         }
@@ -189,15 +189,6 @@ final class HostMpiInjection {
             return true;
         }
         return SYSTEM_DIRECTORIES.contains(directory.getParent()) && directory.getFileName().toString().contains("-linux-");
-    }
-
-    private static Optional<Path> realFile(Path path) {
-        try {
-            Path real = path.toRealPath();
-            return Files.isRegularFile(real) ? Optional.of(real) : Optional.empty();
-        } catch (IOException e) {
-            return Optional.empty();
-        }
     }
 
     private static List<Path> concat(List<Path> first, List<Path> second) {
