@@ -34,17 +34,20 @@ size() { stat -c %s "$1"; }
 
 "$root/bin/berth" version >/dev/null     # builds the checkout when stale, before anything is timed
 
+# Sets $started_url. Not run in a command substitution: its subshell would keep the pid from cleanup.
 start_berth() { # NAME [CONFIG]
     local args=(serve --listen 127.0.0.1:0 --root "$work/$1")
     [ -z "${2:-}" ] || args+=(--config "$2")
     "$root/bin/berth" "${args[@]}" >"$work/$1.out" 2>"$work/$1.log" &
     pids+=($!)
     for _ in $(seq 1 300); do grep -q 'listening on' "$work/$1.out" 2>/dev/null && break; sleep 0.1; done
-    grep -o 'http://[0-9.:]*' "$work/$1.out"
+    started_url=$(grep -o 'http://[0-9.:]*' "$work/$1.out")
 }
-open_url=$(start_berth open)
+start_berth open
+open_url=$started_url
 printf '[auth]\n' >"$work/auth.toml"
-auth_url=$(start_berth auth "$work/auth.toml")
+start_berth auth "$work/auth.toml"
+auth_url=$started_url
 admin_password=$(sed -n 's/^admin password: //p' "$work/auth.log")
 
 ref_port=$(free_port)
