@@ -146,7 +146,7 @@ final class HostMpiInjection {
 
     /** Where the host's loader would find {@code soname} for a file with {@code runPath}: empty for a plugin's optional extra. */
     private Optional<Path> locate(String soname, List<Path> runPath) {
-        for (Path directory : concat(runPath, hostLibraryPath)) {
+        for (Path directory : Stream.concat(runPath.stream(), hostLibraryPath.stream()).toList()) {
             Path candidate = directory.resolve(soname);
             if (Files.exists(candidate)) {
                 return Optional.of(candidate);
@@ -189,11 +189,5 @@ final class HostMpiInjection {
             return true;
         }
         return SYSTEM_DIRECTORIES.contains(directory.getParent()) && directory.getFileName().toString().contains("-linux-");
-    }
-
-    private static List<Path> concat(List<Path> first, List<Path> second) {
-        List<Path> all = new ArrayList<>(first);
-        all.addAll(second);
-        return all;
     }
 }

@@ -68,35 +68,27 @@ public final class InstanceEntry {
      * The instance's command: the first process of its container (bwrap's init, the first
      * descendant of the instance's berth in another user namespace) has it as its oldest child.
      */
-    static Optional<ProcessHandle> containerProcess(Instances.Instance instance) throws IOException {
-        String ours = userNamespace(ProcessHandle.current().pid()).orElseThrow();
+    static Optional<ProcessHandle> containerProcess(Instances.Instance instance) {
+        Optional<String> ours = userNamespace(ProcessHandle.current().pid());
         Optional<ProcessHandle> berth = ProcessHandle.of(instance.pid());
-        if (berth.isEmpty()) {
+        if (ours.isEmpty() || berth.isEmpty()) {
             return Optional.empty();
         }
         for (ProcessHandle process : berth.get().descendants().toList()) {
             Optional<String> namespace = userNamespace(process.pid());
-            Optional<String> parents = process.parent().flatMap(parent -> userNamespaceOrEmpty(parent.pid()));
-            if (namespace.isPresent() && !namespace.get().equals(ours) && parents.isPresent() && parents.get().equals(ours)) {
+            Optional<String> parents = process.parent().flatMap(parent -> userNamespace(parent.pid()));
+            if (namespace.isPresent() && !namespace.equals(ours) && parents.equals(ours)) {
                 return Optional.of(process.children().min(Comparator.comparingLong(ProcessHandle::pid)).orElse(process));
             }
         }
         return Optional.empty();
     }
 
-    private static Optional<String> userNamespaceOrEmpty(long pid) {
+    /** The user namespace of process {@code pid}; empty when the process is gone or not the caller's to look into. */
+    private static Optional<String> userNamespace(long pid) {
         try {
-            return userNamespace(pid);
+            return Optional.of(Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "ns", "user")).toString());
         } catch (IOException gone) {
-            return Optional.empty();
-        }
-    }
-
-    private static Optional<String> userNamespace(long pid) throws IOException {
-        Path link = Path.of("/proc", Long.toString(pid), "ns", "user");
-        try {
-            return Optional.of(Files.readSymbolicLink(link).toString());
-        } catch (java.nio.file.NoSuchFileException gone) {
             return Optional.empty();
         }
     }
