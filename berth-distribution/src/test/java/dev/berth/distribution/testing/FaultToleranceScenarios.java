@@ -121,6 +121,25 @@ public abstract class FaultToleranceScenarios {
         Programs.skopeoCopy("docker://" + registry.host() + "/faulty/resumed:1", "oci:" + work.resolve("judged") + ":1");
     }
 
+    /** A resumed upload whose session the registry dropped begins a new one instead of failing the push. */
+    @Test
+    public void aResumedUploadTheRegistryForgotStartsOver() throws Exception {
+        LocalStore store = LocalStore.open(work.resolve("store"));
+        ImageTransfer local = Clients.transfer(Clients.registries(work.resolve("auth.json")), store, new CountingListener());
+        local.copy(at("docker://" + registry.host() + "/faulty/image:1"), at("berth:localhost/forgotten:1"),
+                PlatformChoice.host());
+        try (FaultyProxy proxy = new FaultyProxy(registry.port(), new Faults(0, 0, 1, 0, true), 11).forgettingAResumedUpload()) {
+            ImageTransfer transfer = Clients.transfer(Clients.registries(work.resolve("auth.json")), store,
+                    new CountingListener());
+
+            transfer.copy(at("berth:localhost/forgotten:1"), at("docker://" + proxy.host() + "/faulty/restarted:1"),
+                    PlatformChoice.ALL);
+
+            assertThat(proxy.uploadsForgotten()).as("resumed uploads answered as forgotten").isPositive();
+        }
+        assertThat(Programs.skopeoDigest("docker://" + registry.host() + "/faulty/restarted:1")).isEqualTo(image.digest());
+    }
+
     /** A pull that lost the network half way: the next pull fetches only what the first did not get. */
     @Test
     public void aPullCutShortIsResumedByTheNextPull() throws Exception {

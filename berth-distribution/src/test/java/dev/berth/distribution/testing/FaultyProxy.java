@@ -35,6 +35,9 @@ public final class FaultyProxy implements AutoCloseable {
     private final AtomicInteger rangeRequests = new AtomicInteger();
     private final AtomicInteger uploadStatusRequests = new AtomicInteger();
     private final AtomicLong forwardedToClients = new AtomicLong();
+    private final AtomicInteger uploadsForgotten = new AtomicInteger();
+    private volatile boolean forgetsAResumedUpload;
+    private volatile boolean resumeSeen;
     private volatile long budget = Long.MAX_VALUE;
     private final Thread acceptor;
 
@@ -74,6 +77,21 @@ public final class FaultyProxy implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Answers the first PATCH after a client asked where its upload stands with 404
+     * BLOB_UPLOAD_INVALID, as docker-registry does when the session's size moved meanwhile (and
+     * cancels the session).
+     */
+    public FaultyProxy forgettingAResumedUpload() {
+        this.forgetsAResumedUpload = true;
+        return this;
+    }
+
+    /** How many upload sessions this proxy claimed were forgotten. */
+    public int uploadsForgotten() {
+        return uploadsForgotten.get();
+    }
+
     /** How many requests asked where an upload session stands, as a resumed upload does. */
     public int uploadStatusRequests() {
         return uploadStatusRequests.get();
@@ -111,6 +129,18 @@ public final class FaultyProxy implements AutoCloseable {
             }
             if (head.startsWith("GET ") && head.contains("/blobs/uploads/")) {
                 uploadStatusRequests.incrementAndGet();
+                resumeSeen = true;
+            }
+            if (forgetsAResumedUpload && resumeSeen && head.startsWith("PATCH ") && uploadsForgotten.compareAndSet(0, 1)) {
+                // read the chunk first, so that the client reads the answer instead of failing to send
+                fromClient.readNBytes(Math.toIntExact(contentLength(head)));
+                byte[] error = "{\"errors\":[{\"code\":\"BLOB_UPLOAD_INVALID\",\"message\":\"blob upload invalid\"}]}"
+                        .getBytes(StandardCharsets.UTF_8);
+                toClient.write(("HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: " + error.length
+                        + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                toClient.write(error);
+                toClient.flush();
+                return;
             }
             if (forwardedToClients.get() >= budget) {
                 reply(toClient, "503 Service Unavailable", "");
@@ -209,6 +239,15 @@ public final class FaultyProxy implements AutoCloseable {
                     ? matched + 1 : (b == '\r' ? 1 : 0);
         }
         return head.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    private static long contentLength(String head) {
+        for (String line : head.split("\r\n")) {
+            if (line.regionMatches(true, 0, "Content-Length:", 0, 15)) {
+                return Long.parseLong(line.substring(15).strip());
+            }
+        }
+        return 0;
     }
 
     private static String withConnectionClose(String head) {
