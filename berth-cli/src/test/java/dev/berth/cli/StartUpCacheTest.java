@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -76,9 +77,12 @@ class StartUpCacheTest {
         assertThat(start(cache, "version").waitFor()).isZero();
         Training training = awaitTraining(cache);
 
+        ProcessHandle launcherShell = ProcessHandle.of(training.launcher()).orElseThrow();
         Tools.ok(temp, "kill", "-TERM", Long.toString(training.launcher()));
 
         awaitNoTraining(cache);
+        // the shell removes the stopped training's files after its JVMs are gone
+        launcherShell.onExit().get(60, TimeUnit.SECONDS);
         assertThat(cacheOf(cache, "all")).isFalse();
         assertThat(leftovers(cache)).as("files of the stopped training").isEmpty();
         assertThat(Files.exists(aotFile(cache, "all").resolveSibling(aotFile(cache, "all").getFileName() + ".failed")))
