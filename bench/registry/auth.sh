@@ -6,7 +6,8 @@
 #   manifest GET by tag, 32 clients   berth with a bearer token vs berth open (anonymous), and
 #                                     vs docker-registry with Basic credentials
 #   token endpoint, 16 clients        GET /auth/token with a personal access token as the
-#                                     password, for one repository's pull: tokens/s and p99
+#                                     password, for one repository's pull: tokens/s and p99, after 10 s of
+#                                     the same load (reported too) that warms the JIT on that path
 #   monolithic vs streamed push       a new 256 MiB blob as POST + one PUT carrying the body (as
 #                                     containerd and nerdctl push) vs POST + PATCH + PUT, on berth
 #                                     open, best of 3 after 2 untimed pushes, by the requests' own times
@@ -133,7 +134,10 @@ manifest_load htpasswd "$ref_url" -H "Authorization: Basic $(printf bench:bench-
 
 token_url="$auth_url/auth/token?service=berth&scope=repository:bench/app:pull"
 pat_basic="Authorization: Basic $(printf '%s' "admin:$pat" | base64 -w0)"     # hey's own -a sends nothing in Debian's 0.1.4
-hey -n 500 -c 16 -H "$pat_basic" "$token_url" >/dev/null
+# The registry has served manifests for a minute by now, but no tokens: the JIT compiles the
+# token path (sign-in, policy, JWT) during its first seconds of load. Those seconds are reported
+# on their own; the measured load is the warm registry's, as for the manifests.
+hey -z 10s -c 16 -H "$pat_basic" "$token_url" >"$work/token-warm-up.hey"
 hey -z "${seconds}s" -c 16 -H "$pat_basic" "$token_url" >"$work/token.hey"
 grep -q '\[200\]' "$work/token.hey" || { echo "bench/registry/auth: the token endpoint got no 200s: $(statuses "$work/token.hey")" >&2; exit 1; }
 
@@ -167,10 +171,11 @@ done
 
 python3 - "$seconds" "$(rps "$work/open.hey")" "$(rps "$work/bearer.hey")" "$(rps "$work/htpasswd.hey")" \
     "$(p99 "$work/open.hey")" "$(p99 "$work/bearer.hey")" "$(p99 "$work/htpasswd.hey")" \
-    "$(rps "$work/token.hey")" "$(p99 "$work/token.hey")" "$best_mono" "$best_stream" <<'PY'
+    "$(rps "$work/token.hey")" "$(p99 "$work/token.hey")" "$(rps "$work/token-warm-up.hey")" "$(p99 "$work/token-warm-up.hey")" \
+    "$best_mono" "$best_stream" <<'PY'
 import sys
 secs, *v = sys.argv[1:]
-openr, bearer, htp, openp, bearerp, htpp, tokens, tokenp, mono, stream = (float(x) for x in v)
+openr, bearer, htp, openp, bearerp, htpp, tokens, tokenp, cold_tokens, cold_tokenp, mono, stream = (float(x) for x in v)
 print(f"bench/registry/auth: {secs}s per load test, hey; berth open, berth with [auth], docker-registry with htpasswd")
 print(f"{'workload':52} {'value':>10} {'vs':>12} {'ratio':>7}  target")
 rows = [
@@ -179,6 +184,8 @@ rows = [
     ("manifest GET p99, bearer / anonymous / htpasswd (ms)", bearerp * 1000, openp * 1000, bearerp / openp, f"htpasswd {htpp * 1000:.1f} ms"),
     ("token endpoint with a personal token (tokens/s)", tokens, 1000, tokens / 1000, ">= 1000/s"),
     ("token endpoint p99 (ms)", tokenp * 1000, 20, tokenp * 1000 / 20, "<= 20 ms"),
+    ("first 10 s of tokens, while the JIT warms (tokens/s)", cold_tokens, 1000, cold_tokens / 1000, "report"),
+    ("first 10 s of tokens, p99 (ms)", cold_tokenp * 1000, 20, cold_tokenp * 1000 / 20, "report"),
     ("256 MiB push, monolithic PUT vs PATCH (MB/s)", 256 / mono, 256 / stream, stream / mono, ">= 0.9x"),
 ]
 for name, a, b, ratio, target in rows:
