@@ -103,16 +103,8 @@ public abstract class FaultToleranceScenarios {
 
     @Test
     public void uploadsCutEveryTimeResumeWhereTheyStopped() throws Exception {
-        LocalStore store = LocalStore.open(work.resolve("store"));
-        ImageTransfer local = Clients.transfer(Clients.registries(work.resolve("auth.json")), store, new CountingListener());
-        local.copy(at("docker://" + registry.host() + "/faulty/image:1"), at("berth:localhost/resumable:1"),
-                PlatformChoice.host());
         try (FaultyProxy proxy = new FaultyProxy(registry.port(), new Faults(0, 0, 1, 0, true), 11)) {
-            ImageTransfer transfer = Clients.transfer(Clients.registries(work.resolve("auth.json")), store,
-                    new CountingListener());
-
-            transfer.copy(at("berth:localhost/resumable:1"), at("docker://" + proxy.host() + "/faulty/resumed:1"),
-                    PlatformChoice.ALL);
+            pushFromAStoreThrough(proxy, "resumed");
 
             assertThat(proxy.uploadStatusRequests()).as("requests that asked how much of a cut upload arrived")
                     .isPositive();
@@ -124,20 +116,23 @@ public abstract class FaultToleranceScenarios {
     /** A resumed upload whose session the registry dropped begins a new one instead of failing the push. */
     @Test
     public void aResumedUploadTheRegistryForgotStartsOver() throws Exception {
-        LocalStore store = LocalStore.open(work.resolve("store"));
-        ImageTransfer local = Clients.transfer(Clients.registries(work.resolve("auth.json")), store, new CountingListener());
-        local.copy(at("docker://" + registry.host() + "/faulty/image:1"), at("berth:localhost/forgotten:1"),
-                PlatformChoice.host());
         try (FaultyProxy proxy = new FaultyProxy(registry.port(), new Faults(0, 0, 1, 0, true), 11).forgettingAResumedUpload()) {
-            ImageTransfer transfer = Clients.transfer(Clients.registries(work.resolve("auth.json")), store,
-                    new CountingListener());
-
-            transfer.copy(at("berth:localhost/forgotten:1"), at("docker://" + proxy.host() + "/faulty/restarted:1"),
-                    PlatformChoice.ALL);
+            pushFromAStoreThrough(proxy, "restarted");
 
             assertThat(proxy.uploadsForgotten()).as("resumed uploads answered as forgotten").isPositive();
         }
         assertThat(Programs.skopeoDigest("docker://" + registry.host() + "/faulty/restarted:1")).isEqualTo(image.digest());
+    }
+
+    /** Pulls the test image into a new local store, then pushes it from there through {@code proxy} as faulty/REPOSITORY:1. */
+    private void pushFromAStoreThrough(FaultyProxy proxy, String repository) throws Exception {
+        LocalStore store = LocalStore.open(work.resolve("store"));
+        ImageTransfer local = Clients.transfer(Clients.registries(work.resolve("auth.json")), store, new CountingListener());
+        local.copy(at("docker://" + registry.host() + "/faulty/image:1"), at("berth:localhost/" + repository + ":1"),
+                PlatformChoice.host());
+        ImageTransfer transfer = Clients.transfer(Clients.registries(work.resolve("auth.json")), store, new CountingListener());
+        transfer.copy(at("berth:localhost/" + repository + ":1"), at("docker://" + proxy.host() + "/faulty/" + repository + ":1"),
+                PlatformChoice.ALL);
     }
 
     /** A pull that lost the network half way: the next pull fetches only what the first did not get. */
