@@ -155,10 +155,7 @@ final class BlobUpload {
         try (Response response = sendOnce(new RegistryClient.Call("PATCH", location, scope,
                 chunk, "Content-Type", OCTET_STREAM,
                 "Content-Range", sent + "-" + (sent + chunk.length() - 1)))) {
-            if (sessionLost(response)) {
-                startOver();
-                throw new Interrupted("the registry dropped the upload session at byte " + sent, null, null, null);
-            }
+            startOverIfLost(response, "at byte " + sent);
             location = expectStatus(response, 202, "uploading blob " + blob.digest());
             sent += chunk.length();
         }
@@ -169,10 +166,7 @@ final class BlobUpload {
         URI target = URI.create(location + separator + "digest=" + encode(blob.digest().toString()));
         try (Response response = sendOnce(new RegistryClient.Call("PUT", target, scope,
                 lastBytes, "Content-Type", OCTET_STREAM))) {
-            if (sessionLost(response)) {
-                startOver();
-                throw new Interrupted("the registry dropped the upload session at its end", null, null, null);
-            }
+            startOverIfLost(response, "at its end");
             expectStatus(response, 201, "uploading blob " + blob.digest());
             location = null;
         }
@@ -182,10 +176,13 @@ final class BlobUpload {
      * The registry holds another amount than this client thought (416), or no longer knows a
      * session that was resumed (404: docker-registry cancels one whose size moved after a cut
      * request, when the bytes of the cut request were still being written as the client asked
-     * where it stood). Either way a new session is begun.
+     * where it stood). Either way a new session is begun, by the caller's next try.
      */
-    private boolean sessionLost(Response response) {
-        return response.status() == 416 || (response.status() == 404 && interrupted);
+    private void startOverIfLost(Response response, String where) throws Interrupted {
+        if (response.status() == 416 || (response.status() == 404 && interrupted)) {
+            startOver();
+            throw new Interrupted("the registry dropped the upload session " + where, null, null, null);
+        }
     }
 
     /** Upload steps are sent once each: an interrupted session is resumed as a whole by the caller. */
