@@ -55,7 +55,7 @@ as_user "$berth exec bench/small:1 /bin/true && $berth exec --fuse bench/small:1
 # bin/berth trains the JDK's AOT cache in the background after its first run: wait for it, so that
 # the training neither competes with the timed runs nor is missing from them
 for _ in $(seq 120); do ls /home/$user/.cache/berth/aot/*-all.aot >/dev/null 2>&1 && ! pgrep -f AOTCacheOutput >/dev/null && break; sleep 1; done
-as_user "cp \$(ls .cache/berth/images/*.sqfs | head -1) small.sqfs"
+as_user "$berth convert bench/small:1 -o small.sqfs >/dev/null"
 skopeo copy -q "oci:$work/images/small:latest" containers-storage:localhost/berth-bench-small:latest
 podman_run="podman run --rm --runtime runc --cgroup-manager cgroupfs --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 localhost/berth-bench-small:latest /bin/true"
 as_root "$podman_run"
@@ -103,9 +103,9 @@ as_user "for i in \$(seq 16); do BERTH_CACHE_DIR=$cache $berth exec bench/fresh:
 first_uses=$(echo "$(now) - $t0" | bc)
 sleep 0.5; kill "$watcher" 2>/dev/null || true
 # each conversion and extraction works in a scratch directory of its own, beside a lock of the same name
-conversions=$(grep 'images/ \.tmp-sha256-' "$work/created" | grep -vc '\.lock$' || true)
-extractions=$(grep 'sandboxes/ \.tmp-sha256-' "$work/created" | grep -vc '\.lock$' || true)
-trees=$(ls "$cache/sandboxes" | grep -c '^sha256-[0-9a-f]*\.v[0-9]*$' || true)
+conversions=$(grep 'images/ \.tmp-chain-' "$work/created" | grep -vc '\.lock$' || true)
+extractions=$(grep 'sandboxes/ \.tmp-chain-' "$work/created" | grep -vc '\.lock$' || true)
+trees=$(ls "$cache/sandboxes" | grep -c '^chain-sha256-[0-9a-f]*\.v[0-9]*$' || true)
 echo "16 concurrent first uses of a new image: ${first_uses}s in all; conversions started $conversions, extractions started $extractions, prepared trees $trees (goal: prepared once)"
 fi
 

@@ -76,7 +76,7 @@ public final class ContainerRunner {
         long owner = handoff.map(Handoff::launcherPid).orElse(ProcessHandle.current().pid());
         try (RunDirectory run = RunDirectory.create(runs, caller, owner)) {
             Path imageTree = ImageRoot.provide(image, options.rootMode(), run, cache);
-            ImageMetadata metadata = ImageMetadata.readFrom(imageTree);
+            ImageMetadata metadata = image.metadata(imageTree);
             requireRunnableHere(metadata.platform(), metadata.name());
             ImageCheck.warningBeforeRun(metadata).ifPresent(warning -> System.err.println("berth: " + warning));
             List<String> command = choice.command(metadata);

@@ -1,6 +1,7 @@
 package dev.berth.runtime;
 
 import com.sun.security.auth.module.UnixSystem;
+import dev.berth.oci.AtomicFiles;
 import dev.berth.oci.BerthException;
 import dev.berth.oci.Digest;
 import dev.berth.oci.PrivateDirectory;
@@ -15,11 +16,15 @@ import dev.berth.runtime.site.SiteConfig;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -28,8 +33,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Where converted images live, keyed by manifest digest: the user's own cache (private, 0700)
- * and optionally a site's shared cache that users read but cannot write. The shared cache is
+ * Where converted images live: each root file system once, named after its layer chain, with the
+ * metadata of every manifest that has it beside it; in the user's own cache (private, 0700)
+ * and optionally in a site's shared cache that users read but cannot write. The shared cache is
  * consulted first so a node never converts what the site already provides. A file is used only
  * while its content is the one its conversion recorded; a shared one also only while nobody but
  * the cache's owner and root can change it.
@@ -37,6 +43,10 @@ import java.util.regex.Pattern;
 public final class ImageCache {
     public static final String SHARED_CACHE_VARIABLE = "BERTH_SHARED_CACHE";
     public static final String CACHE_VARIABLE = "BERTH_CACHE_DIR";
+    /** Part of every file name, so that a berth that lays images out differently never reads an older one. */
+    static final String FORMAT = "v3";
+    private static final String RUNTIME_SUFFIX = ".runtime";
+    private static final String CONFIG_SUFFIX = ".json";
 
     private final Path userDirectory;
     private final Optional<Path> sharedDirectory;
@@ -108,45 +118,82 @@ public final class ImageCache {
 
     /**
      * The converted image for {@code manifest}, from the shared cache or the user's, if either has
-     * a trustworthy one. A file of the user's whose content changed since its conversion is removed.
+     * a trustworthy one. A root file system of the user's whose content changed since its
+     * conversion is removed.
      */
-    public Optional<Path> find(Digest manifest) throws IOException {
-        String name = fileName(manifest);
+    public Optional<ImageFile> find(Digest manifest) throws IOException {
         if (sharedDirectory.isPresent()) {
-            Path shared = sharedDirectory.get().resolve("images").resolve(name);
-            if (!rejectedShared.contains(shared) && Files.exists(shared, LinkOption.NOFOLLOW_LINKS)) {
-                Optional<String> problem = sharedProblem(sharedDirectory.get(), shared);
+            Optional<ImageFile> shared = entryOf(sharedDirectory.get().resolve("images"), manifest);
+            if (shared.isPresent() && !rejectedShared.contains(shared.get().path())) {
+                Optional<String> problem = sharedProblem(sharedDirectory.get(), shared.get());
                 if (problem.isEmpty()) {
-                    return Optional.of(shared);
+                    return shared;
                 }
-                rejectedShared.add(shared);
-                report("not using " + shared + " from the shared cache: " + problem.get()
+                rejectedShared.add(shared.get().path());
+                report("not using " + shared.get().path() + " from the shared cache: " + problem.get()
                         + "; preparing the image privately");
             }
         }
-        Path own = userDirectory.resolve("images").resolve(name);
-        if (!Files.isRegularFile(own, LinkOption.NOFOLLOW_LINKS)) {
+        Optional<ImageFile> own = entryOf(userDirectory.resolve("images"), manifest);
+        return own.isPresent() && intact(own.get().path()) ? own : Optional.empty();
+    }
+
+    /**
+     * The root file system and metadata files that {@code directory} has for {@code manifest}:
+     * found by the name of the metadata, which the manifest's root file system does not tell.
+     */
+    private static Optional<ImageFile> entryOf(Path directory, Digest manifest) throws IOException {
+        String suffix = "." + manifestName(manifest) + RUNTIME_SUFFIX;
+        try (DirectoryStream<Path> runtimes = Files.newDirectoryStream(directory, "chain-*" + suffix)) {
+            for (Path runtime : runtimes) {
+                String name = runtime.getFileName().toString();
+                Path rootFileSystem = directory.resolve(name.substring(0, name.length() - suffix.length()));
+                // a link is found too, so that the shared cache's checks can say why it is not used
+                if (CONVERTED.matcher(rootFileSystem.getFileName().toString()).matches()
+                        && Files.exists(rootFileSystem, LinkOption.NOFOLLOW_LINKS)) {
+                    return Optional.of(new ImageFile(rootFileSystem, 0, Optional.of(cacheFiles(rootFileSystem, manifest))));
+                }
+            }
+        } catch (NoSuchFileException | NotDirectoryException nothingConvertedYet) {
             return Optional.empty();
         }
-        // a conversion killed after its image was in place leaves its scratch, and no later run converts again
-        ScratchDirectory.removeAbandoned(own.getParent());
-        Optional<Digest> recorded = ContentRecord.read(own);
-        if (recorded.isPresent() && verified().holds(own, recorded.get())) {
-            return Optional.of(own);
-        }
-        report("the converted image " + own + " is not what berth wrote (changed since, or from an older berth);"
-                + " converting it again");
-        Files.deleteIfExists(own);
         return Optional.empty();
     }
 
-    private Optional<String> sharedProblem(Path root, Path file) throws IOException {
-        Optional<String> problem = SharedCacheTrust.problem(root, file);
-        if (problem.isPresent()) {
-            return problem;
+    private static ImageMetadata.CacheFiles cacheFiles(Path rootFileSystem, Digest manifest) {
+        String prefix = rootFileSystem.getFileName() + "." + manifestName(manifest);
+        return new ImageMetadata.CacheFiles(rootFileSystem.resolveSibling(prefix + RUNTIME_SUFFIX),
+                rootFileSystem.resolveSibling(prefix + CONFIG_SUFFIX));
+    }
+
+    /** Whether a root file system of the user's holds what its conversion recorded; removed when it does not. */
+    private boolean intact(Path rootFileSystem) throws IOException {
+        if (!Files.isRegularFile(rootFileSystem, LinkOption.NOFOLLOW_LINKS)) {
+            return false;
         }
-        if (!Files.isReadable(file)) {
-            return Optional.of("you cannot read it");
+        // a conversion killed after its image was in place leaves its scratch, and no later run converts again
+        ScratchDirectory.removeAbandoned(rootFileSystem.getParent());
+        Optional<Digest> recorded = ContentRecord.read(rootFileSystem);
+        if (recorded.isPresent() && verified().holds(rootFileSystem, recorded.get())) {
+            return true;
+        }
+        report("the converted image " + rootFileSystem + " is not what berth wrote (changed since, or from an older berth);"
+                + " converting it again");
+        Files.deleteIfExists(rootFileSystem);
+        return false;
+    }
+
+    private Optional<String> sharedProblem(Path root, ImageFile entry) throws IOException {
+        Path file = entry.path();
+        ImageMetadata.CacheFiles metadata = entry.cacheFiles().orElseThrow();
+        for (Path each : List.of(file, metadata.runtime(), metadata.config())) {
+            Optional<String> problem = SharedCacheTrust.problem(root, each);
+            if (problem.isPresent()) {
+                return problem;
+            }
+            if (!Files.isReadable(each)) {
+                return Optional.of("you cannot read " + each.getFileName());
+            }
         }
         Optional<Digest> recorded = ContentRecord.read(file);
         if (recorded.isEmpty()) {
@@ -159,25 +206,34 @@ public final class ImageCache {
     }
 
     /**
-     * Converts {@code manifest} with {@code conversion} into the user's cache, one process at a
-     * time (a second waits and then uses the first one's file), recording the content first.
+     * The converted image of {@code manifest}, whose layers make the root file system
+     * {@code chain}: converted with {@code conversion} into the user's cache unless a conversion
+     * of another manifest made it already, then given {@code metadata}. One process at a time
+     * converts a root file system (a second waits and then uses the first one's file); its
+     * content is recorded before it is in place, and the metadata written after it.
      */
-    public Path convert(Digest manifest, Conversion conversion) throws IOException {
-        Path target = privateDirectory("images").resolve(fileName(manifest));
+    public ImageFile convert(Digest manifest, Digest chain, Conversion conversion, Metadata metadata) throws IOException {
+        Path target = privateDirectory("images").resolve(chainName(chain) + ".sqfs");
         try (FileChannel lock = FileChannel.open(target.resolveSibling(target.getFileName() + ".lock"),
                 StandardOpenOption.CREATE, StandardOpenOption.WRITE);
              FileLock ignored = lock.lock()) {
-            Optional<Path> done = find(manifest);
+            Optional<ImageFile> done = find(manifest);
             if (done.isPresent()) {
                 return done.get();
             }
-            Digest[] content = new Digest[1];
-            conversion.writeTo(target, written -> {
-                content[0] = ContentRecord.hash(written);
-                ContentRecord.write(target, content[0], written.getParent());
-            });
-            verified().remember(target, content[0]);
-            return target;
+            if (!intact(target)) {
+                Digest[] content = new Digest[1];
+                conversion.writeTo(target, written -> {
+                    content[0] = ContentRecord.hash(written);
+                    ContentRecord.write(target, content[0], written.getParent());
+                });
+                verified().remember(target, content[0]);
+            }
+            ImageMetadata.CacheFiles files = cacheFiles(target, manifest);
+            // the runtime records last: they are what find looks for
+            AtomicFiles.write(files.config(), metadata.config());
+            AtomicFiles.write(files.runtime(), metadata.runtime());
+            return new ImageFile(target, 0, Optional.of(files));
         }
     }
 
@@ -187,11 +243,20 @@ public final class ImageCache {
         void writeTo(Path target, SquashfsWriter.BeforePublish beforePublish) throws IOException;
     }
 
-    /** Converted images are named after their manifest digest; other formats' files are listed too, so they can be pruned. */
-    private static final Pattern CONVERTED = Pattern.compile("(sha256|sha512)-[0-9a-f]+\\.v[0-9]+\\.sqfs");
+    /** A manifest's metadata as the cache keeps it: {@link ImageMetadata#runtimeRecords()} and {@link ImageMetadata#configJson}. */
+    public record Metadata(byte[] runtime, byte[] config) {
+    }
+
+    /**
+     * Converted root file systems are named after their layer chain; other formats' files are
+     * listed too (once named by manifest), so they can be pruned.
+     */
+    private static final Pattern CONVERTED = Pattern.compile("(chain-)?(sha256|sha512)-[0-9a-f]+\\.v[0-9]+\\.sqfs");
     /** Trees are named as their conversion, or after the image file they were extracted from. */
-    private static final Pattern PREPARED = Pattern.compile("(sha256|sha512)-[0-9a-f]+\\.v[0-9]+|file-[0-9a-f]{32}");
-    private static final Pattern MANIFEST = Pattern.compile("(sha256|sha512)-([0-9a-f]+)\\.v[0-9]+.*");
+    private static final Pattern PREPARED = Pattern.compile("(chain-)?(sha256|sha512)-[0-9a-f]+\\.v[0-9]+|file-[0-9a-f]{32}");
+    private static final Pattern OLD_MANIFEST_KEYED = Pattern.compile("(sha256|sha512)-([0-9a-f]+)\\.v[0-9]+.*");
+    private static final Pattern CHAIN_KEYED = Pattern.compile("(chain-(?:sha256|sha512)-[0-9a-f]+\\.v[0-9]+).*");
+    private static final Pattern MANIFEST_OF_METADATA = Pattern.compile("\\.(sha256|sha512)-([0-9a-f]+)" + Pattern.quote(RUNTIME_SUFFIX));
 
     /** The user's converted image files, for listing and pruning. */
     public CacheShelf conversions() {
@@ -203,10 +268,31 @@ public final class ImageCache {
         return new CacheShelf(userDirectory.resolve("sandboxes"), name -> PREPARED.matcher(name).matches());
     }
 
-    /** The manifest digest an entry of {@link #conversions()} or {@link #preparedTrees()} was made from; empty for an image file's tree. */
-    public static Optional<Digest> manifestOf(String entryName) {
-        Matcher matcher = MANIFEST.matcher(entryName);
-        return matcher.matches() ? Optional.of(Digest.parse(matcher.group(1) + ":" + matcher.group(2))) : Optional.empty();
+    /**
+     * The manifests that an entry of {@link #conversions()} or {@link #preparedTrees()} serves:
+     * those whose metadata the user's cache keeps beside its root file system (none once that
+     * file is gone); empty for an image file's tree, which cannot tell.
+     */
+    public Optional<Set<Digest>> manifestsOf(String entryName) throws IOException {
+        Matcher chain = CHAIN_KEYED.matcher(entryName);
+        if (chain.matches()) {
+            Set<Digest> manifests = new HashSet<>();
+            String prefix = chain.group(1) + ".sqfs";
+            try (DirectoryStream<Path> runtimes = Files.newDirectoryStream(userDirectory.resolve("images"),
+                    prefix + ".*" + RUNTIME_SUFFIX)) {
+                for (Path runtime : runtimes) {
+                    Matcher manifest = MANIFEST_OF_METADATA.matcher(runtime.getFileName().toString().substring(prefix.length()));
+                    if (manifest.matches()) {
+                        manifests.add(Digest.parse(manifest.group(1) + ":" + manifest.group(2)));
+                    }
+                }
+            } catch (NoSuchFileException noConversions) {
+                // a tree whose conversion was pruned serves nothing
+            }
+            return Optional.of(manifests);
+        }
+        Matcher old = OLD_MANIFEST_KEYED.matcher(entryName);
+        return old.matches() ? Optional.of(Set.of(Digest.parse(old.group(1) + ":" + old.group(2)))) : Optional.empty();
     }
 
     /** The directory for extracted (sandbox-mode) trees. */
@@ -223,10 +309,13 @@ public final class ImageCache {
         return PrivateDirectory.create(userDirectory.resolve(child), uid);
     }
 
-    /** Part of every file name, so that a berth that lays images out differently never reads an older one. */
-    static final String FORMAT = "v2";
 
-    static String fileName(Digest manifest) {
-        return manifest.algorithm().id() + "-" + manifest.hex() + "." + FORMAT + ".sqfs";
+    /** What a converted root file system is named after, without its extension; so is the tree extracted from it. */
+    static String chainName(Digest chain) {
+        return "chain-" + chain.algorithm().id() + "-" + chain.hex() + "." + FORMAT;
+    }
+
+    private static String manifestName(Digest manifest) {
+        return manifest.algorithm().id() + "-" + manifest.hex();
     }
 }

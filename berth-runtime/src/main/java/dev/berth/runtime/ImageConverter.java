@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.SequencedMap;
 
-/** Turns an image of the local store into a squashfs file, through the cache. */
+/** Turns an image of the local store into a squashfs file: its root file system once into the cache, or an image file of its own. */
 public final class ImageConverter {
     private final LocalStore store;
     private final ImageCache cache;
@@ -28,15 +28,32 @@ public final class ImageConverter {
         this.cache = cache;
     }
 
-    /** The cached squashfs of {@code image} (a platform manifest), converting it first when no cache has it. */
-    public Path squashfs(String name, ManifestBytes image) throws IOException {
-        Optional<Path> cached = cache.find(image.digest());
+    /** The cached image of {@code image} (a platform manifest), converting its root file system first when no cache has it. */
+    public ImageFile cached(String name, ManifestBytes image) throws IOException {
+        Optional<ImageFile> cached = cache.find(image.digest());
         if (cached.isPresent()) {
             return cached.get();
         }
+        Source source = source(name, image);
+        return cache.convert(image.digest(), source.chain(), (target, beforePublish) ->
+                FlattenedImage.write(target, new LinkedHashMap<>(), source.layers(), "converting " + name, beforePublish),
+                new ImageCache.Metadata(source.berthFiles().get(ImageMetadata.RUNTIME_IN_IMAGE),
+                        source.berthFiles().get(ImageMetadata.CONFIG_IN_IMAGE)));
+    }
+
+    /** Writes {@code image} as one squashfs file that carries its metadata, to run anywhere. */
+    public void writeImageFile(String name, ManifestBytes image, Path squashfs) throws IOException {
+        Source source = source(name, image);
+        FlattenedImage.write(squashfs, source.berthFiles(), source.layers(), "converting " + name, written -> { });
+    }
+
+    /** What a conversion reads: the image's layers in the store, their chain, and berth's files about the image. */
+    private record Source(Digest chain, List<Layer> layers, SequencedMap<String, byte[]> berthFiles) {
+    }
+
+    private Source source(String name, ManifestBytes image) throws IOException {
         byte[] configBytes = store.readBlob(image.manifest().config().digest());
         ImageConfig config = ImageConfig.parse(configBytes);
-        ImageMetadata metadata = ImageMetadata.of(name, image.digest(), config);
         List<Descriptor> blobs = image.manifest().layers();
         List<Digest> diffIds = config.rootfs() == null ? List.of() : config.rootfs().diffIds();
         if (diffIds.size() != blobs.size()) {
@@ -53,8 +70,7 @@ public final class ImageConverter {
         }
         SequencedMap<String, byte[]> berthFiles = new LinkedHashMap<>();
         berthFiles.put(ImageMetadata.CONFIG_IN_IMAGE, ImageMetadata.configJson(name, image.digest(), configBytes));
-        berthFiles.put(ImageMetadata.RUNTIME_IN_IMAGE, metadata.runtimeRecords());
-        return cache.convert(image.digest(), (target, beforePublish) ->
-                FlattenedImage.write(target, berthFiles, layers, "converting " + name, beforePublish));
+        berthFiles.put(ImageMetadata.RUNTIME_IN_IMAGE, ImageMetadata.of(name, image.digest(), config).runtimeRecords());
+        return new Source(LayerChain.of(diffIds), layers, berthFiles);
     }
 }

@@ -23,7 +23,8 @@ import java.util.TreeMap;
 
 /**
  * What an image file says about itself, so that a converted file runs anywhere: berth writes
- * it into every squashfs it makes. {@code /.berth/image.json} keeps the image config exactly as
+ * it into every image file it makes, and the cache keeps it in two files beside the root file
+ * system that its manifests share (see {@link CacheFiles}). {@code /.berth/image.json} keeps the image config exactly as
  * published (labels, licence, history) for people and tools; {@code /.berth/runtime} holds what
  * a run needs as NUL-separated {@code key=value} records, which start-up reads without a JSON
  * library (loading Jackson cost more than half a second of every run).
@@ -89,33 +90,59 @@ public record ImageMetadata(String name, Digest manifest, Platform platform, Lis
         }
     }
 
+    /**
+     * Where the metadata of a cached image lies when its squashfs holds the root file system
+     * alone, which several manifests share: two files of the cache, beside it.
+     */
+    public record CacheFiles(Path runtime, Path config) {
+    }
+
     /** Reads the metadata from a mounted or extracted image root, never following a link out of it. */
     public static ImageMetadata readFrom(Path root) throws IOException {
-        return parse(new String(readBerthFile(root, RUNTIME_IN_IMAGE), StandardCharsets.UTF_8));
+        return parse(new String(readBounded(berthFile(root, RUNTIME_IN_IMAGE), "/" + RUNTIME_IN_IMAGE + " in the image"), StandardCharsets.UTF_8));
     }
 
     /** The image's config as published, from the same root. */
     public static ImageConfig readConfigFrom(Path root) throws IOException {
-        JsonNode config = Json.tree(readBerthFile(root, CONFIG_IN_IMAGE), "/" + CONFIG_IN_IMAGE).path("config");
+        String where = "/" + CONFIG_IN_IMAGE + " in the image";
+        return configOf(readBounded(berthFile(root, CONFIG_IN_IMAGE), where), where);
+    }
+
+    /** Reads the metadata from the files a cache keeps beside a shared root file system. */
+    public static ImageMetadata read(CacheFiles files) throws IOException {
+        return parse(new String(readBounded(files.runtime(), files.runtime().toString()), StandardCharsets.UTF_8));
+    }
+
+    /** The image's config as published, from the files a cache keeps. */
+    public static ImageConfig readConfig(CacheFiles files) throws IOException {
+        return configOf(readBounded(files.config(), files.config().toString()), files.config().toString());
+    }
+
+    private static ImageConfig configOf(byte[] bytes, String where) {
+        JsonNode config = Json.tree(bytes, where).path("config");
         if (!config.isObject()) {
-            throw new InvalidImageException("/" + CONFIG_IN_IMAGE + " in the image holds no image config");
+            throw new InvalidImageException(where + " holds no image config");
         }
         return ImageConfig.parse(Json.write(config));
     }
 
-    private static byte[] readBerthFile(Path root, String name) throws IOException {
+    private static Path berthFile(Path root, String name) {
         Path file = root.resolve(name);
         if (!Files.isDirectory(file.getParent(), LinkOption.NOFOLLOW_LINKS)
                 || !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
             throw new InvalidImageException("this image file was not made by berth (it has no /" + name
                     + "); convert the image with 'berth convert'");
         }
+        return file;
+    }
+
+    private static byte[] readBounded(Path file, String where) throws IOException {
         byte[] bytes;
         try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
             bytes = in.readNBytes(MAX_SIZE + 1);
         }
         if (bytes.length > MAX_SIZE) {
-            throw new InvalidImageException("/" + name + " in the image is larger than " + MAX_SIZE + " bytes");
+            throw new InvalidImageException(where + " is larger than " + MAX_SIZE + " bytes");
         }
         return bytes;
     }

@@ -5,6 +5,7 @@ import dev.berth.oci.Digest;
 import dev.berth.oci.MediaType;
 import dev.berth.oci.Platform;
 import dev.berth.oci.Reference;
+import dev.berth.oci.ScratchDirectory;
 import dev.berth.oci.image.ImageConfig;
 import dev.berth.oci.image.ManifestBytes;
 import dev.berth.oci.store.ImageRecord;
@@ -69,40 +70,63 @@ public final class ImageResolver {
         }
         ResolvedReferences resolved = new ResolvedReferences(cache.userDirectory().resolve("references"), store.namesFile());
         Optional<Descriptor> remembered = resolved.find(reference);
-        Optional<Path> converted = remembered.isPresent() ? cache.find(remembered.get().digest()) : Optional.empty();
+        Optional<ImageFile> converted = remembered.isPresent() ? cache.find(remembered.get().digest()) : Optional.empty();
         if (converted.isPresent()) {
             // a run's fast path: neither the store's name list nor a manifest is read
             policy.requireImage(Reference.parse(reference), remembered.get().digest());
-            return ImageFile.open(converted.get());
+            return converted.get();
         }
-        return ImageFile.open(fromStore(reference, resolved));
-    }
-
-    private Path fromStore(String reference, ResolvedReferences resolved) throws IOException {
-        if (store.find(reference).isEmpty()) {
-            puller.pull(reference);
-        }
-        ImageRecord record = store.require(reference);
-        policy.requireImage(record.name(), record.root().digest());
+        ImageRecord record = fromStore(reference);
         if (!MediaType.isIndex(record.root().mediaType())) {
-            // converted before: start without parsing manifest or config (the file carries what a run needs)
-            Optional<Path> converted = cache.find(record.root().digest());
+            // converted before: start without parsing manifest or config (the cache keeps what a run needs)
+            converted = cache.find(record.root().digest());
             if (converted.isPresent()) {
                 resolved.remember(reference, record.root());
                 return converted.get();
             }
         }
-        return convert(record);
+        return new ImageConverter(store, cache).cached(record.name().toString(), platformImage(record));
     }
 
-    /** Converts the record's image for this machine, refusing one for another platform before converting anything. */
-    private Path convert(ImageRecord record) throws IOException {
+    /**
+     * Writes {@code reference} to {@code target} as one image file that carries its metadata and
+     * runs anywhere: an image file as it is, or an image of the local store converted on its own.
+     */
+    public void writeImageFile(String reference, Path target, boolean executable) throws IOException {
+        Path asFile = Path.of(reference);
+        if (Files.isRegularFile(asFile)) {
+            policy.requireFile(asFile);
+            ImageFile.write(ImageFile.open(asFile), target, executable);
+            return;
+        }
+        ImageRecord record = fromStore(reference);
+        ManifestBytes image = platformImage(record);
+        Path absolute = target.toAbsolutePath();
+        try (ScratchDirectory scratch = ScratchDirectory.create(absolute.getParent(), absolute.getFileName().toString())) {
+            Path squashfs = scratch.path().resolve("image.sqfs");
+            new ImageConverter(store, cache).writeImageFile(record.name().toString(), image, squashfs);
+            ImageFile.write(ImageFile.open(squashfs), absolute, executable);
+        }
+    }
+
+    /** The store's record of {@code reference}, pulled first when the store lacks it, once the policy allows it. */
+    private ImageRecord fromStore(String reference) throws IOException {
+        if (store.find(reference).isEmpty()) {
+            puller.pull(reference);
+        }
+        ImageRecord record = store.require(reference);
+        policy.requireImage(record.name(), record.root().digest());
+        return record;
+    }
+
+    /** The record's image for this machine, refusing one for another platform before anything is converted. */
+    private ManifestBytes platformImage(ImageRecord record) throws IOException {
         ManifestBytes image = store.manifest(record.root());
         if (image.isIndex()) {
             image = store.manifest(ImageCopier.choose(image, Platform.host()));
         }
-        String name = record.name().toString();
-        ContainerRunner.requireRunnableHere(ImageConfig.parse(store.readBlob(image.manifest().config().digest())).platform(), name);
-        return new ImageConverter(store, cache).squashfs(name, image);
+        ContainerRunner.requireRunnableHere(ImageConfig.parse(store.readBlob(image.manifest().config().digest())).platform(),
+                record.name().toString());
+        return image;
     }
 }

@@ -168,10 +168,10 @@ public final class ImageRoot {
         }
     }
 
-    /** Cached conversions are named by manifest digest; other files by what identifies their current content. */
+    /** A cached root file system's tree is named as the file (after its layer chain); other files' by what identifies their current content. */
     private static String extractionKey(ImageFile image) throws IOException {
         String name = image.path().getFileName().toString();
-        if (name.matches("sha(256|512)-[0-9a-f]+\\." + ImageCache.FORMAT + "\\.sqfs")) {
+        if (image.cacheFiles().isPresent()) {
             return name.substring(0, name.length() - ".sqfs".length());
         }
         String identity = image.path().toRealPath() + "\n" + Fingerprint.of(image.path().toRealPath()).text();

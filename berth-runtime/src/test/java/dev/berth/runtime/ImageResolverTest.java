@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -54,7 +55,7 @@ class ImageResolverTest {
         Image image = imageFor(Platform.host(), "one");
         TestImages.store(store, "example.org/tool:1", image);
         Path converted = resolver().resolve("example.org/tool:1").path();
-        assertThat(cache.find(image.manifest().digest())).contains(converted);
+        assertThat(cache.find(image.manifest().digest()).map(ImageFile::path)).contains(converted);
 
         Files.delete(store.blobPath(image.manifest().digest()));
         Files.delete(store.blobPath(image.manifest().manifest().config().digest()));
@@ -70,10 +71,54 @@ class ImageResolverTest {
     void usesAnImageFileNamedByPathAsItIs() throws IOException {
         TestImages.store(store, "example.org/tool:1", imageFor(Platform.host(), "one"));
         Path file = temp.resolve("tool.img");
-        ImageFile.write(resolver().resolve("example.org/tool:1").path(), file, false);
+        resolver().writeImageFile("example.org/tool:1", file, false);
 
         assertThat(resolver().resolve(file.toString()).path()).isEqualTo(file);
         assertThat(policy.asked).last().isEqualTo("file " + file);
+    }
+
+    @Test
+    void manifestsWhoseLayersMakeOneRootFileSystemShareOneConversionAndKeepTheirOwnMetadata() throws IOException {
+        List<Map<String, String>> layers = List.of(Map.of("etc/marker", "shared"), Map.of("bin/tool", "#!/bin/sh\n"));
+        // the same layers pushed twice, compressed differently: other blobs, another manifest, the same diff_ids
+        Image gzip = TestImages.image(Platform.host(), Compression.GZIP, layers);
+        Image zstd = TestImages.image(Platform.host(), Compression.ZSTD, layers);
+        assertThat(gzip.manifest().digest()).isNotEqualTo(zstd.manifest().digest());
+        TestImages.store(store, "example.org/tool:gzip", gzip);
+        TestImages.store(store, "example.org/tool:zstd", zstd);
+
+        ImageFile first = resolver().resolve("example.org/tool:gzip");
+        ImageFile second = resolver().resolve("example.org/tool:zstd");
+
+        assertThat(second.path()).isEqualTo(first.path());
+        try (var files = Files.list(cache.userDirectory().resolve("images"))) {
+            assertThat(files.filter(file -> file.toString().endsWith(".sqfs"))).containsExactly(first.path());
+        }
+        Path tree = temp.resolve("no tree: the metadata is beside the file");
+        assertThat(first.metadata(tree).manifest()).isEqualTo(gzip.manifest().digest());
+        assertThat(second.metadata(tree).manifest()).isEqualTo(zstd.manifest().digest());
+        assertThat(second.metadata(tree).name()).isEqualTo("example.org/tool:zstd");
+        assertThat(cache.manifestsOf(first.path().getFileName().toString()))
+                .contains(Set.of(gzip.manifest().digest(), zstd.manifest().digest()));
+    }
+
+    @Test
+    void anImageFileWrittenToCopyCarriesItsOwnMetadata() throws IOException {
+        Image image = imageFor(Platform.host(), "portable");
+        TestImages.store(store, "example.org/tool:1", image);
+        resolver().resolve("example.org/tool:1");
+        Path file = temp.resolve("tool.img");
+
+        resolver().writeImageFile("example.org/tool:1", file, true);
+
+        ImageFile written = ImageFile.open(file);
+        assertThat(written.offset()).isEqualTo(ImageFile.HEADER_SIZE);
+        assertThat(written.cacheFiles()).isEmpty();
+        Path tree = Files.createDirectory(temp.resolve("tree"));
+        ImageRoot.unpack(written, tree, Files.createDirectory(temp.resolve("scratch")));
+        assertThat(tree.resolve("etc/marker")).hasContent("portable");
+        assertThat(written.metadata(tree).manifest()).isEqualTo(image.manifest().digest());
+        assertThat(written.config(tree).platform()).isEqualTo(Platform.host());
     }
 
     @Test
@@ -86,7 +131,7 @@ class ImageResolverTest {
         ImageFile file = new ImageResolver(store, cache, puller, policy).resolve("example.org/absent:1");
 
         assertThat(pulled).containsExactly("example.org/absent:1");
-        assertThat(cache.find(image.manifest().digest())).contains(file.path());
+        assertThat(cache.find(image.manifest().digest()).map(ImageFile::path)).contains(file.path());
     }
 
     @Test
@@ -98,7 +143,7 @@ class ImageResolverTest {
 
         Path converted = resolver().resolve("example.org/multi:1").path();
 
-        assertThat(cache.find(here.manifest().digest())).contains(converted);
+        assertThat(cache.find(here.manifest().digest()).map(ImageFile::path)).contains(converted);
         assertThat(cache.find(elsewhere.manifest().digest())).isEmpty();
     }
 

@@ -3,7 +3,6 @@ package dev.berth.cli.commands;
 import dev.berth.cli.args.Syntax;
 import dev.berth.oci.Json;
 import dev.berth.oci.store.LocalStore;
-import dev.berth.runtime.ImageFile;
 import dev.berth.runtime.ImageResolver;
 
 import java.io.IOException;
@@ -15,7 +14,6 @@ public final class ConvertCommand extends ContainerCommand {
     private String reference;
     private Path output;
     private boolean executable;
-    private Path sharedCache;
     private boolean json;
 
     @Override
@@ -26,15 +24,12 @@ public final class ConvertCommand extends ContainerCommand {
                 .requiredOption("-o, --output", "FILE", "Where to write the image file.", value -> output = Path.of(value))
                 .flag("-x, --executable", "Make FILE directly executable; a symlink to it runs with BERTH_NAME set to the link's name.",
                         () -> executable = true)
-                .option("--shared-cache", "DIR", "A read-only cache of converted images to use before your own.",
-                        value -> sharedCache = Path.of(value))
                 .flag("--json", "Print the file written, its size and whether it is executable, as JSON.", () -> json = true);
     }
 
     @Override
     protected int run(LocalStore store) throws IOException {
-        ImageFile image = images(store, cache(sharedCache), ImageResolver.Policy.NONE).resolve(reference);
-        ImageFile.write(image.path(), output, executable);
+        images(store, cache(null), ImageResolver.Policy.NONE).writeImageFile(reference, output, executable);
         if (json) {
             out().println(Json.writePretty(Json.mapper().createObjectNode().put("image", reference).put("file", output.toString())
                     .put("size", Files.size(output)).put("executable", executable)));

@@ -92,8 +92,10 @@ class PreparedImageIntegrityTest {
         String filled = directory("maintainer-cache");
         ok(home, "BERTH_CACHE_DIR=" + filled + " berth exec --fuse " + IMAGE + " busybox true");
         String shared = directory("shared");
-        ok(home, "mkdir " + shared + "/images && cp " + filled + "/images/*.sqfs " + filled + "/images/*.sha256 " + shared
-                + "/images/ && chmod -R go-w " + shared + " && chmod a-w " + shared + "/images/*");
+        // the root file system, its record, and the image's metadata beside it
+        ok(home, "mkdir " + shared + "/images && cp " + filled + "/images/*.sqfs " + filled + "/images/*.sha256 " + filled
+                + "/images/*.runtime " + filled + "/images/*.json " + shared + "/images/ && chmod -R go-w " + shared
+                + " && chmod a-w " + shared + "/images/*");
         String file = ok(home, "echo " + shared + "/images/*.sqfs").stdout().strip();
 
         assertThat(runWithShared(shared, "trusted")).as("a trustworthy shared file is used without converting")
@@ -101,6 +103,7 @@ class PreparedImageIntegrityTest {
         String[][] attacks = {
                 {"chmod g+w " + shared + "/images", "can be written by users other than its owner"},
                 {"chmod o+w " + file, "can be written by users other than its owner"},
+                {"chmod o+w " + file + ".*.runtime", "runtime can be written by users other than its owner"},
                 {"mv " + file + ".sha256 " + shared + "/record", "digest record " + file.substring(file.lastIndexOf('/') + 1)
                         + ".sha256 is missing"},
                 {"chmod u+w " + file + " && cp " + file + " " + shared + "/copy && " + tamper(file) + " && chmod a-w " + file,
@@ -110,6 +113,7 @@ class PreparedImageIntegrityTest {
         String[] undo = {
                 "chmod g-w " + shared + "/images",
                 "chmod o-w " + file,
+                "chmod o-w " + file + ".*.runtime",
                 "mv " + shared + "/record " + file + ".sha256",
                 "chmod u+w " + file + " && mv " + shared + "/copy " + file + " && chmod a-w " + file,
                 "rm " + shared + "/images && mv " + shared + "/real " + shared + "/images",

@@ -146,10 +146,10 @@ class SlurmJobTest {
                     + " sh -c 'echo $SLURM_PROCID $(busybox stat -c %i /bin/busybox)'");
             created = inSandboxes.names();
         }
-        List<String> trees = ok("ls " + nodeCache + "/sandboxes").stdout().lines().filter(name -> name.matches("sha256-[0-9a-f]{64}\\.v\\d+"))
+        List<String> trees = ok("ls " + nodeCache + "/sandboxes").stdout().lines().filter(name -> name.matches("chain-sha256-[0-9a-f]{64}\\.v\\d+"))
                 .toList();
         assertThat(trees).as("prepared trees").hasSize(1);
-        assertThat(created).as("extractions (their scratch directories)").filteredOn(name -> name.matches("\\.tmp-sha256-.*-[0-9a-f]{32}"))
+        assertThat(created).as("extractions (their scratch directories)").filteredOn(name -> name.matches("\\.tmp-chain-sha256-.*-[0-9a-f]{32}"))
                 .hasSize(1);
         assertThat(ok("ls " + nodeCache + "/images").stdout().lines().filter(name -> name.endsWith(".sqfs"))).as("converted images")
                 .hasSize(1);

@@ -23,6 +23,8 @@ class SystemCommandsTest {
     private static UnprivilegedUser user;
     private static String home;
     private static Path large;
+    /** small:1's layers with another config: a manifest of its own, the same root file system. */
+    private static Path variant;
 
     @BeforeAll
     static void createUserAndImages() throws Exception {
@@ -30,6 +32,9 @@ class SystemCommandsTest {
         home = user.home();
         Path small = UmociImages.busybox(user.workspace().resolve("small"), "1", 0);
         large = UmociImages.busybox(user.workspace().resolve("large"), "1", 3 << 20);
+        variant = user.workspace().resolve("variant");
+        Tools.ok(user.workspace(), "cp", "-r", small.toString(), variant.toString());
+        Tools.ok(user.workspace(), "umoci", "config", "--image", variant + ":1", "--config.env", "GREETING=variant");
         Tools.ok(user.workspace(), "chmod", "-R", "a+rX", user.workspace().toString());
         ok("berth import " + small + " --name small:1");
     }
@@ -37,7 +42,7 @@ class SystemCommandsTest {
     /** Each test starts from the same store and empty caches, whichever ran before it. */
     @BeforeEach
     void sameStartingPoint() {
-        ok("berth rmi -f cached:1 large:1 >/dev/null && berth import " + large + " --name large:1 >/dev/null"
+        ok("berth rmi -f cached:1 large:1 variant:1 >/dev/null && berth import " + large + " --name large:1 >/dev/null"
                 + " && berth system prune --all >/dev/null");
     }
 
@@ -107,6 +112,23 @@ class SystemCommandsTest {
         assertThat(cache(empty, "converted images").get("count").asInt()).isZero();
         assertThat(bytesOnDisk(cache(empty, "prepared trees").get("path").asText())).isZero();
         assertThat(ok("berth images -q").stdout().lines()).hasSize(1);
+    }
+
+    @Test
+    void imagesThatShareTheirLayersAreConvertedAndPreparedOnceAndRunWithTheirOwnConfig() {
+        ok("berth import " + variant + " --name variant:1");
+        assertThat(ok("berth exec small:1 busybox sh -c 'echo ${GREETING:-none}'").stdout()).isEqualTo("none\n");
+        assertThat(ok("berth exec variant:1 busybox sh -c 'echo $GREETING'").stdout()).isEqualTo("variant\n");
+        JsonNode both = df();
+        assertThat(cache(both, "converted images").get("count").asInt()).isEqualTo(1);
+        assertThat(cache(both, "prepared trees").get("count").asInt()).isEqualTo(1);
+
+        ok("berth rmi variant:1");
+        JsonNode one = df();
+        assertThat(cache(one, "converted images").get("reclaimable").asLong()).as("small:1 still has it").isZero();
+        assertThat(cache(one, "prepared trees").get("reclaimable").asLong()).isZero();
+        assertThat(ok("berth system prune").stdout()).contains("Removed 0 converted images", "Removed 0 prepared trees");
+        assertThat(ok("berth exec small:1 busybox echo still-runs").stdout()).isEqualTo("still-runs\n");
     }
 
     @Test

@@ -38,14 +38,14 @@ public final class ImageCheck {
         Caller caller = Caller.current(environment);
         try (RunDirectory run = RunDirectory.create(RunDirectory.base(environment, caller), caller,
                 ProcessHandle.current().pid())) {
-            return ofTree(ImageRoot.provide(image, RootMode.DIRECTORY, run, cache), host, devices);
+            Path tree = ImageRoot.provide(image, RootMode.DIRECTORY, run, cache);
+            return ofTree(tree, image.metadata(tree), image.config(tree), host, devices);
         }
     }
 
-    /** Every check, on an extracted image tree. */
-    static CheckReport ofTree(Path tree, HostFacts host, HostDevices devices) throws IOException {
-        ImageMetadata metadata = ImageMetadata.readFrom(tree);
-        ImageConfig config = ImageMetadata.readConfigFrom(tree);
+    /** Every check, on an extracted image tree with the image's metadata and config. */
+    static CheckReport ofTree(Path tree, ImageMetadata metadata, ImageConfig config, HostFacts host, HostDevices devices)
+            throws IOException {
         ImageFiles files = new ImageFiles(tree);
         List<Finding> findings = new ArrayList<>();
         findings.add(ArchitectureCheck.check(metadata.platform(), host));

@@ -64,9 +64,14 @@ class ImageCheckTest {
                 dev.berth.oci.image.ImageConfig.parse(configBytes)).runtimeRecords());
     }
 
+    /** The checks on the simulated image's tree, with the metadata berth wrote into it. */
+    private CheckReport checkTree(HostFacts host, HostDevices devices) throws IOException {
+        return ImageCheck.ofTree(tree, ImageMetadata.readFrom(tree), ImageMetadata.readConfigFrom(tree), host, devices);
+    }
+
     @Test
     void aV3ProgramOnAV2CpuIsAProblemThatNamesIt() throws IOException {
-        CheckReport report = ImageCheck.ofTree(tree, host("v2", HostFactsFixture.V2_FLAGS, Map.of()), devices(""));
+        CheckReport report = checkTree(host("v2", HostFactsFixture.V2_FLAGS, Map.of()), devices(""));
         assertThat(report.image()).isEqualTo("sim:1");
         assertThat(report.findings()).extracting(Finding::check)
                 .containsExactly("architecture", "x86-64 level", "glibc", "mpi", "requirements");
@@ -77,7 +82,7 @@ class ImageCheckTest {
 
     @Test
     void onAV3CpuTheSameImageIsFineAndTheHwcapsBuildIsNoRequirement() throws IOException {
-        CheckReport report = ImageCheck.ofTree(tree, host("v3", HostFactsFixture.V3_FLAGS, Map.of()), devices(""));
+        CheckReport report = checkTree(host("v3", HostFactsFixture.V3_FLAGS, Map.of()), devices(""));
         assertThat(finding(report, "x86-64 level")).isEqualTo(Finding.ok("x86-64 level",
                 "binaries need at most x86-64-v3 (/usr/bin/simulate); this CPU is x86-64-v3 (3 ELF files read)"));
         assertThat(finding(report, "architecture").verdict()).isEqualTo(Verdict.OK);
@@ -95,20 +100,20 @@ class ImageCheckTest {
         ElfFile stand = ElfFile.read(libcuda).orElseThrow();
         String needed = GlibcVersion.highest(stand.versionsNeeded()).orElseThrow().toString();
         String has = GlibcVersion.highest(ElfFile.read(HOST_LIBC).orElseThrow().versionsDefined()).orElseThrow().toString();
-        CheckReport report = ImageCheck.ofTree(tree, host("v3", HostFactsFixture.V3_FLAGS, Map.of()),
+        CheckReport report = checkTree(host("v3", HostFactsFixture.V3_FLAGS, Map.of()),
                 devices("libcuda.so.1 => " + hostLibraries.resolve("libcuda.so.1")));
         assertThat(finding(report, "glibc")).isEqualTo(Finding.ok("glibc",
                 "--nv's libcuda.so.550.54.15 needs glibc " + needed + ", the image has glibc " + has));
 
         Files.delete(tree.resolve("usr/lib/x86_64-linux-gnu/libc.so.6"));
-        assertThat(finding(ImageCheck.ofTree(tree, host("v3b", HostFactsFixture.V3_FLAGS, Map.of()),
+        assertThat(finding(checkTree(host("v3b", HostFactsFixture.V3_FLAGS, Map.of()),
                 devices("libcuda.so.1 => " + hostLibraries.resolve("libcuda.so.1"))), "glibc").verdict()).isEqualTo(Verdict.WARNING);
     }
 
     @Test
     void anMpichHostAndAnOpenMpiImageDifferInAbi() throws IOException {
         Files.writeString(hostLibraries.resolve("libmpi.so.12.1.8"), "\0MPICH Version:\t4.0.2\0");
-        CheckReport report = ImageCheck.ofTree(tree, host("v3", HostFactsFixture.V3_FLAGS, Map.of()),
+        CheckReport report = checkTree(host("v3", HostFactsFixture.V3_FLAGS, Map.of()),
                 devices("libmpi.so.12 => " + hostLibraries.resolve("libmpi.so.12.1.8")));
         assertThat(finding(report, "mpi")).isEqualTo(Finding.warning("mpi", "the image has Open MPI (libmpi.so.40.30.4), the host"
                 + " has MPICH (libmpi.so.12): different ABIs; run the image's own MPI, or use an image built for the host's"));
@@ -117,7 +122,7 @@ class ImageCheckTest {
     @Test
     void aTruncatedElfFileInTheImageIsAWarningThatNamesIt() throws IOException {
         Files.write(tree.resolve("usr/bin/broken"), Arrays.copyOf(ElfBytes.withIsaNeeded(4), 90));
-        CheckReport report = ImageCheck.ofTree(tree, host("v3", HostFactsFixture.V3_FLAGS, Map.of()), devices(""));
+        CheckReport report = checkTree(host("v3", HostFactsFixture.V3_FLAGS, Map.of()), devices(""));
         Finding level = finding(report, "x86-64 level");
         assertThat(level.verdict()).isEqualTo(Verdict.WARNING);
         assertThat(level.detail()).startsWith("1 ELF file(s) could not be read, first /usr/bin/broken: truncated or corrupt: the"
@@ -129,7 +134,7 @@ class ImageCheckTest {
     void labelsAreComparedWithTheSlurmJob() throws IOException {
         describe(List.of("simulate"), Map.of("dev.berth.requires.cores", "16", "org.opencontainers.image.title", "sim"));
         HostFacts job = host("job", HostFactsFixture.V3_FLAGS, Map.of("SLURM_JOB_ID", "5", "SLURM_CPUS_ON_NODE", "4"));
-        CheckReport report = ImageCheck.ofTree(tree, job, devices(""));
+        CheckReport report = checkTree(job, devices(""));
         assertThat(report.findings()).extracting(Finding::check).containsExactly("architecture", "x86-64 level", "glibc", "mpi",
                 "cores");
         assertThat(report.firstProblem()).contains(Finding.problem("cores", "the image needs 16 cores, SLURM job 5 has 4"));

@@ -57,15 +57,15 @@ record Caches(ImageCache images) {
     }
 
     /**
-     * Whether the entry serves nothing the store still names: a conversion or tree of a manifest
+     * Whether the entry serves nothing the store still names: a conversion or tree whose manifests
      * no name reaches any more. A tree of an image file, and a build step, cannot tell; they count
      * as in use until {@code --all}.
      */
-    static boolean isDangling(Kind kind, CachedEntry entry, Set<Digest> referenced) {
+    boolean isDangling(Kind kind, CachedEntry entry, Set<Digest> referenced) throws IOException {
         if (kind == Kind.BUILD || kind == Kind.BUILD_MOUNTS) {
             return false;
         }
-        return ImageCache.manifestOf(entry.name()).map(digest -> !referenced.contains(digest)).orElse(false);
+        return images.manifestsOf(entry.name()).map(manifests -> manifests.stream().noneMatch(referenced::contains)).orElse(false);
     }
 
     static long total(List<CachedEntry> entries) {

@@ -16,6 +16,7 @@ import dev.berth.runtime.cache.CachedEntry;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -53,7 +54,13 @@ public final class SystemDfCommand implements Subcommand {
         for (Caches.Kind kind : Caches.Kind.values()) {
             var shelf = caches.shelves().get(kind);
             List<CachedEntry> entries = shelf.entries();
-            long reclaimable = entries.stream().filter(entry -> Caches.isDangling(kind, entry, referenced)).mapToLong(CachedEntry::size).sum();
+            Set<CachedEntry> dangling = new HashSet<>();
+            for (CachedEntry entry : entries) {
+                if (caches.isDangling(kind, entry, referenced)) {
+                    dangling.add(entry);
+                }
+            }
+            long reclaimable = Caches.total(List.copyOf(dangling));
             Instant lastUsed = entries.stream().map(CachedEntry::lastUsed).max(Instant::compareTo).orElse(null);
             OptionalLong limit = kind == Caches.Kind.BUILD ? OptionalLong.of(caches.buildCacheLimit()) : OptionalLong.empty();
             String size = Human.size(Caches.total(entries)) + (limit.isPresent() ? " (limit " + ByteSize.format(limit.getAsLong()) + ")" : "");
@@ -66,7 +73,7 @@ public final class SystemDfCommand implements Subcommand {
             ArrayNode list = row.putArray("entries");
             for (CachedEntry entry : entries) {
                 list.addObject().put("name", entry.name()).put("size", entry.size()).put("lastUsed", entry.lastUsed().toString())
-                        .put("dangling", Caches.isDangling(kind, entry, referenced));
+                        .put("dangling", dangling.contains(entry));
                 entriesTable.add(kind.title, entry.name(), Human.size(entry.size()), Human.ago(entry.lastUsed(), now));
             }
         }

@@ -52,7 +52,7 @@ public final class SystemPruneCommand implements Subcommand {
             int busy = 0;
             long bytes = 0;
             for (CachedEntry entry : shelf.entries()) {
-                boolean chosen = (all || Caches.isDangling(kind, entry, referenced))
+                boolean chosen = (all || caches.isDangling(kind, entry, referenced))
                         && (cutoff == null || entry.lastUsed().isBefore(cutoff));
                 if (!chosen) {
                     continue;
