@@ -16,6 +16,7 @@ import dev.berth.runtime.sandbox.ContainerEnvironment;
 import dev.berth.runtime.sandbox.ContainerOptions;
 import dev.berth.runtime.sandbox.Handoff;
 import dev.berth.runtime.sandbox.LaunchPlan;
+import dev.berth.runtime.sandbox.NamespaceGroup;
 import dev.berth.runtime.sandbox.Launcher;
 import dev.berth.runtime.sandbox.UserDatabase;
 
@@ -64,8 +65,10 @@ public final class ContainerRunner {
         List<Bind> binds = requested.binds().stream().map(Bind::resolved).toList();
         ContainerOptions options = new ContainerOptions(binds, requested.environment(), requested.cleanEnvironment(),
                 requested.noHome(), requested.contain(), requested.workingDirectory(), requested.writableTmpfs(),
-                requested.fakeroot(), requested.network(), requested.ownPids(), ImageRoot.effectiveMode(requested.rootMode()),
+                requested.fakeroot(), requested.network(), requested.ownPids(), requested.shareNamespace(),
+                ImageRoot.effectiveMode(requested.rootMode()),
                 requested.devices());
+        requireNamespaceShareable(options);
         // before anything is prepared: a device that cannot be had stops the run while that is cheap
         InjectionPlan injected = site.plus(DevicePlanner.plan(options.devices(), HostDevices.of(hostEnvironment)));
         injected.warnings().forEach(warning -> System.err.println("berth: " + warning));
@@ -101,7 +104,8 @@ public final class ContainerRunner {
             CommandLookup.check(plan.paths(), command.getFirst(), environment.get("PATH"), workingDirectory, metadata.name());
             RunningContainers.describe(run, metadata.name(), command);
             Path arguments = run.path().resolve("bwrap.args");
-            Launcher.Start start = new Launcher.Start(false, options.fakeroot());
+            Launcher.Start start = new Launcher.Start(false, options.fakeroot(), options.shareNamespace()
+                    ? Optional.of(NamespaceGroup.of(runs.getParent(), owner, caller.uid())) : Optional.empty());
             if (handoff.isEmpty()) {
                 return Launcher.run(arguments, plan.arguments(), environment, command, start);
             }
@@ -110,7 +114,7 @@ public final class ContainerRunner {
                 List<Path> bound = Stream.concat(binds.stream(), injected.binds().stream()).map(Bind::source).toList();
                 LaunchPlan.write(handoff.get().plan().get(), new LaunchPlan.Run(run.path(), run.heldEntries(), imageTree,
                         ImageRoot.sealOf(imageTree), plan.arguments(), environment, hostEnvironment, options.cleanEnvironment(),
-                        startCommand, caller.uid(), bound));
+                        Launcher.sandboxCommand(command), caller.uid(), bound));
             }
             handoff.get().write(startCommand, run.handOver(owner));
             return 0;
@@ -124,7 +128,18 @@ public final class ContainerRunner {
      */
     private static boolean repeatableWithoutJvm(ContainerOptions options) {
         return options.rootMode() == ContainerOptions.RootMode.DIRECTORY && !options.writableTmpfs() && !options.fakeroot()
-                && options.devices().equals(DeviceRequest.NONE);
+                && options.devices().equals(DeviceRequest.NONE) && !options.shareNamespace();
+    }
+
+    /**
+     * A shared user namespace maps the caller's own uid, once, for every member: a fake root needs
+     * a mapping of its own, and so does bwrap's private /dev (--contain), which it mounts as root.
+     */
+    private static void requireNamespaceShareable(ContainerOptions options) {
+        if (options.shareNamespace() && (options.fakeroot() || options.contain())) {
+            throw new BerthException("SHARENS_CONFLICT", "--sharens cannot be combined with " + (options.fakeroot() ? "--fakeroot" : "--contain")
+                    + ": the containers of a shared namespace all run as you, with the host's /dev");
+        }
     }
 
     /** A clear error when an image's platform is not this machine's, before anything is converted or run. */

@@ -230,9 +230,12 @@ public final class ImageCache {
                 verified().remember(target, content[0]);
             }
             ImageMetadata.CacheFiles files = cacheFiles(target, manifest);
+            // the temporaries in a scratch directory, which a later run sweeps if this one is killed;
             // the runtime records last: they are what find looks for
-            AtomicFiles.write(files.config(), metadata.config());
-            AtomicFiles.write(files.runtime(), metadata.runtime());
+            try (ScratchDirectory scratch = ScratchDirectory.create(target.getParent(), "metadata")) {
+                AtomicFiles.write(files.config(), metadata.config(), scratch.path());
+                AtomicFiles.write(files.runtime(), metadata.runtime(), scratch.path());
+            }
             return new ImageFile(target, 0, Optional.of(files));
         }
     }

@@ -11,6 +11,7 @@ import java.util.Optional;
 public enum Tools {
     BWRAP("bwrap", "bubblewrap"),
     SETSID("setsid", "util-linux"),
+    FLOCK("flock", "util-linux"),
     TAR2SQFS("tar2sqfs", "squashfs-tools-ng"),
     RDSQUASHFS("rdsquashfs", "squashfs-tools-ng"),
     SQUASHFUSE("squashfuse_ll", "squashfuse"),

@@ -32,6 +32,7 @@ final class ContainerFlags {
     private boolean fakeroot;
     private String network = "host";
     private boolean ownPids;
+    private boolean shareNamespace;
     private boolean sandbox;
     private boolean fuse;
     private String user;
@@ -66,6 +67,8 @@ final class ContainerFlags {
                 .flag("--fakeroot", "Appear as root (uid 0) inside; grants no privilege on the host.", () -> fakeroot = true)
                 .option("--net", "host|none", "Network: the host's (default) or none.", value -> network = value)
                 .flag("--pid", "Give the container its own PID namespace.", () -> ownPids = true)
+                .flag("--sharens", "Share one user namespace with the other containers of the same parent process"
+                        + " (the MPI ranks of a node), so that single-copy transfers between them work.", () -> shareNamespace = true)
                 .flag("--sandbox", "Run from a directory extracted once from the image into your cache (the default).",
                         () -> sandbox = true)
                 .flag("--fuse", "Mount the image file with squashfuse_ll for this run instead of extracting it.", () -> fuse = true)
@@ -126,7 +129,7 @@ final class ContainerFlags {
             put(variables, assignment, host, "--env");
         }
         return new ContainerOptions(allBinds(host).stream().map(Bind::parse).toList(), variables, cleanEnvironment, noHome, contain,
-                workingDirectory, writableTmpfs, fakeroot, network.equals("host"), ownPids,
+                workingDirectory, writableTmpfs, fakeroot, network.equals("host"), ownPids, shareNamespace,
                 fuse ? RootMode.FUSE : sandbox ? RootMode.DIRECTORY : RootMode.AUTO, devices.toRequest());
     }
 

@@ -72,6 +72,34 @@ class MpiJobTest {
         assertThat(job.stdout()).containsPattern("latency_us \\d+\\.\\d+\n").containsPattern("bandwidth_MBps \\d+\\.\\d+\n");
     }
 
+    /**
+     * With --sharens the ranks of a node join one user namespace, so Open MPI's single copy (CMA,
+     * forced on here) passes large messages between them; without it each rank has its own.
+     */
+    @Test
+    void ranksThatShareANamespaceUseSingleCopy() {
+        // each rank lives a while: a rank that starts once every earlier one has ended makes a namespace of its own
+        String namespaces = MPIRUN + "berth exec FLAGS " + IMAGE + " sh -c 'readlink /proc/self/ns/user; sleep 3'";
+        assertThat(ok(namespaces.replace("FLAGS", "")).stdout().lines().distinct()).as("each rank's own namespace").hasSize(2);
+        assertThat(ok(namespaces.replace("FLAGS", "--sharens")).stdout().lines().distinct()).as("one namespace for the ranks")
+                .hasSize(1);
+
+        Tools.Result job = user.sh(home, MPIRUN + "--mca btl_vader_single_copy_mechanism cma berth exec --sharens " + IMAGE
+                + " mpi-pingpong 100");
+        assertThat(job.exitCode()).as("mpirun's exit code (124: timed out); stderr: " + job.stderr()).isZero();
+        assertThat(job.stderr()).doesNotContain("CMA is not available");
+        assertThat(job.stdout()).containsPattern("bandwidth_MBps \\d+\\.\\d+\n");
+    }
+
+    @Test
+    void sharingANamespaceExcludesAFakeRootAndAPrivateDev() {
+        Tools.Result fakeroot = user.sh(home, "berth exec --sharens --fakeroot " + IMAGE + " true");
+        assertThat(fakeroot.exitCode()).isNotZero();
+        assertThat(fakeroot.stderr()).isEqualTo("berth: --sharens cannot be combined with --fakeroot: the containers of a shared"
+                + " namespace all run as you, with the host's /dev\n");
+        assertThat(user.sh(home, "berth exec --sharens --contain " + IMAGE + " true").stderr()).contains("--sharens cannot be combined with --contain");
+    }
+
     @Test
     void withMpiHostAnImageWithoutMpiRunsItsRanksOnTheHostsLibraries() {
         Tools.Result alone = user.sh(home, "berth exec " + BARE_IMAGE + " mpi-hello");

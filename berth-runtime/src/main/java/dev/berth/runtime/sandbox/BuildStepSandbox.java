@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Runs one build step (a Dockerfile RUN) in bubblewrap with the image's tree, writable, as its
@@ -70,7 +71,7 @@ public final class BuildStepSandbox {
             }
             options.addAll(List.of("--chdir", step.workingDirectory()));
             return Launcher.run(privateDirectory.resolve("bwrap.args"), options, step.environment(), step.command(),
-                    new Launcher.Start(true, true));
+                    new Launcher.Start(true, true, Optional.empty()));
         }
     }
 }

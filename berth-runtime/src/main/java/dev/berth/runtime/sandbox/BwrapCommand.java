@@ -48,7 +48,12 @@ public final class BwrapCommand {
     public static Plan build(Root root, ContainerOptions options, InjectionPlan devices, Caller caller, EtcFiles etc,
                              Path hostWorkingDirectory, String workingDirectory, List<Path> berthState)
             throws IOException {
-        List<String> args = new ArrayList<>(List.of("--unshare-user", "--unshare-uts", "--die-with-parent", "--new-session",
+        List<String> args = new ArrayList<>();
+        if (!options.shareNamespace()) {
+            // a container of a shared namespace is told at its start to make the namespace or to join it (Launcher)
+            args.add("--unshare-user");
+        }
+        args.addAll(List.of("--unshare-uts", "--die-with-parent", "--new-session",
                 "--uid", options.fakeroot() ? "0" : Long.toString(caller.uid()),
                 "--gid", options.fakeroot() ? "0" : Long.toString(caller.gid())));
         if (!options.network()) {

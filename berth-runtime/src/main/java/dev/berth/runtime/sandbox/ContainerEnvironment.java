@@ -28,7 +28,8 @@ public final class ContainerEnvironment {
      * Open MPI's single-copy transfers between the ranks of a node (CMA, process_vm_readv) need
      * the ranks in one user namespace, and each berth container has its own: Open MPI 4.1 then
      * warns and hangs on large messages. Its shared memory without single copy works (and was as
-     * fast here: docs/benchmarks.md#mpi), so that is the default unless the host or image says otherwise.
+     * fast here: docs/benchmarks.md#mpi), so that is the default unless the host or image says
+     * otherwise, or the ranks share one namespace (--sharens), where single copy works.
      */
     private static final Map<String, String> MPI_DEFAULTS = Map.of("OMPI_MCA_btl_vader_single_copy_mechanism", "none");
 
@@ -58,7 +59,9 @@ public final class ContainerEnvironment {
             }
         }
         result.putIfAbsent("PATH", DEFAULT_PATH);
-        MPI_DEFAULTS.forEach(result::putIfAbsent);
+        if (!options.shareNamespace()) {
+            MPI_DEFAULTS.forEach(result::putIfAbsent);
+        }
         result.put("HOME", options.fakeroot() ? "/root" : caller.home().toString());
         result.put("BERTH_CONTAINER", imageName);
         result.putAll(devices.environment());

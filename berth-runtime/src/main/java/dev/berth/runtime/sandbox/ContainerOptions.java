@@ -15,6 +15,7 @@ import java.util.Map;
  * @param fakeroot    appear as uid 0 inside the user namespace (nothing more)
  * @param network     false for --net none
  * @param ownPids     a private PID namespace
+ * @param shareNamespace one user namespace for every container with the same parent process (--sharens: MPI ranks of a node)
  * @param devices     GPUs and other devices to inject (--nv, --rocm, --device)
  */
 public record ContainerOptions(
@@ -28,6 +29,7 @@ public record ContainerOptions(
         boolean fakeroot,
         boolean network,
         boolean ownPids,
+        boolean shareNamespace,
         RootMode rootMode,
         DeviceRequest devices) {
 
@@ -51,7 +53,7 @@ public record ContainerOptions(
     }
 
     public static ContainerOptions defaults() {
-        return new ContainerOptions(List.of(), Map.of(), false, false, false, null, false, false, true, false, RootMode.AUTO,
-                DeviceRequest.NONE);
+        return new ContainerOptions(List.of(), Map.of(), false, false, false, null, false, false, true, false, false,
+                RootMode.AUTO, DeviceRequest.NONE);
     }
 }

@@ -38,10 +38,11 @@ import java.util.UUID;
  * the tree's seal check (the listing command, and the seal it must digest to: the SHA-256 of its
  * output, '-', its exit code); the cache entries to hold while the run lives; the run
  * directory's files, as name and content; {@code pass} or {@code drop} for the host's passed-through
- * variables, and the names of those the plan sets itself; bwrap's arguments; the start command.
+ * variables, and the names of those the plan sets itself; bwrap's arguments, which the launcher
+ * writes into the new run directory and opens on descriptor 3; the command that starts the sandbox.
  */
 public final class LaunchPlan {
-    static final String FORMAT = "berth-launch-plan-1";
+    static final String FORMAT = "berth-launch-plan-2";
     private static final String ARGUMENTS_FILE = "bwrap.args";
 
     /**
@@ -71,7 +72,7 @@ public final class LaunchPlan {
      * @param environment       the container's environment
      * @param host              the host's environment the run was made from
      * @param cleanEnvironment  whether host variables stay outside (--cleanenv)
-     * @param start             the command that starts the sandbox
+     * @param start             the command that starts the sandbox, reading bwrap's arguments from descriptor 3
      * @param owner             the caller's uid: the plan's directory must be theirs alone
      * @param boundSources      what the run binds into the container: each must still exist, whatever changed inside
      */

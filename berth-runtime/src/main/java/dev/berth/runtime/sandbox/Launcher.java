@@ -14,6 +14,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Starts the sandbox with berth's own stdin, stdout and stderr (a terminal stays a terminal),
@@ -24,20 +25,54 @@ import java.util.Map;
  * with the image's. bwrap reads its options from a file descriptor ({@code --args}), not
  * from its command line, because any user on the machine can read a process's command line and
  * the environment may hold secrets. The file lives in the run's private directory only until
- * the shell has opened it.
+ * the shell has opened it; a start from a {@link LaunchPlan} keeps it there until the run ends
+ * (the plan, as private, holds the same).
  */
 public final class Launcher {
     private static final String OPEN_ARGUMENTS_AND_EXEC = "exec 3<\"$1\" && rm -f -- \"$1\" && shift && exec \"$@\"";
     private static final String OPEN_ARGUMENTS_AND_FILTER_AND_EXEC =
             "exec 3<\"$1\" 4<\"$2\" && rm -f -- \"$1\" \"$2\" && shift 2 && exec \"$@\"";
+    /**
+     * For a container of a {@link NamespaceGroup} ($2; flock is $3, then setsid, bwrap and the rest
+     * of its command line): under the group's lock, joins the user namespace of a member whose
+     * sandbox has its namespace ready (its child exists and has a uid map; a member that has ended
+     * is struck off), or lets bwrap make one; then adds itself, whose pid bwrap keeps, and lets go.
+     */
+    private static final String OPEN_ARGUMENTS_AND_JOIN_GROUP_AND_EXEC = """
+            exec 3<"$1" && rm -f -- "$1" && group=$2 && exec 4>>"$group/lock" && "$3" 4 || exit 1
+            shift 3
+            namespace=--unshare-user
+            for member in "$group"/[0-9]*; do
+                pid=${member##*/}
+                for ((try = 0; try < 2000; try++)); do
+                    [ -d "/proc/$pid" ] || { rm -f -- "$member"; break; }
+                    child="" map=""
+                    read -r child _ 2>/dev/null <"/proc/$pid/task/$pid/children" || true
+                    if [ -n "$child" ] && read -r map 2>/dev/null <"/proc/$child/uid_map" && [ -n "$map" ] &&
+                        exec 5<"/proc/$child/ns/user"; then
+                        namespace="--userns 5"
+                        break 2
+                    fi
+                    sleep 0.005
+                done
+            done
+            : >"$group/$$" && exec 4>&- && exec "$1" "$2" $namespace "${@:3}"
+            """;
 
     /**
      * How the sandbox starts besides its options: {@code standardUmask}, files the command creates
      * get modes as under umask 022 whatever berth's own; {@code fakeRootCalls}, the calls a fake
-     * root cannot make succeed without effect ({@link FakeRootFilter}).
+     * root cannot make succeed without effect ({@link FakeRootFilter}); {@code namespaceGroup}, the
+     * {@link NamespaceGroup} whose user namespace it shares (its options then make none).
      */
-    public record Start(boolean standardUmask, boolean fakeRootCalls) {
-        public static final Start PLAIN = new Start(false, false);
+    public record Start(boolean standardUmask, boolean fakeRootCalls, Optional<Path> namespaceGroup) {
+        public static final Start PLAIN = new Start(false, false, Optional.empty());
+
+        public Start {
+            if (fakeRootCalls && namespaceGroup.isPresent()) {
+                throw new IllegalArgumentException("a fake root makes a user namespace of its own");
+            }
+        }
     }
 
     private Launcher() {
@@ -70,6 +105,13 @@ public final class Launcher {
     public static List<String> prepare(Path argumentsFile, List<String> bwrapOptions, Map<String, String> containerEnvironment,
                                        List<String> command, Start start) throws IOException {
         writePrivate(argumentsFile, nulSeparated(sandboxArguments(bwrapOptions, containerEnvironment, start)));
+        if (start.namespaceGroup().isPresent()) {
+            String script = OPEN_ARGUMENTS_AND_JOIN_GROUP_AND_EXEC;
+            List<String> argv = new ArrayList<>(List.of("/bin/bash", "-c", start.standardUmask() ? "umask 022\n" + script : script,
+                    "bash", argumentsFile.toString(), start.namespaceGroup().get().toString(), Tools.FLOCK.require()));
+            argv.addAll(sandboxCommand(command));
+            return argv;
+        }
         String script = start.fakeRootCalls() ? OPEN_ARGUMENTS_AND_FILTER_AND_EXEC : OPEN_ARGUMENTS_AND_EXEC;
         List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", start.standardUmask() ? "umask 022 && " + script : script, "sh",
                 argumentsFile.toString()));
@@ -78,7 +120,13 @@ public final class Launcher {
             writePrivate(filter, FakeRootFilter.program());
             argv.add(filter.toString());
         }
-        argv.addAll(List.of(Tools.SETSID.require(), Tools.BWRAP.require(), "--args", "3", "--"));
+        argv.addAll(sandboxCommand(command));
+        return argv;
+    }
+
+    /** What starts the sandbox once its arguments are open on descriptor 3 (and the fake-root filter on 4). */
+    public static List<String> sandboxCommand(List<String> command) {
+        List<String> argv = new ArrayList<>(List.of(Tools.SETSID.require(), Tools.BWRAP.require(), "--args", "3", "--"));
         argv.addAll(command);
         return argv;
     }

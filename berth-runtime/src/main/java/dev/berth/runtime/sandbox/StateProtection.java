@@ -3,9 +3,10 @@ package dev.berth.runtime.sandbox;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Keeps berth's own state out of a container's reach. The home directory, /tmp and the working
@@ -23,13 +24,14 @@ final class StateProtection {
      * binds of a source inside the state as read-only ones.
      */
     static List<List<String>> readOnlyOver(Map<String, List<String>> mounts, List<Path> berthState) throws IOException {
-        List<Path> state = new ArrayList<>();
+        // once each: the class path names the installation's lib/ once per jar, and every bind is a mount at each start
+        Set<Path> state = new LinkedHashSet<>();
         for (Path path : berthState) {
             if (Files.exists(path)) {
                 state.add(path.toRealPath());
             }
         }
-        List<List<String>> protections = new ArrayList<>();
+        Set<List<String>> protections = new LinkedHashSet<>();
         for (Map.Entry<String, List<String>> mount : mounts.entrySet()) {
             List<String> operation = mount.getValue();
             if (!operation.getFirst().equals("--bind")) {
@@ -46,6 +48,6 @@ final class StateProtection {
                 }
             }
         }
-        return protections;
+        return List.copyOf(protections);
     }
 }

@@ -16,7 +16,7 @@ class ContainerEnvironmentTest {
             "TERM", "xterm", "SLURM_JOB_ID", "42", "HOME", "/home/ada", "SHARED", "host");
 
     private static ContainerOptions options(boolean clean, Map<String, String> flags) {
-        return new ContainerOptions(List.of(), flags, clean, false, false, null, false, false, true, false,
+        return new ContainerOptions(List.of(), flags, clean, false, false, null, false, false, true, false, false,
                 ContainerOptions.RootMode.AUTO, DeviceRequest.NONE);
     }
 
@@ -65,7 +65,7 @@ class ContainerEnvironmentTest {
     }
 
     @Test
-    void openMpiSingleCopyIsOffUnlessTheHostOrTheImageSaysOtherwise() {
+    void openMpiSingleCopyIsOffUnlessTheHostOrTheImageSaysOtherwiseOrTheRanksShareANamespace() {
         String singleCopy = "OMPI_MCA_btl_vader_single_copy_mechanism";
         assertThat(ContainerEnvironment.build(HOST, List.of(), options(false, Map.of()), InjectionPlan.NONE, CALLER, "tools:1"))
                 .containsEntry(singleCopy, "none");
@@ -75,5 +75,9 @@ class ContainerEnvironmentTest {
                 .containsEntry(singleCopy, "cma");
         assertThat(ContainerEnvironment.build(HOST, List.of(singleCopy + "=xpmem"), options(true, Map.of()), InjectionPlan.NONE, CALLER,
                 "tools:1")).containsEntry(singleCopy, "xpmem");
+        ContainerOptions shared = new ContainerOptions(List.of(), Map.of(), false, false, false, null, false, false, true, false, true,
+                ContainerOptions.RootMode.AUTO, DeviceRequest.NONE);
+        assertThat(ContainerEnvironment.build(HOST, List.of(), shared, InjectionPlan.NONE, CALLER, "tools:1"))
+                .as("ranks of one namespace (--sharens), where single copy works").doesNotContainKey(singleCopy);
     }
 }
