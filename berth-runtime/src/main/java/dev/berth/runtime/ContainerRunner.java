@@ -15,6 +15,7 @@ import dev.berth.runtime.sandbox.CommandLookup;
 import dev.berth.runtime.sandbox.ContainerEnvironment;
 import dev.berth.runtime.sandbox.ContainerOptions;
 import dev.berth.runtime.sandbox.Handoff;
+import dev.berth.runtime.sandbox.JobSignals;
 import dev.berth.runtime.sandbox.LaunchPlan;
 import dev.berth.runtime.sandbox.NamespaceGroup;
 import dev.berth.runtime.sandbox.Launcher;
@@ -70,7 +71,9 @@ public final class ContainerRunner {
                 requested.devices());
         requireNamespaceShareable(options);
         // before anything is prepared: a device that cannot be had stops the run while that is cheap
-        InjectionPlan injected = site.plus(DevicePlanner.plan(options.devices(), HostDevices.of(hostEnvironment)));
+        Optional<JobSignals> jobSignals = JobSignals.of(hostEnvironment);
+        InjectionPlan injected = site.plus(DevicePlanner.plan(options.devices(), HostDevices.of(hostEnvironment)))
+                .plus(jobSignals.map(JobSignals::binds).orElse(InjectionPlan.NONE));
         injected.warnings().forEach(warning -> System.err.println("berth: " + warning));
         Path hostWorkingDirectory = Path.of("").toAbsolutePath();
         Path runs = RunDirectory.base(hostEnvironment, caller);
@@ -105,16 +108,18 @@ public final class ContainerRunner {
             RunningContainers.describe(run, metadata.name(), command);
             Path arguments = run.path().resolve("bwrap.args");
             Launcher.Start start = new Launcher.Start(false, options.fakeroot(), options.shareNamespace()
-                    ? Optional.of(NamespaceGroup.of(runs.getParent(), owner, caller.uid())) : Optional.empty());
+                    ? Optional.of(NamespaceGroup.of(runs.getParent(), owner, caller.uid())) : Optional.empty(),
+                    jobSignals.isPresent() ? JobSignals.SIGNALS : List.of());
+            List<String> started = jobSignals.map(signals -> signals.wrap(command)).orElse(command);
             if (handoff.isEmpty()) {
-                return Launcher.run(arguments, plan.arguments(), environment, command, start);
+                return Launcher.run(arguments, plan.arguments(), environment, started, start);
             }
-            List<String> startCommand = Launcher.prepare(arguments, plan.arguments(), environment, command, start);
+            List<String> startCommand = Launcher.prepare(arguments, plan.arguments(), environment, started, start);
             if (handoff.get().plan().isPresent() && repeatableWithoutJvm(options)) {
                 List<Path> bound = Stream.concat(binds.stream(), injected.binds().stream()).map(Bind::source).toList();
                 LaunchPlan.write(handoff.get().plan().get(), new LaunchPlan.Run(run.path(), run.heldEntries(), imageTree,
                         ImageRoot.sealOf(imageTree), plan.arguments(), environment, hostEnvironment, options.cleanEnvironment(),
-                        Launcher.sandboxCommand(command), caller.uid(), bound));
+                        Launcher.sandboxCommand(started), caller.uid(), bound));
             }
             handoff.get().write(startCommand, run.handOver(owner));
             return 0;

@@ -103,21 +103,28 @@ class SlurmJobTest {
     }
 
     /**
-     * The container's processes end with the job and nothing of berth's is left. Whether the
-     * container's TERM handler runs first is not asserted: SLURM signals every process of the step,
-     * bwrap too, and bwrap's death kills the container at once (docs/hpc.md, "What does not work yet").
+     * A program's own handlers of the job's signals run: SLURM signals every process of the step,
+     * bwrap's too, and the container lives on to handle them (JobSignals). A USR1 (as
+     * {@code --signal} sends before the time limit, to save state) leaves the job running; at
+     * scancel the TERM handler runs, then the container's processes end and nothing of berth's is left.
      */
     @Test
-    void aCancelledJobLeavesNothingRunning() throws IOException {
-        writeJobScript("long.sh", "srun berth exec " + IMAGE + " sh -c 'trap \"echo got-term; exit 0\" TERM; echo started; sleep 271 & wait'");
+    void aJobsSignalsReachTheProgramsHandlersAndACancelledJobLeavesNothingRunning() throws IOException {
+        writeJobScript("long.sh", "srun berth exec " + IMAGE + " sh -c 'trap \"echo got-usr1\" USR1; trap \"echo got-term; exit 0\" TERM;"
+                + " echo started; while :; do sleep 271 & wait; done'");
         String id = jobId(ok("sbatch --parsable --output=long-%j.out long.sh"));
         Path output = scratch.resolve("long-" + id + ".out");
         assertThat(Waiting.until(JOB_LIMIT, () -> read(output).contains("started"))).as("the job's step started: " + read(output)).isTrue();
         assertThat(leftovers()).as("the container's processes while the job runs").anyMatch(process -> process.endsWith(" sleep 271"));
 
+        ok("scancel --signal=USR1 " + id);
+        assertThat(Waiting.until(Duration.ofSeconds(20), () -> read(output).contains("got-usr1"))).as(read(output)).isTrue();
+        assertThat(cluster.job(id)).as("the job after USR1").contains("JobState=RUNNING");
+
         ok("scancel " + id);
         assertThat(cluster.endState(id, JOB_LIMIT)).as(cluster.job(id)).isEqualTo("CANCELLED");
         assertThat(Waiting.until(Duration.ofSeconds(20), () -> leftovers().isEmpty())).as("left running: " + leftovers()).isTrue();
+        assertThat(read(output)).as("the program's TERM handler ran").contains("got-term");
     }
 
     /**

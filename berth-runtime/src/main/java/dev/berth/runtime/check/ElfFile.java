@@ -26,14 +26,16 @@ import java.util.Optional;
  * @param versionsNeeded  the version names it needs from the libraries it links
  * @param libraries       the sonames it links (DT_NEEDED), in the file's order
  * @param runPath         the directories of its DT_RUNPATH, else of its DT_RPATH, as written ($ORIGIN unexpanded)
+ * @param interpreter     the program interpreter its PT_INTERP names (the dynamic loader of a program)
  */
 public record ElfFile(int machine, int isaNeeded, List<String> versionsDefined, List<String> versionsNeeded,
-                      List<String> libraries, List<String> runPath) {
+                      List<String> libraries, List<String> runPath, Optional<String> interpreter) {
     public static final int MACHINE_X86_64 = 62;
     private static final byte[] MAGIC = {0x7f, 'E', 'L', 'F'};
     private static final int HEADER_SIZE = 64;
     private static final int PROGRAM_HEADER_SIZE = 56;
     private static final int SECTION_HEADER_SIZE = 64;
+    private static final int PT_INTERP = 3;
     private static final int PT_NOTE = 4;
     private static final int NT_GNU_PROPERTY_TYPE_0 = 5;
     private static final int GNU_PROPERTY_X86_ISA_1_NEEDED = 0xc0008002;
@@ -116,7 +118,9 @@ public record ElfFile(int machine, int isaNeeded, List<String> versionsDefined, 
                 throw new ElfFormatException("a big-endian ELF file, which berth check does not read", true);
             }
             int machine = Short.toUnsignedInt(header.getShort(18));
-            int isaNeeded = isaNeeded(header.getLong(32), entries(header.getShort(56), "program headers"));
+            int programHeaders = entries(header.getShort(56), "program headers");
+            int isaNeeded = isaNeeded(header.getLong(32), programHeaders);
+            Optional<String> interpreter = interpreter(header.getLong(32), programHeaders);
             List<String> defined = new ArrayList<>();
             List<String> needed = new ArrayList<>();
             List<String> libraries = new ArrayList<>();
@@ -134,7 +138,7 @@ public record ElfFile(int machine, int isaNeeded, List<String> versionsDefined, 
                     }
                 }
             }
-            return new ElfFile(machine, isaNeeded, defined, needed, libraries, runPath);
+            return new ElfFile(machine, isaNeeded, defined, needed, libraries, runPath, interpreter);
         }
 
         private static int entries(short count, String what) throws ElfFormatException {
@@ -143,6 +147,21 @@ public record ElfFile(int machine, int isaNeeded, List<String> versionsDefined, 
                 throw new ElfFormatException("corrupt: " + entries + " " + what);
             }
             return entries;
+        }
+
+        /** The path that PT_INTERP holds, up to its NUL. */
+        private Optional<String> interpreter(long programHeadersAt, int count) throws IOException {
+            ByteBuffer headers = bytes(programHeadersAt, (long) count * PROGRAM_HEADER_SIZE, "the program headers");
+            for (int i = 0; i < count; i++) {
+                int at = i * PROGRAM_HEADER_SIZE;
+                if (headers.getInt(at) == PT_INTERP) {
+                    String path = StandardCharsets.UTF_8.decode(bytes(headers.getLong(at + 8), headers.getLong(at + 32),
+                            "the interpreter's path")).toString();
+                    int end = path.indexOf('\0');
+                    return Optional.of(end < 0 ? path : path.substring(0, end));
+                }
+            }
+            return Optional.empty();
         }
 
         /** The ISA bits of the GNU property notes in the PT_NOTE segments: the loader reads them there, stripped files keep them. */

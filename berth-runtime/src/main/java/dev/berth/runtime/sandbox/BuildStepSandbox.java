@@ -71,7 +71,7 @@ public final class BuildStepSandbox {
             }
             options.addAll(List.of("--chdir", step.workingDirectory()));
             return Launcher.run(privateDirectory.resolve("bwrap.args"), options, step.environment(), step.command(),
-                    new Launcher.Start(true, true, Optional.empty()));
+                    new Launcher.Start(true, true, Optional.empty(), List.of()));
         }
     }
 }

@@ -63,12 +63,14 @@ public final class Launcher {
      * How the sandbox starts besides its options: {@code standardUmask}, files the command creates
      * get modes as under umask 022 whatever berth's own; {@code fakeRootCalls}, the calls a fake
      * root cannot make succeed without effect ({@link FakeRootFilter}); {@code namespaceGroup}, the
-     * {@link NamespaceGroup} whose user namespace it shares (its options then make none).
+     * {@link NamespaceGroup} whose user namespace it shares (its options then make none);
+     * {@code ignoredSignals}, the signals bwrap starts with ignored ({@link JobSignals}).
      */
-    public record Start(boolean standardUmask, boolean fakeRootCalls, Optional<Path> namespaceGroup) {
-        public static final Start PLAIN = new Start(false, false, Optional.empty());
+    public record Start(boolean standardUmask, boolean fakeRootCalls, Optional<Path> namespaceGroup, List<String> ignoredSignals) {
+        public static final Start PLAIN = new Start(false, false, Optional.empty(), List.of());
 
         public Start {
+            ignoredSignals = List.copyOf(ignoredSignals);
             if (fakeRootCalls && namespaceGroup.isPresent()) {
                 throw new IllegalArgumentException("a fake root makes a user namespace of its own");
             }
@@ -105,16 +107,16 @@ public final class Launcher {
     public static List<String> prepare(Path argumentsFile, List<String> bwrapOptions, Map<String, String> containerEnvironment,
                                        List<String> command, Start start) throws IOException {
         writePrivate(argumentsFile, nulSeparated(sandboxArguments(bwrapOptions, containerEnvironment, start)));
+        String settings = (start.ignoredSignals().isEmpty() ? "" : "trap '' " + String.join(" ", start.ignoredSignals()) + "\n")
+                + (start.standardUmask() ? "umask 022\n" : "");
         if (start.namespaceGroup().isPresent()) {
-            String script = OPEN_ARGUMENTS_AND_JOIN_GROUP_AND_EXEC;
-            List<String> argv = new ArrayList<>(List.of("/bin/bash", "-c", start.standardUmask() ? "umask 022\n" + script : script,
+            List<String> argv = new ArrayList<>(List.of("/bin/bash", "-c", settings + OPEN_ARGUMENTS_AND_JOIN_GROUP_AND_EXEC,
                     "bash", argumentsFile.toString(), start.namespaceGroup().get().toString(), Tools.FLOCK.require()));
             argv.addAll(sandboxCommand(command));
             return argv;
         }
         String script = start.fakeRootCalls() ? OPEN_ARGUMENTS_AND_FILTER_AND_EXEC : OPEN_ARGUMENTS_AND_EXEC;
-        List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", start.standardUmask() ? "umask 022 && " + script : script, "sh",
-                argumentsFile.toString()));
+        List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", settings + script, "sh", argumentsFile.toString()));
         if (start.fakeRootCalls()) {
             Path filter = argumentsFile.resolveSibling(argumentsFile.getFileName() + ".seccomp");
             writePrivate(filter, FakeRootFilter.program());
