@@ -80,7 +80,7 @@ public final class FaultyProxy implements AutoCloseable {
     /**
      * Answers the first PATCH after a client asked where its upload stands with 404
      * BLOB_UPLOAD_INVALID, as docker-registry does when the session's size moved meanwhile (and
-     * cancels the session).
+     * cancels the session); after that it injects no more faults.
      */
     public FaultyProxy forgettingAResumedUpload() {
         this.forgetsAResumedUpload = true;
@@ -157,7 +157,9 @@ public final class FaultyProxy implements AutoCloseable {
                 reply(toClient, "429 Too Many Requests", "Retry-After: 0\r\n");
                 return;
             }
-            boolean cut = dice < 1 && roll() < faults.cut();
+            // once it has forgotten an upload, the proxy cuts nothing more: the new session then
+            // succeeds whatever the retry budget, and the scenario tests the restart alone
+            boolean cut = dice < 1 && roll() < faults.cut() && !(forgetsAResumedUpload && uploadsForgotten.get() > 0);
             // Cut the direction that carries the body: responses to GET, requests of uploads.
             boolean cutRequest = cut && !head.startsWith("GET ") && !head.startsWith("HEAD ");
             long cutAfter = cut ? below(4L << 20) : Long.MAX_VALUE;
