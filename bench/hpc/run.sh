@@ -62,10 +62,13 @@ echo "== MPI benchmark on $(nproc) cores, $(date -u +%FT%TZ), load $(cut -d' ' -
 read -r bare_lat bare_bw < <(measure "$mpirun $work/context/mpi-pingpong")
 read -r none_lat none_bw < <(measure "$mpirun --mca btl_vader_single_copy_mechanism none $work/context/mpi-pingpong")
 read -r in_lat in_bw < <(measure "$mpirun berth exec bench/mpi:1 mpi-pingpong")
+read -r shared_lat shared_bw < <(measure "$mpirun berth exec --sharens bench/mpi:1 mpi-pingpong")
 ratio() { echo "scale=3; $1 / $2" | bc; }
 echo "ping-pong (median of $runs runs of $rounds rounds), latency of 8 B one way, bandwidth of 4 MiB:"
 echo "  bare metal, Open MPI's defaults (single copy by CMA): ${bare_lat} us, ${bare_bw} MB/s"
 echo "  bare metal, single copy off:                          ${none_lat} us, ${none_bw} MB/s"
 echo "  inside berth (its default: single copy off):          ${in_lat} us, ${in_bw} MB/s"
+echo "  inside berth --sharens (Open MPI's defaults: CMA):    ${shared_lat} us, ${shared_bw} MB/s"
 echo "  inside/bare latency $(ratio "$in_lat" "$bare_lat"), bandwidth $(ratio "$in_bw" "$bare_bw") (goal: within 5%, i.e. latency <= 1.05, bandwidth >= 0.95)"
 echo "  inside/bare with single copy off on both: latency $(ratio "$in_lat" "$none_lat"), bandwidth $(ratio "$in_bw" "$none_bw")"
+echo "  inside --sharens/bare, Open MPI's defaults on both: latency $(ratio "$shared_lat" "$bare_lat"), bandwidth $(ratio "$shared_bw" "$bare_bw")"
