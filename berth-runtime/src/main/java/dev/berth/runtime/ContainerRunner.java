@@ -70,8 +70,8 @@ public final class ContainerRunner {
                 ImageRoot.effectiveMode(requested.rootMode()),
                 requested.devices());
         requireNamespaceShareable(options);
-        // before anything is prepared: a device that cannot be had stops the run while that is cheap
         Optional<JobSignals> jobSignals = JobSignals.of(hostEnvironment);
+        // before anything is prepared: a device that cannot be had stops the run while that is cheap
         InjectionPlan injected = site.plus(DevicePlanner.plan(options.devices(), HostDevices.of(hostEnvironment)))
                 .plus(jobSignals.map(JobSignals::binds).orElse(InjectionPlan.NONE));
         injected.warnings().forEach(warning -> System.err.println("berth: " + warning));
@@ -107,9 +107,7 @@ public final class ContainerRunner {
             CommandLookup.check(plan.paths(), command.getFirst(), environment.get("PATH"), workingDirectory, metadata.name());
             RunningContainers.describe(run, metadata.name(), command);
             Path arguments = run.path().resolve("bwrap.args");
-            Launcher.Start start = new Launcher.Start(false, options.fakeroot(), options.shareNamespace()
-                    ? Optional.of(NamespaceGroup.of(runs.getParent(), owner, caller.uid())) : Optional.empty(),
-                    jobSignals.isPresent() ? JobSignals.SIGNALS : List.of());
+            Launcher.Start start = start(options, jobSignals, runs, owner, caller);
             List<String> started = jobSignals.map(signals -> signals.wrap(command)).orElse(command);
             if (handoff.isEmpty()) {
                 return Launcher.run(arguments, plan.arguments(), environment, started, start);
@@ -124,6 +122,14 @@ public final class ContainerRunner {
             handoff.get().write(startCommand, run.handOver(owner));
             return 0;
         }
+    }
+
+    /** How the sandbox starts: with a fake root's filter, in a shared namespace's group, with a job's signals ignored. */
+    private static Launcher.Start start(ContainerOptions options, Optional<JobSignals> jobSignals, Path runs, long owner,
+                                        Caller caller) throws IOException {
+        Optional<Path> namespaceGroup = options.shareNamespace()
+                ? Optional.of(NamespaceGroup.of(runs.getParent(), owner, caller.uid())) : Optional.empty();
+        return new Launcher.Start(false, options.fakeroot(), namespaceGroup, jobSignals.isPresent() ? JobSignals.SIGNALS : List.of());
     }
 
     /**

@@ -119,6 +119,12 @@ class ImageResolverTest {
         assertThat(tree.resolve("etc/marker")).hasContent("portable");
         assertThat(written.metadata(tree).manifest()).isEqualTo(image.manifest().digest());
         assertThat(written.config(tree).platform()).isEqualTo(Platform.host());
+
+        // an executable image file written again as one gets one header, not two
+        Path again = temp.resolve("again.img");
+        resolver().writeImageFile(file.toString(), again, true);
+        assertThat(ImageFile.open(again).offset()).isEqualTo(ImageFile.HEADER_SIZE);
+        assertThat(Files.size(again)).isEqualTo(Files.size(file));
     }
 
     @Test
