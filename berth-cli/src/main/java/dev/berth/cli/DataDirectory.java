@@ -1,5 +1,7 @@
 package dev.berth.cli;
 
+import dev.berth.oci.HomeDirectory;
+
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -20,6 +22,6 @@ public final class DataDirectory {
         if (xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute()) {
             return Path.of(xdg, "berth");
         }
-        return Path.of(System.getProperty("user.home"), ".local", "share", "berth");
+        return HomeDirectory.of(environment).resolve(".local/share/berth");
     }
 }

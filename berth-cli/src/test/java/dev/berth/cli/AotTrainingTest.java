@@ -71,7 +71,8 @@ class AotTrainingTest {
     /** Runs the training of {@code family} as the launcher does, logging which classes this JVM loads. */
     private Tools.Result train(Path work, String family) throws IOException {
         Path home = Files.createDirectory(temp.resolve("home"));
-        return Tools.run(temp, Map.of("BERTH_CACHE_DIR", work.resolve("cache").toString(), "HOME", home.toString()),
+        return Tools.run(temp, Map.of("BERTH_CACHE_DIR", work.resolve("cache").toString(),
+                        "XDG_CONFIG_HOME", work.resolve("config").toString(), "HOME", home.toString()),
                 List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--enable-native-access=ALL-UNNAMED",
                         "-Duser.home=" + home, "-Xlog:class+load:file=" + temp.resolve("classes.log"),
                         "-cp", System.getProperty("java.class.path"), AotTraining.class.getName(), work.toString(), family));

@@ -2,6 +2,7 @@ package dev.berth.cli.commands;
 
 import dev.berth.cli.commands.client.PullOnFirstUse;
 import dev.berth.cli.commands.trust.RunPolicy;
+import dev.berth.oci.HomeDirectory;
 import dev.berth.oci.store.LocalStore;
 import dev.berth.runtime.ContainerRunner;
 import dev.berth.runtime.ImageCache;
@@ -36,7 +37,7 @@ abstract class ContainerCommand extends StoreCommand {
     }
 
     protected static ImageCache cache(Path sharedCache) throws IOException {
-        return ImageCache.fromEnvironment(System.getenv(), Path.of(System.getProperty("user.home")), sharedCache,
+        return ImageCache.fromEnvironment(System.getenv(), HomeDirectory.of(System.getenv()), sharedCache,
                 SiteSettings.get(), notice -> System.err.println("berth: " + notice));
     }
 

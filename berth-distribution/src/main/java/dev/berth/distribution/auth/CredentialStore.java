@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.distribution.RegistryException;
 import dev.berth.oci.AtomicFiles;
 import dev.berth.oci.BerthException;
+import dev.berth.oci.HomeDirectory;
 import dev.berth.oci.Json;
 
 import java.io.IOException;
@@ -62,7 +63,7 @@ public final class CredentialStore {
         String dockerConfig = environment.get("DOCKER_CONFIG");
         Path dockerFile = dockerConfig != null && !dockerConfig.isBlank()
                 ? Path.of(dockerConfig, "config.json")
-                : Path.of(System.getProperty("user.home"), ".docker", "config.json");
+                : HomeDirectory.of(environment).resolve(".docker/config.json");
         files.add(dockerFile);
         return new CredentialStore(files, loginFile != null ? loginFile : dockerFile);
     }

@@ -3,6 +3,7 @@ package dev.berth.distribution.config;
 import dev.berth.distribution.RegistryException;
 import dev.berth.distribution.http.Proxies;
 import dev.berth.oci.ByteSize;
+import dev.berth.oci.HomeDirectory;
 import dev.berth.oci.Toml;
 
 import java.io.IOException;
@@ -84,7 +85,7 @@ public final class BerthConfig {
         }
         String xdg = environment.get("XDG_CONFIG_HOME");
         Path user = xdg != null && !xdg.isBlank() ? Path.of(xdg, "berth", "config.toml")
-                : Path.of(System.getProperty("user.home"), ".config", "berth", "config.toml");
+                : HomeDirectory.of(environment).resolve(".config/berth/config.toml");
         return List.of(user, Path.of("/etc/berth/config.toml"));
     }
 

@@ -1,6 +1,7 @@
 package dev.berth.distribution.config;
 
 import dev.berth.distribution.RegistryException;
+import dev.berth.oci.HomeDirectory;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -36,7 +37,7 @@ public record CertificateSources(Optional<Path> systemBundle, List<Path> directo
                 : SYSTEM_BUNDLES.stream().filter(Files::isRegularFile).findFirst();
         String xdg = environment.get("XDG_CONFIG_HOME");
         Path userConfig = xdg != null && !xdg.isBlank() ? Path.of(xdg)
-                : Path.of(environment.getOrDefault("HOME", System.getProperty("user.home")), ".config");
+                : HomeDirectory.of(environment).resolve(".config");
         return new CertificateSources(bundle, List.of(Path.of("/etc/containers/certs.d"), Path.of("/etc/docker/certs.d"),
                 userConfig.resolve("containers").resolve("certs.d")));
     }

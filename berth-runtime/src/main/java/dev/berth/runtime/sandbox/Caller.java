@@ -1,6 +1,7 @@
 package dev.berth.runtime.sandbox;
 
 import com.sun.security.auth.module.UnixSystem;
+import dev.berth.oci.HomeDirectory;
 
 import java.nio.file.Path;
 import java.util.Map;
@@ -9,8 +10,6 @@ import java.util.Map;
 public record Caller(long uid, long gid, String userName, Path home) {
     public static Caller current(Map<String, String> environment) {
         UnixSystem system = new UnixSystem();
-        String home = environment.get("HOME");
-        return new Caller(system.getUid(), system.getGid(), system.getUsername(),
-                Path.of(home == null || home.isBlank() ? System.getProperty("user.home") : home).toAbsolutePath().normalize());
+        return new Caller(system.getUid(), system.getGid(), system.getUsername(), HomeDirectory.of(environment));
     }
 }

@@ -9,12 +9,12 @@ import dev.berth.cli.output.Human;
 import dev.berth.cli.output.Table;
 import dev.berth.oci.ByteSize;
 import dev.berth.oci.Digest;
+import dev.berth.oci.HomeDirectory;
 import dev.berth.oci.Json;
 import dev.berth.oci.store.LocalStore;
 import dev.berth.runtime.cache.CachedEntry;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
@@ -39,7 +39,7 @@ public final class SystemDfCommand implements Subcommand {
     @Override
     public int run(Invocation invocation) throws IOException {
         LocalStore store = invocation.store();
-        Caches caches = Caches.of(Path.of(System.getProperty("user.home")));
+        Caches caches = Caches.of(HomeDirectory.of(System.getenv()));
         LocalStore.Usage usage = store.usage();
         Set<Digest> referenced = store.referenced();
         Instant now = Instant.now();

@@ -6,13 +6,13 @@ import dev.berth.cli.args.Syntax;
 import dev.berth.cli.args.UsageException;
 import dev.berth.cli.output.Human;
 import dev.berth.oci.Digest;
+import dev.berth.oci.HomeDirectory;
 import dev.berth.oci.ScratchDirectory;
 import dev.berth.oci.store.LocalStore;
 import dev.berth.runtime.cache.CacheShelf;
 import dev.berth.runtime.cache.CachedEntry;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
@@ -42,7 +42,7 @@ public final class SystemPruneCommand implements Subcommand {
     @Override
     public int run(Invocation invocation) throws IOException {
         LocalStore store = invocation.store();
-        Caches caches = Caches.of(Path.of(System.getProperty("user.home")));
+        Caches caches = Caches.of(HomeDirectory.of(System.getenv()));
         Set<Digest> referenced = store.referenced();
         Instant cutoff = olderThan == null ? null : Instant.now().minus(olderThan);
         long freed = 0;

@@ -5,6 +5,7 @@ import dev.berth.cli.commands.client.RegistryFlags;
 import dev.berth.distribution.Registries;
 import dev.berth.oci.BerthException;
 import dev.berth.oci.Digest;
+import dev.berth.oci.HomeDirectory;
 import dev.berth.oci.Reference;
 import dev.berth.oci.Toml;
 import dev.berth.runtime.ImageFileSignatures;
@@ -49,13 +50,13 @@ public final class RunPolicy implements ImageResolver.Policy {
     /** The policy files, the site's first: a user's may only tighten it. */
     public static List<Path> files(Map<String, String> environment) {
         String config = environment.getOrDefault("XDG_CONFIG_HOME", "");
-        Path user = (config.isBlank() ? Path.of(System.getProperty("user.home"), ".config") : Path.of(config))
+        Path user = (config.isBlank() ? HomeDirectory.of(environment).resolve(".config") : Path.of(config))
                 .resolve("berth/policy.toml");
         return List.of(Path.of(System.getProperty(SITE_PROPERTY, SITE.toString())), user);
     }
 
     public static RunPolicy load(Map<String, String> environment) throws IOException {
-        String home = System.getProperty("user.home");
+        Path home = HomeDirectory.of(environment);
         String cache = environment.getOrDefault("XDG_CACHE_HOME", "");
         List<ExecutionPolicy> policies = new ArrayList<>();
         for (Path file : files(environment)) {
@@ -66,7 +67,7 @@ public final class RunPolicy implements ImageResolver.Policy {
                 // no policy at this level: it accepts everything
             }
         }
-        return new RunPolicy(policies, (cache.isBlank() ? Path.of(home, ".cache") : Path.of(cache)).resolve("berth/verified"));
+        return new RunPolicy(policies, (cache.isBlank() ? home.resolve(".cache") : Path.of(cache)).resolve("berth/verified"));
     }
 
     /** Whether no policy file exists at any level, so that every image may run. */
