@@ -16,7 +16,7 @@ import dev.berth.runtime.cache.CachedEntry;
 
 import java.io.IOException;
 import java.time.Instant;
-import java.util.HashSet;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -54,13 +54,13 @@ public final class SystemDfCommand implements Subcommand {
         for (Caches.Kind kind : Caches.Kind.values()) {
             var shelf = caches.shelves().get(kind);
             List<CachedEntry> entries = shelf.entries();
-            Set<CachedEntry> dangling = new HashSet<>();
+            List<CachedEntry> dangling = new ArrayList<>();
             for (CachedEntry entry : entries) {
                 if (caches.isDangling(kind, entry, referenced)) {
                     dangling.add(entry);
                 }
             }
-            long reclaimable = Caches.total(List.copyOf(dangling));
+            long reclaimable = Caches.total(dangling);
             Instant lastUsed = entries.stream().map(CachedEntry::lastUsed).max(Instant::compareTo).orElse(null);
             OptionalLong limit = kind == Caches.Kind.BUILD ? OptionalLong.of(caches.buildCacheLimit()) : OptionalLong.empty();
             String size = Human.size(Caches.total(entries)) + (limit.isPresent() ? " (limit " + ByteSize.format(limit.getAsLong()) + ")" : "");
